@@ -1,0 +1,296 @@
+"""The domain events of a live session: one vocabulary for every provider and every consumer.
+
+The engine turns wire frames into these events; the UI, the audio player, the journal and the latency
+tracker consume them and never see a provider's wire format. Each event is a small frozen pydantic model
+with a literal ``kind`` tag, so a journal line (``event.model_dump_json()``) reads back into the same event
+with :data:`EVENT_ADAPTER`.
+
+Turns are numbered by the engine from 1. A *turn* is one model reply; the user input that caused it (typed
+text or speech) carries the same number. Times are seconds on the client's monotonic clock
+(``time.monotonic()``) unless a field says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class Event(BaseModel):
+    """Base of every domain event."""
+
+    model_config = ConfigDict(frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
+
+
+class Connecting(Event):
+    """The engine is opening a socket to the provider."""
+
+    kind: Literal["connecting"] = "connecting"
+    url: str
+    """The endpoint, with any API key removed."""
+    attempt: int = 1
+    """1 for the first connection, more for reconnects."""
+
+
+class Connected(Event):
+    """The WebSocket handshake succeeded; `setup` is on its way."""
+
+    kind: Literal["connected"] = "connected"
+    url: str
+    """The endpoint, with any API key removed."""
+
+
+class SetupComplete(Event):
+    """The server accepted `setup`: the session is live."""
+
+    kind: Literal["setup_complete"] = "setup_complete"
+    session_id: str | None = None
+    """The server's session id, where it sends one (Vertex does)."""
+
+
+class UserText(Event):
+    """The user sent a typed turn."""
+
+    kind: Literal["user_text"] = "user_text"
+    turn: int
+    text: str
+
+
+class TextDelta(Event):
+    """A piece of the model's text reply, in order."""
+
+    kind: Literal["text_delta"] = "text_delta"
+    turn: int
+    text: str
+    thought: bool = False
+    """True for a thought part (reasoning the model shows but does not say)."""
+
+
+class AudioOut(Event):
+    """A chunk of the model's speech: PCM16 mono little-endian."""
+
+    kind: Literal["audio_out"] = "audio_out"
+    turn: int
+    pcm: bytes
+    rate: int = 24000
+
+
+class InputTranscript(Event):
+    """What the model heard the user say (a delta, or the whole utterance when `final`)."""
+
+    kind: Literal["input_transcript"] = "input_transcript"
+    turn: int
+    text: str
+    final: bool = False
+
+
+class OutputTranscript(Event):
+    """A delta of the transcript of the model's speech."""
+
+    kind: Literal["output_transcript"] = "output_transcript"
+    turn: int
+    text: str
+    final: bool = False
+
+
+class ToolCall(Event):
+    """One function call the model asks the client to run."""
+
+    kind: Literal["tool_call"] = "tool_call"
+    turn: int
+    call_id: str
+    name: str
+    args: dict[str, object] = Field(default_factory=dict)
+
+
+class ToolCallRequested(Event):
+    """The model asked for one or more function calls."""
+
+    kind: Literal["tool_call_requested"] = "tool_call_requested"
+    turn: int
+    calls: tuple[ToolCall, ...]
+
+
+class ToolCallCancelled(Event):
+    """The server cancelled calls it asked for earlier (usually because the turn was interrupted)."""
+
+    kind: Literal["tool_call_cancelled"] = "tool_call_cancelled"
+    turn: int
+    call_ids: tuple[str, ...]
+
+
+class ToolResult(Event):
+    """The client answered a function call (sent as `toolResponse`)."""
+
+    kind: Literal["tool_result"] = "tool_result"
+    turn: int
+    call_id: str
+    name: str
+    response: dict[str, object]
+    """`{"output": ...}` or `{"error": "..."}`."""
+
+
+class GenerationComplete(Event):
+    """The model has generated everything for this turn (playback may still be running)."""
+
+    kind: Literal["generation_complete"] = "generation_complete"
+    turn: int
+
+
+class Interrupted(Event):
+    """The turn was interrupted.
+
+    ``by="user"`` is the local interruption (the interrupt key, or a new message typed while the model
+    replies), emitted at once; ``by="server"`` is the server's ``interrupted`` (barge-in by speech, or the
+    server acknowledging the user's interruption).
+    """
+
+    kind: Literal["interrupted"] = "interrupted"
+    turn: int
+    by: Literal["user", "server"]
+
+
+class TurnComplete(Event):
+    """The server closed the turn."""
+
+    kind: Literal["turn_complete"] = "turn_complete"
+    turn: int
+    reason: str = "complete"
+    """``complete``, ``interrupted``, or the server's ``turnCompleteReason`` in lower case."""
+
+
+class Usage(Event):
+    """Token counts the server reported."""
+
+    kind: Literal["usage"] = "usage"
+    turn: int
+    prompt_tokens: int = 0
+    response_tokens: int = 0
+    total_tokens: int = 0
+
+
+class VoiceActivity(Event):
+    """The server's voice-activity detector saw speech start or end."""
+
+    kind: Literal["voice_activity"] = "voice_activity"
+    speaking: bool
+
+
+class GoAway(Event):
+    """The server will close the connection soon."""
+
+    kind: Literal["go_away"] = "go_away"
+    time_left: float
+    """Seconds until the server closes the connection."""
+
+
+class ResumptionHandle(Event):
+    """A new session-resumption handle (kept to reconnect without losing the conversation)."""
+
+    kind: Literal["resumption_handle"] = "resumption_handle"
+    handle: str
+    resumable: bool
+
+
+class Resumed(Event):
+    """The session continues on a new socket with a resumption handle."""
+
+    kind: Literal["resumed"] = "resumed"
+    attempt: int
+
+
+class Disconnected(Event):
+    """The socket closed. `code` is the WebSocket close code (1006 when the connection dropped)."""
+
+    kind: Literal["disconnected"] = "disconnected"
+    code: int
+    reason: str
+    """The server's reason, or a plain explanation of the code."""
+    will_retry: bool = False
+
+
+class SessionError(Event):
+    """Something went wrong that the user should read: one line, no traceback. The session goes on."""
+
+    kind: Literal["session_error"] = "session_error"
+    message: str
+    fatal: bool = False
+    """True when the session cannot continue (bad key, refused connection, invalid setup)."""
+
+
+class Notice(Event):
+    """Information for the user that is not an error (fallbacks, modes)."""
+
+    kind: Literal["notice"] = "notice"
+    message: str
+
+
+class WireFrame(Event):
+    """A raw frame on the wire, for the events pane and the journal. Audio and image payloads are abbreviated."""
+
+    kind: Literal["wire_frame"] = "wire_frame"
+    direction: Literal["in", "out"]
+    summary: str
+    """The message's top-level key (``serverContent``, ``realtimeInput.audio``, ...)."""
+    text: str
+    """The frame's JSON with base64 payloads replaced by ``<N bytes>``."""
+    size: int
+    """The frame's length on the wire, in bytes."""
+
+
+Mark = Literal["t0", "t1", "t2", "t3", "t4", "k0", "k1", "k2"]
+"""Latency marks (DESIGN.md): t0 user end of turn, t1 first reply frame, t2 first text painted,
+t3 first reply sample handed to the device, t4 turn complete; k0 interrupt pressed, k1 playback silent,
+k2 the server acknowledged the interruption."""
+
+
+class LatencyMark(Event):
+    """A latency mark reached for a turn."""
+
+    kind: Literal["latency_mark"] = "latency_mark"
+    turn: int
+    mark: Mark
+    at: float
+    """Monotonic time of the mark."""
+
+
+class RoundTrip(Event):
+    """A WebSocket ping's round-trip time."""
+
+    kind: Literal["round_trip"] = "round_trip"
+    seconds: float
+
+
+AnyEvent: TypeAlias = Annotated[
+    Connecting
+    | Connected
+    | SetupComplete
+    | UserText
+    | TextDelta
+    | AudioOut
+    | InputTranscript
+    | OutputTranscript
+    | ToolCallRequested
+    | ToolCallCancelled
+    | ToolResult
+    | GenerationComplete
+    | Interrupted
+    | TurnComplete
+    | Usage
+    | VoiceActivity
+    | GoAway
+    | ResumptionHandle
+    | Resumed
+    | Disconnected
+    | SessionError
+    | Notice
+    | WireFrame
+    | LatencyMark
+    | RoundTrip,
+    Field(discriminator="kind"),
+]
+"""Every domain event, tagged by ``kind``."""
+
+EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
+"""Reads a journal line back into its event: ``EVENT_ADAPTER.validate_json(line)``."""

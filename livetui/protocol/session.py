@@ -1,0 +1,328 @@
+"""The client side of one Gemini Live connection as a sans-I/O state machine.
+
+Feed it frames with :meth:`GeminiSession.receive` and call its send methods; collect frames to put on the
+wire with :meth:`GeminiSession.data_to_send` and domain events with :meth:`GeminiSession.events_received`.
+It never reads a clock: every method that marks latency takes the time as ``at``.
+
+**Turns.** Every user turn (typed text, or an utterance the server detected) gets the next number, and the
+model's reply carries the same number. Unfinished turns are kept in order; each ``turnComplete`` closes the
+oldest, so a reply that arrives after the user typed again is still attributed to the right turn.
+
+**Interruption.** :meth:`GeminiSession.interrupt` marks every unfinished turn interrupted at once: their
+further text, audio and transcripts are dropped (the raw frames are still reported as `WireFrame` events, so
+the journal keeps everything received), and the server is told with the provider's interrupting message
+(``activityStart`` under manual activity detection, otherwise an empty ``clientContent``). The server's
+``interrupted`` or the turn's ``turnComplete`` is the acknowledgement (mark k2).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+from livetui import events as ev
+from livetui.protocol.client import (
+    ActivityEnd,
+    ActivityStart,
+    ClientContent,
+    ClientContentMessage,
+    ClientMessage,
+    RealtimeInput,
+    RealtimeInputMessage,
+    Setup,
+    SetupMessage,
+    ToolResponse,
+    ToolResponseMessage,
+)
+from livetui.protocol.codec import ProtocolError, decode_server, encode, load_json
+from livetui.protocol.content import Blob, Content, FunctionResponse, Part
+from livetui.protocol.server import ServerContent, ServerMessage
+from livetui.protocol.summary import summarize
+
+TextRoute = Literal["client_content", "realtime_input"]
+"""How typed text is sent: as an ordered ``clientContent`` turn (interrupts generation), or as
+``realtimeInput.text`` (required by models that refuse mid-session ``clientContent``)."""
+
+
+@dataclass
+class _Turn:
+    """Bookkeeping for one unfinished turn."""
+
+    number: int
+    interrupted: bool = False
+    first_frame_seen: bool = False
+    ack_pending: bool = False
+    """The user interrupted this turn and the server has not acknowledged it yet."""
+
+
+@dataclass
+class GeminiSession:
+    """Sans-I/O client state for one connection (see the module docstring)."""
+
+    setup: Setup
+    """The session configuration; sent first by :meth:`start`."""
+    text_route: TextRoute = "client_content"
+    """How :meth:`send_text` sends typed text."""
+    first_turn: int = 1
+    """The number of the first turn (a resumed session continues its numbering)."""
+    _frames: list[str] = field(default_factory=list)
+    _events: list[ev.AnyEvent] = field(default_factory=list)
+    _open: deque[_Turn] = field(default_factory=deque)
+    _next_turn: int = 0
+    _last_turn: int = 0
+    _activity_open: bool = False
+    _setup_done: bool = False
+
+    def __post_init__(self) -> None:
+        self._next_turn = self.first_turn
+        self._last_turn = self.first_turn - 1
+
+    # -- output -------------------------------------------------------------------------------------------
+
+    def data_to_send(self) -> list[str]:
+        """Frames to write to the socket, in order; the list is emptied."""
+        frames, self._frames = self._frames, []
+        return frames
+
+    def events_received(self) -> list[ev.AnyEvent]:
+        """Domain events produced since the last call, in order; the list is emptied."""
+        events, self._events = self._events, []
+        return events
+
+    @property
+    def ready(self) -> bool:
+        """True once the server answered `setup` with `setupComplete`."""
+        return self._setup_done
+
+    @property
+    def replying(self) -> bool:
+        """True while a turn is unfinished and not interrupted (the model is, or is about to be, replying)."""
+        return any(not turn.interrupted for turn in self._open)
+
+    @property
+    def current_turn(self) -> int:
+        """The number of the oldest unfinished turn, or of the last finished one."""
+        return self._open[0].number if self._open else self._last_turn
+
+    def _send(self, message: ClientMessage) -> None:
+        frame = encode(message)
+        self._frames.append(frame)
+        summary, text = summarize(load_json(frame))
+        self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
+
+    # -- client → server ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Queue the `setup` message; it must be the first frame."""
+        self._send(SetupMessage(setup=self.setup))
+
+    def _new_turn(self) -> _Turn:
+        turn = _Turn(number=self._next_turn)
+        self._next_turn += 1
+        self._open.append(turn)
+        return turn
+
+    def send_text(self, text: str, *, at: float) -> int:
+        """Send a typed user turn; returns its number. A reply in progress is interrupted first."""
+        if self.replying:
+            self._interrupt_locally(at)
+            if self.text_route == "realtime_input":
+                self._send_interrupting_message()
+        turn = self._new_turn()
+        self._events.append(ev.UserText(turn=turn.number, text=text))
+        self._events.append(ev.LatencyMark(turn=turn.number, mark="t0", at=at))
+        if self.text_route == "client_content":
+            content = Content(role="user", parts=(Part(text=text),))
+            self._send(ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=True)))
+        else:
+            self._send(RealtimeInputMessage(realtime_input=RealtimeInput(text=text)))
+        if self._activity_open:
+            self.activity_end(at=at)
+        return turn.number
+
+    def interrupt(self, *, at: float) -> int | None:
+        """Interrupt the reply in progress; returns the interrupted turn's number, or None if none was."""
+        if not self.replying:
+            return None
+        number = self._interrupt_locally(at)
+        self._send_interrupting_message()
+        return number
+
+    def _interrupt_locally(self, at: float) -> int:
+        head = next(turn for turn in self._open if not turn.interrupted)
+        for turn in self._open:
+            if not turn.interrupted:
+                turn.interrupted = True
+                turn.ack_pending = True
+        self._events.append(ev.Interrupted(turn=head.number, by="user"))
+        self._events.append(ev.LatencyMark(turn=head.number, mark="k0", at=at))
+        return head.number
+
+    def _send_interrupting_message(self) -> None:
+        if self.setup.manual_activity:
+            if not self._activity_open:
+                self._activity_open = True
+                self._send(RealtimeInputMessage(realtime_input=RealtimeInput(activity_start=ActivityStart())))
+        else:
+            self._send(ClientContentMessage(client_content=ClientContent(turns=(), turn_complete=False)))
+
+    def send_audio(self, pcm: bytes, *, rate: int = 16000) -> None:
+        """Stream a block of microphone audio (PCM16 mono)."""
+        blob = Blob(mime_type=f"audio/pcm;rate={rate}", data=pcm)
+        self._send(RealtimeInputMessage(realtime_input=RealtimeInput(audio=blob)))
+
+    def send_video(self, jpeg: bytes, *, mime_type: str = "image/jpeg") -> None:
+        """Stream one camera frame."""
+        blob = Blob(mime_type=mime_type, data=jpeg)
+        self._send(RealtimeInputMessage(realtime_input=RealtimeInput(video=blob)))
+
+    def activity_start(self, *, at: float) -> None:
+        """The user starts talking (manual activity detection); interrupts a reply in progress."""
+        if self.replying:
+            self._interrupt_locally(at)
+        if not self._activity_open:
+            self._activity_open = True
+            self._send(RealtimeInputMessage(realtime_input=RealtimeInput(activity_start=ActivityStart())))
+
+    def activity_end(self, *, at: float) -> int:
+        """The user stops talking (manual activity detection); the turn is over (mark t0)."""
+        self._activity_open = False
+        self._send(RealtimeInputMessage(realtime_input=RealtimeInput(activity_end=ActivityEnd())))
+        turn = self._open[-1] if self._open and not self._open[-1].interrupted else self._new_turn()
+        self._events.append(ev.LatencyMark(turn=turn.number, mark="t0", at=at))
+        return turn.number
+
+    def audio_stream_end(self) -> None:
+        """The microphone was turned off (automatic activity detection)."""
+        self._send(RealtimeInputMessage(realtime_input=RealtimeInput(audio_stream_end=True)))
+
+    def send_tool_response(self, responses: list[FunctionResponse]) -> None:
+        """Answer function calls; each response carries its call's id and name."""
+        self._send(ToolResponseMessage(tool_response=ToolResponse(function_responses=tuple(responses))))
+
+    # -- server → client ----------------------------------------------------------------------------------
+
+    def receive(self, frame: str | bytes, *, at: float) -> None:
+        """Take one frame from the server. A frame that cannot be read becomes a `SessionError` event."""
+        size = len(frame)
+        try:
+            data = load_json(frame)
+        except ProtocolError as error:
+            raw = frame if isinstance(frame, str) else bytes(frame).decode("utf-8", "replace")
+            self._events.append(ev.WireFrame(direction="in", summary="malformed", text=raw[:2000], size=size))
+            self._events.append(ev.SessionError(message=f"malformed frame from the server: {error}"))
+            return
+        summary, text = summarize(data)
+        self._events.append(ev.WireFrame(direction="in", summary=summary, text=text, size=size))
+        try:
+            message = decode_server(frame)
+        except ProtocolError as error:
+            self._events.append(ev.SessionError(message=f"ignored a frame from the server: {error}"))
+            return
+        self._dispatch(message, at)
+
+    def _head(self) -> _Turn:
+        """The turn server output belongs to: the oldest unfinished one, or a new one the server started."""
+        return self._open[0] if self._open else self._new_turn()
+
+    def _dispatch(self, message: ServerMessage, at: float) -> None:
+        if message.setup_complete is not None:
+            self._setup_done = True
+            self._events.append(ev.SetupComplete(session_id=message.setup_complete.session_id))
+        if message.voice_activity_detection_signal is not None:
+            kind = message.voice_activity_detection_signal.vad_signal_type or ""
+            self._events.append(ev.VoiceActivity(speaking=kind.endswith("SOS")))
+        if message.voice_activity is not None:
+            kind = message.voice_activity.voice_activity_type or ""
+            self._events.append(ev.VoiceActivity(speaking=kind.endswith("START")))
+        if message.server_content is not None:
+            self._content(message.server_content, at)
+        if message.tool_call is not None and message.tool_call.function_calls:
+            turn = self._head()
+            self._first_frame(turn, at)
+            calls = tuple(
+                ev.ToolCall(turn=turn.number, call_id=call.id or "", name=call.name, args=call.args)
+                for call in message.tool_call.function_calls
+            )
+            self._events.append(ev.ToolCallRequested(turn=turn.number, calls=calls))
+        if message.tool_call_cancellation is not None:
+            self._events.append(
+                ev.ToolCallCancelled(turn=self.current_turn, call_ids=message.tool_call_cancellation.ids)
+            )
+        if message.usage_metadata is not None:
+            usage = message.usage_metadata
+            self._events.append(
+                ev.Usage(
+                    turn=self._last_turn,
+                    prompt_tokens=usage.prompt_token_count or 0,
+                    response_tokens=usage.response_token_count or usage.candidates_token_count or 0,
+                    total_tokens=usage.total_token_count or 0,
+                )
+            )
+        if message.go_away is not None:
+            self._events.append(ev.GoAway(time_left=message.go_away.time_left))
+        update = message.session_resumption_update
+        if update is not None and update.new_handle:
+            self._events.append(ev.ResumptionHandle(handle=update.new_handle, resumable=bool(update.resumable)))
+
+    def _first_frame(self, turn: _Turn, at: float) -> None:
+        if not turn.first_frame_seen:
+            turn.first_frame_seen = True
+            self._events.append(ev.LatencyMark(turn=turn.number, mark="t1", at=at))
+
+    def _content(self, content: ServerContent, at: float) -> None:
+        if content.input_transcription is not None and content.input_transcription.text:
+            answering = [turn for turn in self._open if not turn.interrupted]
+            turn = answering[-1] if answering else self._new_turn()
+            transcript = content.input_transcription
+            self._events.append(
+                ev.InputTranscript(turn=turn.number, text=transcript.text, final=bool(transcript.finished))
+            )
+        if content.model_turn is not None and content.model_turn.parts:
+            turn = self._head()
+            self._first_frame(turn, at)
+            if not turn.interrupted:
+                self._parts(turn.number, content.model_turn.parts)
+        if content.output_transcription is not None and content.output_transcription.text:
+            turn = self._head()
+            self._first_frame(turn, at)
+            if not turn.interrupted:
+                transcript = content.output_transcription
+                self._events.append(
+                    ev.OutputTranscript(turn=turn.number, text=transcript.text, final=bool(transcript.finished))
+                )
+        if content.interrupted:
+            turn = self._head()
+            self._acknowledge(turn, at)
+            turn.interrupted = True
+            self._events.append(ev.Interrupted(turn=turn.number, by="server"))
+        if content.generation_complete:
+            turn = self._head()
+            if not turn.interrupted:
+                self._events.append(ev.GenerationComplete(turn=turn.number))
+        if content.turn_complete:
+            turn = self._head()
+            self._open.popleft()
+            self._last_turn = turn.number
+            self._acknowledge(turn, at)
+            reason = "interrupted" if turn.interrupted else (content.turn_complete_reason or "complete").lower()
+            self._events.append(ev.LatencyMark(turn=turn.number, mark="t4", at=at))
+            self._events.append(ev.TurnComplete(turn=turn.number, reason=reason))
+
+    def _acknowledge(self, turn: _Turn, at: float) -> None:
+        if turn.ack_pending:
+            turn.ack_pending = False
+            self._events.append(ev.LatencyMark(turn=turn.number, mark="k2", at=at))
+
+    def _parts(self, number: int, parts: tuple[Part, ...]) -> None:
+        for part in parts:
+            if part.text:
+                self._events.append(ev.TextDelta(turn=number, text=part.text, thought=bool(part.thought)))
+            blob = part.inline_data
+            if blob is not None and blob.mime_type.startswith("audio/") and blob.data:
+                self._events.append(ev.AudioOut(turn=number, pcm=blob.data, rate=blob.rate or 24000))
+            if part.executable_code is not None:
+                code = part.executable_code
+                block = f"\n```{code.language.lower()}\n{code.code}\n```\n"
+                self._events.append(ev.TextDelta(turn=number, text=block, thought=True))

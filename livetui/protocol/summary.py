@@ -1,0 +1,40 @@
+"""Short, safe renderings of frames for the events pane and the journal.
+
+Base64 payloads (audio, images) become ``<N bytes mime>``, so a frame can be shown and journaled without
+megabytes of noise.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_NESTED = {"serverContent", "realtimeInput", "server_content", "realtime_input"}
+
+
+def _abbreviate(value: Any) -> Any:
+    if isinstance(value, dict):
+        mime = value.get("mimeType", value.get("mime_type"))
+        if isinstance(mime, str) and isinstance(value.get("data"), str):
+            size = len(value["data"]) * 3 // 4
+            return {**value, "data": f"<{size} bytes>"}
+        return {key: _abbreviate(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_abbreviate(item) for item in value]
+    return value
+
+
+def summarize(data: dict[str, Any]) -> tuple[str, str]:
+    """Return (summary, abbreviated JSON) of a decoded frame.
+
+    The summary names the top-level keys, and for ``serverContent`` / ``realtimeInput`` their fields, such as
+    ``serverContent.modelTurn`` or ``realtimeInput.audio``.
+    """
+    names: list[str] = []
+    for key, value in data.items():
+        if key in _NESTED and isinstance(value, dict) and value:
+            names.extend(f"{key}.{inner}" for inner in value)
+        else:
+            names.append(key)
+    text = json.dumps(_abbreviate(data), ensure_ascii=False, separators=(",", ":"))
+    return " ".join(names) or "{}", text
