@@ -227,7 +227,7 @@ class Notice(Event):
 
 
 class WireFrame(Event):
-    """A raw frame on the wire, for the events pane and the journal. Audio and image payloads are abbreviated."""
+    """A raw frame on the wire, for the events pane and the journal; audio and images abbreviated."""
 
     kind: Literal["wire_frame"] = "wire_frame"
     direction: Literal["in", "out"]

@@ -1,0 +1,108 @@
+"""Settings: command-line flags > environment > TOML config file > defaults.
+
+| source | where |
+|---|---|
+| flags | `livetui --model ...` (passed to :func:`load_settings` as overrides) |
+| environment | `LIVETUI_<FIELD>` (`LIVETUI_MODEL`); the key also from `GEMINI_API_KEY` or `GOOGLE_API_KEY` |
+| config file | `config.toml` in the user config directory, or the file named by `LIVETUI_CONFIG` |
+
+The API key is a `SecretStr`: it is never printed, logged, journaled or exported.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from platformdirs import user_config_path, user_data_path
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "livetui"
+
+
+def config_file() -> Path:
+    """The TOML config file: `LIVETUI_CONFIG`, or `config.toml` in the user config directory."""
+    override = os.environ.get("LIVETUI_CONFIG")
+    return Path(override) if override else user_config_path(APP_NAME) / "config.toml"
+
+
+def data_dir() -> Path:
+    """Where sessions are journaled: `LIVETUI_DATA_DIR`, or the user data directory."""
+    override = os.environ.get("LIVETUI_DATA_DIR")
+    return Path(override) if override else user_data_path(APP_NAME)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used. The message is one line, fit to show a user."""
+
+
+class Settings(BaseSettings):
+    """Everything a user can configure."""
+
+    model_config = SettingsConfigDict(env_prefix="LIVETUI_", extra="forbid", validate_default=True)
+
+    provider: Literal["auto", "local", "gemini"] = "auto"
+    """`gemini` talks to Google; `local` to the embedded server; `auto` picks Gemini when a key is set."""
+    api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("api_key", "LIVETUI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"),
+    )
+    """The Gemini API key. Secret: never shown."""
+    model: str = "gemini-live-2.5-flash-preview"
+    """The Gemini Live model (without the `models/` prefix)."""
+    system_prompt: str | None = None
+    """Instructions for the model, sent as the system instruction."""
+    voice: str | None = None
+    """The voice of spoken replies (e.g. `Kore`, `Puck`); the provider's default when unset."""
+    text_route: Literal["client_content", "realtime_input"] = "client_content"
+    """How typed text is sent. Use `realtime_input` for models that refuse mid-session `clientContent`."""
+    brain: Literal["auto", "smollm2", "scripted"] = "auto"
+    """The embedded server's brain: `auto` uses smollm2 when it is installed, else scripted."""
+    script: Path | None = None
+    """A script file for the scripted brain (JSON or TOML; see the README)."""
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Key bindings by binding id, e.g. `{interrupt = "escape,ctrl+c"}`."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags (init) > environment > TOML file > defaults."""
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
+
+    @property
+    def use_gemini(self) -> bool:
+        """True when the session goes to Google rather than the embedded server."""
+        if self.provider == "auto":
+            return self.api_key is not None and bool(self.api_key.get_secret_value())
+        return self.provider == "gemini"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from flags (the overrides that are not None), environment and config file.
+
+    Raises:
+        ConfigError: the config file is not valid TOML, or a value is wrong; one line naming the file.
+    """
+    flags = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**flags)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigError(f"{where}: {first['msg']} (config file: {config_file()})") from None
+    except (ValueError, OSError) as error:
+        message = " ".join(str(error).split())
+        raise ConfigError(f"cannot read the config file {config_file()}: {message}") from None

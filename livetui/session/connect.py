@@ -1,0 +1,51 @@
+"""Open a session as settings ask: Gemini with a key, else the embedded local server in a child process."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+
+from livetui.config import Settings
+from livetui.session.endpoint import Endpoint
+from livetui.session.engine import Clock, LiveSession
+from livetui.session.local_server import LocalServer
+from livetui.session.setup import build_setup
+
+Connector = Callable[[], AbstractAsyncContextManager[LiveSession]]
+"""What the app calls to get a session: an async context manager that cleans up after it."""
+
+
+@contextlib.asynccontextmanager
+async def open_session(settings: Settings, *, brain: str = "scripted") -> AsyncIterator[LiveSession]:
+    """A session for these settings; a local server it started is stopped on exit.
+
+    Args:
+        settings: the user's settings.
+        brain: the local server's brain (`smollm2` or `scripted`), already resolved by the caller.
+
+    Raises:
+        LocalServerError: the local server could not be started.
+    """
+    setup = build_setup(settings)
+    if settings.use_gemini and settings.api_key is not None:
+        yield LiveSession(Endpoint.gemini(settings.api_key), setup, text_route=settings.text_route)
+        return
+    server = await LocalServer.start(brain=brain, script=settings.script)
+    try:
+        yield LiveSession(Endpoint.local(server.url), setup, text_route=settings.text_route)
+    finally:
+        await server.stop()
+
+
+def connect_to(url: str, settings: Settings, *, clock: Clock | None = None) -> Connector:
+    """A connector for a server that is already running at `ws://HOST:PORT` (tests, `--url`)."""
+
+    @contextlib.asynccontextmanager
+    async def connector() -> AsyncIterator[LiveSession]:
+        session = LiveSession(Endpoint.local(url), build_setup(settings), text_route=settings.text_route)
+        if clock is not None:
+            session.clock = clock
+        yield session
+
+    return connector

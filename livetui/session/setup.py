@@ -1,0 +1,35 @@
+"""Turn settings into the `setup` message a session opens with."""
+
+from __future__ import annotations
+
+from livetui.config import Settings
+from livetui.protocol.client import (
+    GenerationConfig,
+    Modality,
+    PrebuiltVoiceConfig,
+    Setup,
+    SpeechConfig,
+    VoiceConfig,
+)
+from livetui.protocol.content import Content, Part
+
+
+def build_setup(settings: Settings, *, modality: Modality = "TEXT") -> Setup:
+    """The session's `setup`: model, response modality, voice and system instruction."""
+    speech = None
+    if settings.voice:
+        voice = VoiceConfig(prebuilt_voice_config=PrebuiltVoiceConfig(voice_name=settings.voice))
+        speech = SpeechConfig(voice_config=voice)
+    instruction = None
+    if settings.system_prompt:
+        instruction = Content(role="user", parts=(Part(text=settings.system_prompt),))
+    model = (
+        settings.model
+        if settings.model.startswith(("models/", "tunedModels/"))
+        else f"models/{settings.model}"
+    )
+    return Setup(
+        model=model,
+        generation_config=GenerationConfig(response_modalities=(modality,), speech_config=speech),
+        system_instruction=instruction,
+    )
