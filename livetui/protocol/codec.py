@@ -37,9 +37,9 @@ _CLIENT_KINDS: dict[str, type[ClientMessage]] = {
     "tool_response": ToolResponseMessage,
 }
 
-_SERVER_KEYS = frozenset(
-    f.alias or name for name, f in ServerMessage.model_fields.items()
-) | frozenset(ServerMessage.model_fields)
+_SERVER_KEYS = frozenset(f.alias or name for name, f in ServerMessage.model_fields.items()) | frozenset(
+    ServerMessage.model_fields
+)
 
 
 def encode(message: BaseModel) -> str:

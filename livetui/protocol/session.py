@@ -134,7 +134,9 @@ class GeminiSession:
         self._events.append(ev.LatencyMark(turn=turn.number, mark="t0", at=at))
         if self.text_route == "client_content":
             content = Content(role="user", parts=(Part(text=text),))
-            self._send(ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=True)))
+            self._send(
+                ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=True))
+            )
         else:
             self._send(RealtimeInputMessage(realtime_input=RealtimeInput(text=text)))
         if self._activity_open:
@@ -264,7 +266,9 @@ class GeminiSession:
             self._events.append(ev.GoAway(time_left=message.go_away.time_left))
         update = message.session_resumption_update
         if update is not None and update.new_handle:
-            self._events.append(ev.ResumptionHandle(handle=update.new_handle, resumable=bool(update.resumable)))
+            self._events.append(
+                ev.ResumptionHandle(handle=update.new_handle, resumable=bool(update.resumable))
+            )
 
     def _first_frame(self, turn: _Turn, at: float) -> None:
         if not turn.first_frame_seen:
@@ -290,7 +294,9 @@ class GeminiSession:
             if not turn.interrupted:
                 transcript = content.output_transcription
                 self._events.append(
-                    ev.OutputTranscript(turn=turn.number, text=transcript.text, final=bool(transcript.finished))
+                    ev.OutputTranscript(
+                        turn=turn.number, text=transcript.text, final=bool(transcript.finished)
+                    )
                 )
         if content.interrupted:
             turn = self._head()
@@ -306,7 +312,9 @@ class GeminiSession:
             self._open.popleft()
             self._last_turn = turn.number
             self._acknowledge(turn, at)
-            reason = "interrupted" if turn.interrupted else (content.turn_complete_reason or "complete").lower()
+            reason = (
+                "interrupted" if turn.interrupted else (content.turn_complete_reason or "complete").lower()
+            )
             self._events.append(ev.LatencyMark(turn=turn.number, mark="t4", at=at))
             self._events.append(ev.TurnComplete(turn=turn.number, reason=reason))
 

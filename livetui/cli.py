@@ -1,0 +1,130 @@
+"""The `livetui` command: the app (default), `livetui serve` (the local live server).
+
+Heavy imports (Textual, websockets, the server) happen only once a command is chosen, so `livetui --help`
+stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from livetui import __version__
+
+DESCRIPTION = """\
+A terminal client for live model sessions. With GEMINI_API_KEY (or GOOGLE_API_KEY) set it talks to the
+Gemini Live API; without a key it starts an embedded local live server on loopback and talks to that.
+"""
+
+EPILOG = """\
+commands:
+  livetui serve --help     the embedded local live server on its own
+
+settings come from flags, then the environment (LIVETUI_MODEL, LIVETUI_SYSTEM_PROMPT, LIVETUI_VOICE,
+LIVETUI_PROVIDER, LIVETUI_BRAIN, LIVETUI_SCRIPT, GEMINI_API_KEY or GOOGLE_API_KEY), then the config file
+(config.toml in the user config directory, or the file named by LIVETUI_CONFIG), e.g.:
+
+  model = "gemini-live-2.5-flash-preview"
+  system_prompt = "Answer briefly."
+  [keymap]
+  interrupt = "escape,ctrl+c"
+
+keys: Esc interrupts the reply, Enter sends, F1 lists every key binding (ids in it can be remapped).
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the app command (`livetui [options]`)."""
+    parser = argparse.ArgumentParser(
+        prog="livetui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"livetui {__version__}")
+    parser.add_argument(
+        "--provider",
+        choices=["auto", "local", "gemini"],
+        help="gemini: Google's Live API (needs a key); local: the embedded server; auto (default): gemini "
+        "when a key is set",
+    )
+    parser.add_argument("--model", help="the Gemini Live model (default gemini-live-2.5-flash-preview)")
+    parser.add_argument("--system-prompt", metavar="TEXT", help="instructions for the model")
+    parser.add_argument("--voice", help="the voice of spoken replies, e.g. Kore or Puck")
+    parser.add_argument(
+        "--text-route",
+        choices=["client_content", "realtime_input"],
+        help="send typed text as clientContent (default) or realtimeInput.text (for models that need it)",
+    )
+    parser.add_argument(
+        "--brain",
+        choices=["auto", "smollm2", "scripted"],
+        help="the local server's brain; auto (default) uses smollm2 when installed",
+    )
+    parser.add_argument("--script", metavar="FILE", help="a script for the scripted brain (JSON or TOML)")
+    parser.add_argument(
+        "--url", metavar="WS_URL", help="connect to a local live server already running at ws://HOST:PORT"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["serve"]:
+        from livetui.server.main import main as serve_main
+
+        return serve_main(args[1:])
+    options = build_parser().parse_args(args)
+    return run_app(options)
+
+
+def _resolve_brain(requested: str) -> tuple[str, list[str]]:
+    from livetui.server.brains.smollm2 import smollm2_unavailable
+
+    if requested == "scripted":
+        return "scripted", []
+    reason = smollm2_unavailable()
+    if reason is None:
+        return "smollm2", []
+    if requested == "smollm2":
+        return "smollm2", []  # the server will refuse with the reason; the app shows it
+    return "scripted", [f"The smollm2 brain is not available ({reason}): the local server uses the scripted brain."]
+
+
+def run_app(options: argparse.Namespace) -> int:
+    """Start the app with settings from flags, environment and config file."""
+    from livetui.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(
+            provider=options.provider,
+            model=options.model,
+            system_prompt=options.system_prompt,
+            voice=options.voice,
+            text_route=options.text_route,
+            brain=options.brain,
+            script=options.script,
+        )
+    except ConfigError as error:
+        print(f"livetui: {error}", file=sys.stderr)
+        return 2
+    if settings.script is not None and not settings.script.is_file():
+        print(f"livetui: script file not found: {settings.script}", file=sys.stderr)
+        return 2
+
+    from livetui.session.connect import connect_to, open_session
+    from livetui.ui.app import make_app
+
+    notices: list[str] = []
+    if options.url:
+        connector = connect_to(options.url, settings)
+    elif settings.use_gemini:
+        connector = lambda: open_session(settings)  # noqa: E731
+    else:
+        brain, notices = _resolve_brain(settings.brain)
+        connector = lambda: open_session(settings, brain=brain)  # noqa: E731
+    app = make_app(settings, connector, notices=notices)
+    app.run()
+    return app.return_code or 0
