@@ -16,7 +16,7 @@ def _abbreviate(value: Any) -> Any:
     if isinstance(value, dict):
         mime = value.get("mimeType", value.get("mime_type"))
         if isinstance(mime, str) and isinstance(value.get("data"), str):
-            size = len(value["data"]) * 3 // 4
+            size = len(value["data"].rstrip("=")) * 3 // 4
             return {**value, "data": f"<{size} bytes>"}
         return {key: _abbreviate(item) for key, item in value.items()}
     if isinstance(value, list):
