@@ -90,7 +90,9 @@ def _resolve_brain(requested: str) -> tuple[str, list[str]]:
         return "smollm2", []
     if requested == "smollm2":
         return "smollm2", []  # the server will refuse with the reason; the app shows it
-    return "scripted", [f"The smollm2 brain is not available ({reason}): the local server uses the scripted brain."]
+    return "scripted", [
+        f"The smollm2 brain is not available ({reason}): the local server uses the scripted brain."
+    ]
 
 
 def run_app(options: argparse.Namespace) -> int:
