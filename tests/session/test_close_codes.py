@@ -1,0 +1,88 @@
+"""Every way a connection can end becomes a clear event, against a real WebSocket peer on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from websockets.asyncio.server import ServerConnection, serve
+
+from livetui import events as ev
+from livetui.session.endpoint import Endpoint
+from livetui.session.engine import LiveSession
+from tests.session.conftest import TEXT_SETUP, running
+
+
+@contextlib.asynccontextmanager
+async def peer(code: int | None, reason: str = "", answer_setup: bool = True) -> AsyncIterator[str]:
+    """A server that answers setup, then closes with `code` (None: drops the TCP connection)."""
+
+    async def handler(ws: ServerConnection) -> None:
+        await ws.recv()
+        if answer_setup:
+            await ws.send('{"setupComplete": {}}')
+        if code is None:
+            ws.transport.abort()
+        else:
+            await ws.close(code, reason)
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        yield f"ws://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize(
+    ("code", "reason", "fatal", "words"),
+    [
+        (1007, "Request contains an invalid argument.", True, "rejected a message as invalid (1007)"),
+        (
+            1008,
+            "API key not valid. Please pass a valid API key.",
+            True,
+            "refused the session (check the API key",
+        ),
+        (1011, "Internal error encountered.", False, "internal error (1011): Internal error encountered."),
+    ],
+)
+async def test_error_close_codes_become_one_line_errors(
+    code: int, reason: str, fatal: bool, words: str
+) -> None:
+    async with peer(code, reason) as url:
+        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP)
+        async with running(session) as recorder:
+            error = await recorder.first(ev.SessionError)
+            gone = await recorder.first(ev.Disconnected)
+    assert error.fatal is fatal
+    assert words in error.message and "\n" not in error.message
+    assert gone.code == code and reason in gone.reason
+
+
+async def test_a_normal_close_is_a_disconnect_not_an_error() -> None:
+    async with peer(1000, "bye") as url:
+        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP)
+        async with running(session) as recorder:
+            gone = await recorder.first(ev.Disconnected)
+    assert gone.code == 1000 and not recorder.of(ev.SessionError)
+
+
+async def test_a_dropped_connection_is_reported_as_such() -> None:
+    async with peer(None) as url:
+        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP)
+        async with running(session) as recorder:
+            gone = await recorder.first(ev.Disconnected)
+    assert gone.code == 1006 and "connection dropped" in gone.reason
+
+
+async def test_a_server_that_never_answers_setup_is_a_fatal_error() -> None:
+    async def silent(ws: ServerConnection) -> None:
+        await ws.recv()
+        await ws.wait_closed()
+
+    async with serve(silent, "127.0.0.1", 0) as server:
+        url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP, open_timeout=0.3)
+        async with running(session) as recorder:
+            error = await recorder.first(ev.SessionError)
+            await recorder.first(ev.Disconnected)
+    assert error.fatal and error.message == "the server did not answer setup in time"

@@ -1,0 +1,100 @@
+"""The engine against the real local server on loopback (scripted brain)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from livetui import events as ev
+from livetui.session.endpoint import Endpoint
+from livetui.session.engine import LiveSession
+from tests.session.conftest import TEXT_SETUP, live_session, local_server, running
+
+
+async def test_a_text_turn_streams_deltas_in_order_then_completes() -> None:
+    async with live_session() as (session, recorder):
+        turn = session.send_text("hello there my friend")
+        await recorder.first(ev.TurnComplete)
+        deltas = recorder.of(ev.TextDelta)
+        assert len(deltas) > 1, "the reply streams in several deltas"
+        assert "".join(d.text for d in deltas) == "You said: hello there my friend"
+        assert {d.turn for d in deltas} == {turn}
+        kinds = [
+            e.kind
+            for e in recorder.events
+            if e.kind in ("text_delta", "generation_complete", "turn_complete")
+        ]
+        assert kinds[-2:] == ["generation_complete", "turn_complete"]
+        marks = session.latency.turn(turn)
+        assert marks is not None and list(marks.marks) == ["t0", "t1", "t4"]
+        assert marks.marks["t0"] <= marks.marks["t1"] <= marks.marks["t4"]
+        assert recorder.of(ev.Usage)[-1].total_tokens > 0
+
+
+async def test_the_conversation_is_stateful_across_turns(story_script: Path) -> None:
+    async with live_session(story_script) as (session, recorder):
+        for word in ("count one", "count two"):
+            turn = session.send_text(word)
+            await recorder.first(ev.TurnComplete, lambda e: e.turn == turn)  # noqa: B023
+        texts = {
+            turn: "".join(d.text for d in recorder.of(ev.TextDelta) if d.turn == turn) for turn in (1, 2)
+        }
+        assert texts == {1: "turn 1: count one", 2: "turn 2: count two"}
+
+
+async def test_interrupt_mid_reply_stops_text_and_the_server_acknowledges(story_script: Path) -> None:
+    async with live_session(story_script) as (session, recorder):
+        turn = session.send_text("tell me a story")
+        await recorder.first(ev.TextDelta)
+        assert session.interrupt() == turn
+        shown = len(recorder.of(ev.TextDelta))
+        # emitted synchronously by the key press, before any network round trip
+        assert [(e.turn, e.by) for e in recorder.of(ev.Interrupted)] == [(turn, "user")]
+        done = await recorder.first(ev.TurnComplete)
+        assert done.reason == "interrupted"
+        assert len(recorder.of(ev.TextDelta)) == shown, "no text after the key"
+        assert [e.by for e in recorder.of(ev.Interrupted)] == ["user", "server"]
+        assert not any(isinstance(e, ev.GenerationComplete) for e in recorder.events)
+        marks = session.latency.turn(turn)
+        assert marks is not None and {"k0", "k2"} <= marks.marks.keys()
+        wire_in = [e.summary for e in recorder.of(ev.WireFrame) if e.direction == "in"]
+        assert "serverContent.interrupted" in wire_in
+
+
+async def test_typing_during_a_reply_interrupts_it_and_answers_the_new_turn(story_script: Path) -> None:
+    async with live_session(story_script) as (session, recorder):
+        session.send_text("tell me a story")
+        await recorder.first(ev.TextDelta)
+        second = session.send_text("count now")
+        await recorder.first(ev.TurnComplete, lambda e: e.turn == second)
+        first_done = recorder.of(ev.TurnComplete)[0]
+        assert (first_done.turn, first_done.reason) == (1, "interrupted")
+        reply = "".join(d.text for d in recorder.of(ev.TextDelta) if d.turn == second)
+        assert reply == "turn 2: count now"
+
+
+async def test_a_wrong_key_is_a_clear_fatal_error() -> None:
+    async with local_server(key="right-key") as server:
+        session = LiveSession(Endpoint.local(server.url), TEXT_SETUP)
+        async with running(session) as recorder:
+            error = await recorder.first(ev.SessionError)
+            await recorder.first(ev.Disconnected)
+        assert error.fatal and "(1008)" in error.message and "API key not valid" in error.message
+        assert "right-key" not in repr(recorder.events)
+
+
+async def test_a_refused_connection_is_one_fatal_line() -> None:
+    async with local_server() as server:
+        url = server.url
+    session = LiveSession(Endpoint.local(url), TEXT_SETUP)
+    async with running(session) as recorder:
+        error = await recorder.first(ev.SessionError)
+    assert error.fatal and error.message.startswith("connection refused by ws://127.0.0.1:")
+    assert "\n" not in error.message
+
+
+async def test_a_wrong_path_is_reported_with_its_http_status() -> None:
+    async with local_server() as server:
+        session = LiveSession(Endpoint(url=server.url + "/nowhere", provider="local"), TEXT_SETUP)
+        async with running(session) as recorder:
+            error = await recorder.first(ev.SessionError)
+    assert error.fatal and "HTTP 404" in error.message
