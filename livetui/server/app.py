@@ -1,0 +1,176 @@
+"""The local live server: configuration, start-up checks, and the listening socket.
+
+`LiveServer` is an async context manager::
+
+    async with LiveServer(ServerConfig(port=0)) as server:
+        print(server.url)          # ws://127.0.0.1:54321
+        await server.serve_forever()
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, Self
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+
+from livetui.protocol.codec import MAX_FRAME_BYTES
+from livetui.server.brains.base import Brain
+from livetui.server.connection import Connection
+from livetui.server.dialect import check_path
+from livetui.server.errors import StartupError
+from livetui.server.tls import server_context, write_self_signed
+
+BrainName = Literal["scripted", "smollm2"]
+"""The brains ``--brain`` can name."""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """How to run the local live server; the fields mirror ``livetui serve``'s options."""
+
+    host: str = "127.0.0.1"
+    """The address to listen on. Off loopback a `key` is required."""
+    port: int = 0
+    """The port; 0 picks a free one (read it back from `LiveServer.port`)."""
+    brain: BrainName = "scripted"
+    """Which brain writes the replies."""
+    script: Path | None = None
+    """A script file (JSON or TOML) for the scripted brain."""
+    tls: bool = False
+    """Serve ``wss://`` with a self-signed certificate for loopback."""
+    cert_dir: Path | None = None
+    """Where the certificate is written (``cert.pem``, ``key.pem``); None for a temporary directory."""
+    key: str | None = field(default=None, repr=False)
+    """The API key clients must present; None accepts any key or none."""
+
+
+def is_loopback(host: str) -> bool:
+    """True when `host` names only this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def make_brain(config: ServerConfig) -> Brain:
+    """The brain `config` names, not yet loaded.
+
+    Raises:
+        StartupError: the script is invalid, or a script was given to a brain that takes none.
+    """
+    if config.brain == "smollm2":
+        if config.script is not None:
+            raise StartupError("--script works only with the scripted brain")
+        from livetui.server.brains.smollm2 import SmolLM2Brain
+
+        return SmolLM2Brain()
+    from livetui.server.brains.scripted import ScriptedBrain
+    from livetui.server.script import load_script
+
+    return ScriptedBrain(load_script(config.script) if config.script else None)
+
+
+class LiveServer:
+    """A Gemini Live endpoint on a local socket, with a brain behind it."""
+
+    def __init__(self, config: ServerConfig | None = None, *, brain: Brain | None = None) -> None:
+        self.config = config or ServerConfig()
+        """The configuration it was started with."""
+        self.brain = brain
+        """The brain answering every connection (made from the config unless one is given)."""
+        self.cert_path: Path | None = None
+        """The certificate clients should trust, when serving TLS."""
+        self._server: Server | None = None
+        self._temp_dir: Path | None = None
+
+    async def start(self) -> None:
+        """Check the configuration, load the brain, and start listening.
+
+        Raises:
+            StartupError: an unsafe address, a bad script, or a brain that cannot load.
+        """
+        config = self.config
+        if not is_loopback(config.host) and not config.key:
+            raise StartupError(
+                f"refusing to listen on {config.host} without --key: anyone who can reach it could use it"
+            )
+        if self.brain is None:
+            self.brain = make_brain(config)
+        await self.brain.load()
+        ssl_context = None
+        if config.tls:
+            directory = config.cert_dir
+            if directory is None:
+                directory = self._temp_dir = Path(tempfile.mkdtemp(prefix="livetui-tls-"))
+            self.cert_path, key_path = write_self_signed(directory)
+            ssl_context = server_context(self.cert_path, key_path)
+        try:
+            self._server = await serve(
+                self._handle,
+                config.host,
+                config.port,
+                process_request=check_path,
+                max_size=MAX_FRAME_BYTES,
+                ssl=ssl_context,
+            )
+        except OSError as error:
+            await self.close()
+            raise StartupError(f"cannot listen on {config.host}:{config.port}: {error.strerror}") from None
+
+    async def _handle(self, websocket: ServerConnection) -> None:
+        assert self.brain is not None
+        await Connection(websocket, self.brain, self.config.key).run()
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on."""
+        if self._server is None:
+            raise RuntimeError("the server is not started")
+        return int(self._server.sockets[0].getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        """The base URL clients connect to: ``ws://HOST:PORT`` (``wss://`` with TLS)."""
+        scheme = "wss" if self.config.tls else "ws"
+        host = self.config.host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"{scheme}://{host}:{self.port}"
+
+    async def serve_forever(self) -> None:
+        """Serve until the task running this is cancelled."""
+        if self._server is None:
+            raise RuntimeError("the server is not started")
+        await self._server.serve_forever()
+
+    async def close(self) -> None:
+        """Stop listening, close every connection (1001), and release the brain and the certificate."""
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        if self.brain is not None:
+            await self.brain.aclose()
+        if self._temp_dir is not None:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+            self._temp_dir = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()

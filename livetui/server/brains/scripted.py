@@ -1,0 +1,64 @@
+"""The scripted brain: deterministic replies from a script (or an echo), for tests, demos and CI."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+
+from livetui.server.brains.base import Brain, Dialogue
+from livetui.server.script import ReplySpec, Script
+
+WORDS_PER_DELTA = 3
+"""Words per delta when a reply gives no `chunk_chars`."""
+
+_PLACEHOLDER = re.compile(r"\{(text|turn)\}")
+_WORD = re.compile(r"\s*\S+")
+
+
+def render(template: str, text: str, turn: int) -> str:
+    """Fill ``{text}`` and ``{turn}`` in one pass; any other braces stay as they are."""
+    values = {"text": text, "turn": str(turn)}
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
+def split_words(text: str, per_delta: int = WORDS_PER_DELTA) -> list[str]:
+    """Cut `text` into deltas of `per_delta` words; joined back they give `text` exactly."""
+    words = _WORD.findall(text)
+    if not words:
+        return [text] if text else []
+    words[-1] += text[sum(map(len, words)) :]
+    return ["".join(words[i : i + per_delta]) for i in range(0, len(words), per_delta)]
+
+
+def split_chars(text: str, size: int) -> list[str]:
+    """Cut `text` into deltas of `size` characters."""
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+class ScriptedBrain(Brain):
+    """Answers from a `Script`: the first matching rule's reply, paced as the rule says.
+
+    Without a script every turn is answered ``You said: <the user's words>``.
+    """
+
+    name = "scripted"
+
+    def __init__(self, script: Script | None = None) -> None:
+        self.script = script or Script()
+        """The rules and default reply in force."""
+
+    def deltas(self, spec: ReplySpec, text: str, turn: int) -> list[str]:
+        """The text deltas of the reply `spec` gives to `text` in user turn `turn`."""
+        reply = render(spec.reply, text, turn)
+        if spec.chunk_chars:
+            return split_chars(reply, spec.chunk_chars)
+        return split_words(reply)
+
+    async def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[str]:
+        """Stream the scripted reply, pausing `interval_ms` between deltas."""
+        spec = self.script.pick(text)
+        for index, delta in enumerate(self.deltas(spec, text, dialogue.user_turns)):
+            # Sleeping (even for 0 s) lets the connection read while a long reply streams.
+            await asyncio.sleep(spec.interval_ms / 1000 if index else 0)
+            yield delta

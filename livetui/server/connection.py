@@ -1,0 +1,160 @@
+"""One client connection: the key check, ``setup`` first, then the reader loop.
+
+Every failure a client can cause ends in a close frame with Google's code and a one-line reason:
+1008 for a bad key, 1007 for a bad or out-of-order message, 1011 when the brain fails (1009 for an
+oversized frame comes from websockets itself).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from livetui.protocol import close_codes
+from livetui.protocol.client import (
+    ClientContentMessage,
+    ClientMessage,
+    RealtimeInputMessage,
+    SetupMessage,
+    ToolResponseMessage,
+)
+from livetui.protocol.codec import ProtocolError, decode_client, encode
+from livetui.protocol.server import ServerMessage, SetupComplete
+from livetui.server.brains.base import Brain
+from livetui.server.conversation import Conversation
+from livetui.server.dialect import BAD_KEY_REASON, key_accepted
+
+log = logging.getLogger("livetui.server")
+
+INTERNAL_REASON = "Internal error encountered."
+"""The close reason for a failure on the server's side (code 1011), in Google's words."""
+
+MAX_REASON_BYTES = 123
+"""The longest close reason a WebSocket close frame can carry."""
+
+
+def one_line(text: object) -> str:
+    """`text` with its whitespace runs (newlines included) collapsed to single spaces."""
+    return " ".join(str(text).split())
+
+
+def fit_reason(reason: str) -> str:
+    """`reason` on one line, cut to fit a close frame."""
+    reason = one_line(reason)
+    data = reason.encode("utf-8")
+    if len(data) <= MAX_REASON_BYTES:
+        return reason
+    return data[: MAX_REASON_BYTES - 3].decode("utf-8", "ignore") + "..."
+
+
+def _kind(message: ClientMessage) -> str:
+    """The wire name of a message's kind (``clientContent``)."""
+    name = next(iter(type(message).model_fields))
+    field = type(message).model_fields[name]
+    return field.alias or name
+
+
+class Connection:
+    """Serves one WebSocket connection of the Live dialect."""
+
+    def __init__(self, websocket: ServerConnection, brain: Brain, key: str | None) -> None:
+        self.websocket = websocket
+        """The connection being served."""
+        self.brain = brain
+        """The server's brain, shared by every connection."""
+        self.key = key
+        """The API key clients must present, or None to accept any."""
+        self.conversation: Conversation | None = None
+        """The conversation, once ``setup`` is accepted."""
+
+    async def run(self) -> None:
+        """Serve the connection until either side closes it."""
+        try:
+            await self._serve()
+        except ConnectionClosed:
+            pass
+        except Exception as error:  # a bug here must not take the server down, and must be seen
+            log.error("internal error: %s: %s", type(error).__name__, one_line(error))
+            await self.websocket.close(close_codes.INTERNAL, INTERNAL_REASON)
+        finally:
+            if self.conversation is not None:
+                await self.conversation.aclose()
+            self._log_end()
+
+    async def _serve(self) -> None:
+        first = await self.websocket.recv()
+        request = self.websocket.request
+        if request is None or not key_accepted(self.key, request.path, request.headers):
+            await self.websocket.close(close_codes.POLICY, BAD_KEY_REASON)
+            return
+        message = await self._decode(first)
+        if message is None:
+            return
+        if not isinstance(message, SetupMessage):
+            reason = f"the first message must be setup, got {_kind(message)}"
+            await self.websocket.close(close_codes.INVALID, reason)
+            return
+        self.conversation = Conversation(message.setup, self.brain, self.send, self._brain_failed)
+        await self.send(ServerMessage(setup_complete=SetupComplete()))
+        async for frame in self.websocket:
+            message = await self._decode(frame)
+            if message is None or not await self._handle(message):
+                return
+
+    async def _decode(self, frame: str | bytes) -> ClientMessage | None:
+        """The message in `frame`, or None after closing the connection with 1007."""
+        try:
+            return decode_client(frame)
+        except ProtocolError as error:
+            await self.websocket.close(close_codes.INVALID, fit_reason(str(error)))
+            return None
+
+    async def _handle(self, message: ClientMessage) -> bool:
+        """Act on one message after setup; False once the connection is closed."""
+        conversation = self.conversation
+        assert conversation is not None
+        if isinstance(message, SetupMessage):
+            await self.websocket.close(close_codes.INVALID, "setup was already received; send it only once")
+            return False
+        if isinstance(message, ClientContentMessage):
+            content = message.client_content
+            await conversation.interrupt()
+            conversation.add(content.turns or ())
+            if content.turn_complete:
+                conversation.respond()
+        elif isinstance(message, RealtimeInputMessage):
+            realtime = message.realtime_input
+            if realtime.activity_start is not None or realtime.text:
+                await conversation.interrupt()
+            if realtime.text:
+                conversation.add_user_text(realtime.text)
+                conversation.respond()
+            # Audio, video and activity end are for the senses (speech recognition, vision) to come.
+        elif isinstance(message, ToolResponseMessage):
+            pass  # Tool calls come with the scripted brain's `tool_calls` rules.
+        return True
+
+    async def send(self, message: ServerMessage) -> None:
+        """Send one message as a compact camelCase JSON binary frame, as Google's server does.
+
+        Once the connection is closed this does nothing: the reader loop sees the close and stops the
+        conversation.
+        """
+        try:
+            await self.websocket.send(encode(message).encode("utf-8"))
+        except ConnectionClosed:
+            pass
+
+    async def _brain_failed(self, error: BaseException) -> None:
+        log.error("brain %s failed: %s: %s", self.brain.name, type(error).__name__, one_line(error))
+        await self.websocket.close(close_codes.INTERNAL, INTERNAL_REASON)
+
+    def _log_end(self) -> None:
+        peer = self.websocket.remote_address
+        where = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) and len(peer) >= 2 else "client"
+        code = self.websocket.close_code
+        reason = self.websocket.close_reason
+        replies = self.conversation.replies if self.conversation else 0
+        log.info("%s: session ended (%s%s, %d replies)", where, code, f" {reason}" if reason else "", replies)

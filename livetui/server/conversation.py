@@ -1,0 +1,159 @@
+"""One connection's conversation: its history, its user turns, and the reply being streamed.
+
+It is driven by the connection's reader loop and sends through a callable, so it holds no socket. A reply
+runs as its own task, so the connection keeps reading while it streams; an interrupting message cancels
+that task at once and the client is told ``interrupted`` then ``turnComplete``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
+from livetui.protocol.client import Setup
+from livetui.protocol.content import Content, Part
+from livetui.protocol.server import UsageMetadata
+from livetui.server.brains.base import Brain, content_text
+from livetui.server.reply import ReplyWriter, Send
+
+OnFailure = Callable[[BaseException], Awaitable[None]]
+"""Called with the exception when the brain fails; it closes the connection (1011)."""
+
+
+class BrainFailure(Exception):
+    """The brain raised while producing a reply; the original exception is the cause."""
+
+
+def count_words(text: str) -> int:
+    """A rough token count: whitespace-separated words."""
+    return len(text.split())
+
+
+class Conversation:
+    """The state of one live session after ``setup``: what was said, and what is being said."""
+
+    def __init__(self, setup: Setup, brain: Brain, send: Send, on_failure: OnFailure) -> None:
+        self.setup = setup
+        """The session's setup message."""
+        self.brain = brain
+        """Writes the model's replies."""
+        self._history: list[Content] = []
+        self._send = send
+        self._on_failure = on_failure
+        self._reply: asyncio.Task[None] | None = None
+        self._generating = False
+        self.replies = 0
+        """Replies started so far (for the connection's log line)."""
+
+    @property
+    def history(self) -> Sequence[Content]:
+        """Every turn so far, oldest first."""
+        return self._history
+
+    @property
+    def system_text(self) -> str:
+        """The text of ``setup.systemInstruction`` ("" when there is none)."""
+        instruction = self.setup.system_instruction
+        return content_text(instruction) if instruction else ""
+
+    @property
+    def user_turns(self) -> int:
+        """How many user turns the history holds."""
+        return sum(1 for turn in self._history if turn.role != "model")
+
+    @property
+    def generating(self) -> bool:
+        """True while the brain is producing a reply (an interrupting message would stop it)."""
+        return self._generating
+
+    def add(self, turns: Sequence[Content]) -> None:
+        """Append turns to the history (a turn without a role is the user's)."""
+        self._history.extend(turns)
+
+    def add_user_text(self, text: str) -> None:
+        """Append one user turn holding `text`."""
+        self._history.append(Content(role="user", parts=(Part(text=text),)))
+
+    def last_user_text(self) -> str:
+        """The words of the latest user turn ("" if the user has said nothing)."""
+        for turn in reversed(self._history):
+            if turn.role != "model":
+                return content_text(turn)
+        return ""
+
+    async def interrupt(self) -> bool:
+        """Stop the reply being generated, telling the client; True if there was one to stop.
+
+        A reply that has finished generating and is only sending its last frames is left to finish.
+        """
+        task = self._reply
+        if task is None or task.done():
+            return False
+        if not self._generating:
+            await asyncio.wait([task])
+            return False
+        task.cancel()
+        await asyncio.wait([task])
+        if not task.cancelled():
+            return False
+        await ReplyWriter(self.setup.modality, self._send).interrupted()
+        return True
+
+    def respond(self) -> None:
+        """Start answering the latest user turn. Call `interrupt` first: one reply at a time."""
+        if self._reply is not None and not self._reply.done():
+            raise RuntimeError("a reply is already running")
+        self._generating = True
+        self.replies += 1
+        self._reply = asyncio.create_task(self._run_reply(self.last_user_text()), name="reply")
+
+    async def aclose(self) -> None:
+        """Stop any reply at once, without telling the client (the connection is ending)."""
+        task = self._reply
+        if task is not None and not task.done():
+            if self._generating:
+                task.cancel()
+            await asyncio.wait([task])
+
+    def _prompt_words(self) -> int:
+        return count_words(self.system_text) + sum(count_words(content_text(t)) for t in self._history)
+
+    async def _run_reply(self, text: str) -> None:
+        writer = ReplyWriter(self.setup.modality, self._send)
+        prompt_words = self._prompt_words()
+        said: list[str] = []
+        try:
+            await self._stream(text, writer, said)
+        except BrainFailure as failure:
+            self._generating = False
+            await self._on_failure(failure.__cause__ or failure)
+            return
+        finally:
+            if said:
+                self.add((Content(role="model", parts=(Part(text="".join(said)),)),))
+        self._generating = False
+        reply_words = count_words("".join(said))
+        usage = UsageMetadata(
+            prompt_token_count=prompt_words,
+            response_token_count=reply_words,
+            total_token_count=prompt_words + reply_words,
+        )
+        await writer.complete(usage)
+
+    async def _stream(self, text: str, writer: ReplyWriter, said: list[str]) -> None:
+        chunks = self.brain.reply(self, text)
+        try:
+            while True:
+                try:
+                    delta = await anext(chunks)
+                except StopAsyncIteration:
+                    return
+                except Exception as error:
+                    raise BrainFailure(str(error)) from error
+                if delta:
+                    said.append(delta)
+                    await writer.text(delta)
+        finally:
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()

@@ -1,0 +1,71 @@
+"""What makes a request look like one to Google's Live endpoint: the path and the API key (reference §0, §1).
+
+The path is checked during the opening handshake (a wrong path gets HTTP 404, as Google answers); the key
+only after the upgrade, because Google accepts the upgrade and then closes the socket with 1008.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from http import HTTPStatus
+from urllib.parse import parse_qs
+
+from websockets.asyncio.server import ServerConnection
+from websockets.datastructures import Headers
+from websockets.http11 import Request, Response
+
+_LIVE_PATH = re.compile(
+    r"/ws/google\.ai\.generativelanguage\.(?:v1|v1beta|v1alpha)"
+    r"\.GenerativeService\.BidiGenerateContent(?:Constrained)?"
+)
+
+EXAMPLE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+"""A path the server answers on, named in the 404 body."""
+
+BAD_KEY_REASON = "API key not valid. Please pass a valid API key."
+"""The close reason for a missing or wrong key (code 1008), in Google's words."""
+
+
+def is_live_path(target: str) -> bool:
+    """True for a Live endpoint path (v1, v1beta or v1alpha; plain or Constrained).
+
+    `target` is the request target, query included. Leading slashes are collapsed, since the Python SDK
+    requests ``//ws/...`` (its base URL ends in a slash).
+    """
+    path = "/" + target.partition("?")[0].lstrip("/")
+    return _LIVE_PATH.fullmatch(path) is not None
+
+
+def check_path(connection: ServerConnection, request: Request) -> Response | None:
+    """A websockets ``process_request`` hook: refuse any path but a Live endpoint with 404."""
+    if is_live_path(request.path):
+        return None
+    return connection.respond(HTTPStatus.NOT_FOUND, f"Not found: the live endpoint is {EXAMPLE_PATH}\n")
+
+
+def presented_key(target: str, headers: Headers) -> str | None:
+    """The API key or token a client presented, wherever it put it; None if it gave none.
+
+    Looked for in the ``x-goog-api-key`` header (the Python SDK), the ``key`` query parameter (the JS SDK
+    and raw clients), ``Authorization: Token ...`` and the ``access_token`` query parameter (ephemeral
+    tokens).
+    """
+    if header := headers.get("x-goog-api-key"):
+        return header
+    query = parse_qs(target.partition("?")[2])
+    for name in ("key", "access_token"):
+        if values := query.get(name):
+            return values[0]
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    if scheme.lower() in ("token", "bearer") and token.strip():
+        return token.strip()
+    return None
+
+
+def key_accepted(expected: str | None, target: str, headers: Headers) -> bool:
+    """True when no key is required, or the presented key equals the expected one."""
+    if expected is None:
+        return True
+    given = presented_key(target, headers)
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
