@@ -1,0 +1,1 @@
+"""Benchmarks: each `bench_*.py` module here measures one budget of DESIGN.md and prints numbers."""
