@@ -157,4 +157,5 @@ class Connection:
         code = self.websocket.close_code
         reason = self.websocket.close_reason
         replies = self.conversation.replies if self.conversation else 0
-        log.info("%s: session ended (%s%s, %d replies)", where, code, f" {reason}" if reason else "", replies)
+        counted = f"{replies} {'reply' if replies == 1 else 'replies'}"
+        log.info("%s: session ended (%s%s, %s)", where, code, f" {reason}" if reason else "", counted)

@@ -12,7 +12,8 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
@@ -79,16 +80,38 @@ async def serve(config: ServerConfig) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``livetui serve`` with `argv` (default: the process's arguments); return the exit status."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(name)s: %(message)s")
-    logging.getLogger("websockets").setLevel(logging.WARNING)
-    try:
-        asyncio.run(serve(config_from(args)))
-    except StartupError as error:
-        print(f"{PROG}: {error}", file=sys.stderr, flush=True)
-        return 2
-    except KeyboardInterrupt:  # a second Ctrl-C while shutting down
-        return 130
+    with _logging_to_stderr():
+        try:
+            asyncio.run(serve(config_from(args)))
+        except StartupError as error:
+            print(f"{PROG}: {error}", file=sys.stderr, flush=True)
+            return 2
+        except KeyboardInterrupt:  # a second Ctrl-C while shutting down
+            return 130
     return 0
+
+
+@contextmanager
+def _logging_to_stderr() -> Iterator[None]:
+    """Send the server's log lines (and websockets' warnings) to stderr while `main` runs."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    loggers = [
+        (logging.getLogger("livetui.server"), logging.INFO),
+        (logging.getLogger("websockets"), logging.WARNING),
+    ]
+    saved = [(logger.level, logger.propagate) for logger, _ in loggers]
+    for logger, level in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for (logger, _), (level, propagate) in zip(loggers, saved, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+            logger.propagate = propagate
 
 
 if __name__ == "__main__":

@@ -1,0 +1,128 @@
+"""``livetui serve`` as a process: the ready line, a clean exit on SIGTERM, and refusals with status 2."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+
+import livetui
+from livetui.server.brains.smollm2 import smollm2_unavailable
+from livetui.server.main import main
+from tests.conftest import ScriptWriter
+from tests.server.wire import LIVE_PATH, ask, recv, send, setup
+
+ROOT = Path(livetui.__file__).resolve().parents[1]
+READY = re.compile(r"listening on (wss?)://127\.0\.0\.1:(\d+)")
+START_TIMEOUT = 20.0
+
+
+@asynccontextmanager
+async def serve_process(*args: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``python -m livetui.server.main ARGS`` with piped output; killed if the test leaves it running."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "livetui.server.main",
+        *args,
+        cwd=ROOT,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def ready_line(process: asyncio.subprocess.Process) -> str:
+    """The first line the process prints."""
+    assert process.stdout is not None
+    line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT)
+    return line.decode().rstrip("\n")
+
+
+async def finish(process: asyncio.subprocess.Process) -> tuple[int, str, str]:
+    """Wait for the process to exit; its status, the rest of stdout, and stderr."""
+    stdout, stderr = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_serve_prints_one_ready_line_serves_and_exits_0_on_a_signal(signum: signal.Signals) -> None:
+    async with serve_process("--port", "0") as process:
+        line = await ready_line(process)
+        match = READY.fullmatch(line)
+        assert match is not None, line
+        assert match.group(1) == "ws"
+        async with connect(f"ws://127.0.0.1:{match.group(2)}{LIVE_PATH}") as ws:
+            await send(ws, setup())
+            assert await recv(ws) == {"setupComplete": {}}
+            assert await ask(ws, "over the wire") == "You said: over the wire"
+        process.send_signal(signum)
+        status, rest, stderr = await finish(process)
+    assert status == 0
+    assert rest == ""
+    assert "Traceback" not in stderr
+    [log_line] = stderr.splitlines()  # one line for the one connection
+    assert re.fullmatch(r"livetui\.server: 127\.0\.0\.1:\d+: session ended \(1000, 1 reply\)", log_line)
+
+
+async def test_serve_with_tls_announces_wss_and_writes_the_certificate(tmp_path: Path) -> None:
+    async with serve_process("--tls", "--cert-dir", str(tmp_path / "certs")) as process:
+        match = READY.fullmatch(await ready_line(process))
+        assert match is not None and match.group(1) == "wss"
+        assert (tmp_path / "certs" / "cert.pem").read_text().startswith("-----BEGIN CERTIFICATE-----")
+        process.terminate()
+        status, _, stderr = await finish(process)
+    assert status == 0 and "Traceback" not in stderr
+
+
+async def test_serve_refuses_a_bad_script_with_status_2(write_script: ScriptWriter) -> None:
+    path = write_script({"rules": [{"match": "(", "reply": "x"}]})
+    async with serve_process("--script", str(path)) as process:
+        status, stdout, stderr = await finish(process)
+    assert status == 2 and stdout == ""
+    assert stderr == f"livetui serve: {path}: rules[0].match: invalid regular expression '(': " + (
+        "missing ), unterminated subpattern at position 0\n"
+    )
+
+
+def run_main(argv: Sequence[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Run `main` in this process; its status and stderr."""
+    status = main(list(argv))
+    return status, capsys.readouterr().err
+
+
+def test_serve_refuses_a_public_address_without_a_key(capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = run_main(["--host", "0.0.0.0"], capsys)
+    assert status == 2
+    assert err == (
+        "livetui serve: refusing to listen on 0.0.0.0 without --key: anyone who can reach it could use it\n"
+    )
+
+
+def test_serve_refuses_a_script_for_the_smollm2_brain(
+    capsys: pytest.CaptureFixture[str], write_script: ScriptWriter
+) -> None:
+    status, err = run_main(["--brain", "smollm2", "--script", str(write_script({}))], capsys)
+    assert status == 2 and err == "livetui serve: --script works only with the scripted brain\n"
+
+
+@pytest.mark.skipif(smollm2_unavailable() is None, reason="the smollm2 brain is available here")
+def test_serve_refuses_an_unavailable_smollm2_brain_with_the_reason(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, err = run_main(["--brain", "smollm2"], capsys)
+    assert status == 2 and err == f"livetui serve: {smollm2_unavailable()}\n"
