@@ -133,7 +133,7 @@ class Connection:
                 conversation.respond()
             # Audio, video and activity end are for the senses (speech recognition, vision) to come.
         elif isinstance(message, ToolResponseMessage):
-            pass  # Tool calls come with the scripted brain's `tool_calls` rules.
+            conversation.answer_calls(message.tool_response.function_responses)
         return True
 
     async def send(self, message: ServerMessage) -> None:

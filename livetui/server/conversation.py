@@ -3,17 +3,22 @@
 It is driven by the connection's reader loop and sends through a callable, so it holds no socket. A reply
 runs as its own task, so the connection keeps reading while it streams; an interrupting message cancels
 that task at once and the client is told ``interrupted`` then ``turnComplete``.
+
+A reply may ask the client to call functions (the brain yields `CallTools`): they go out as one ``toolCall``
+with fresh ids, and the reply waits, still generating, until the ``toolResponse`` frames have answered every
+id. An interruption meanwhile also sends ``toolCallCancellation`` naming the unanswered ids.
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 
 from livetui.protocol.client import Setup
-from livetui.protocol.content import Content, Part
-from livetui.protocol.server import UsageMetadata
-from livetui.server.brains.base import Brain, content_text
+from livetui.protocol.content import Content, FunctionCall, FunctionResponse, Part
+from livetui.protocol.server import ServerMessage, ToolCall, ToolCallCancellation, UsageMetadata
+from livetui.server.brains.base import Brain, CallTools, content_text
 from livetui.server.reply import ReplyWriter, Send
 
 OnFailure = Callable[[BaseException], Awaitable[None]]
@@ -29,6 +34,37 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
+def new_call_id() -> str:
+    """A fresh function-call id, shaped like Google's (``function-call-<digits>``)."""
+    return f"function-call-{secrets.randbits(63)}"
+
+
+class PendingCalls:
+    """Function calls sent in one ``toolCall`` and not all answered yet."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.ids = tuple(ids)
+        """The calls' ids, in the order they were sent."""
+        self.answers: dict[str, FunctionResponse] = {}
+        """The responses received so far, by id."""
+        self.answered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        """Done once every id has a response."""
+
+    @property
+    def unanswered(self) -> tuple[str, ...]:
+        """The ids still without a response."""
+        return tuple(call_id for call_id in self.ids if call_id not in self.answers)
+
+    def take(self, response: FunctionResponse) -> bool:
+        """Record a response; False if its id is not one of these calls (or was answered already)."""
+        if response.id not in self.ids or response.id in self.answers:
+            return False
+        self.answers[response.id] = response
+        if not self.unanswered and not self.answered.done():
+            self.answered.set_result(None)
+        return True
+
+
 class Conversation:
     """The state of one live session after ``setup``: what was said, and what is being said."""
 
@@ -42,6 +78,8 @@ class Conversation:
         self._on_failure = on_failure
         self._reply: asyncio.Task[None] | None = None
         self._generating = False
+        self._pending: PendingCalls | None = None
+        self._tool_responses: tuple[FunctionResponse, ...] = ()
         self.replies = 0
         """Replies started so far (for the connection's log line)."""
 
@@ -60,6 +98,24 @@ class Conversation:
     def user_turns(self) -> int:
         """How many user turns the history holds."""
         return sum(1 for turn in self._history if turn.role != "model")
+
+    @property
+    def tool_responses(self) -> Sequence[FunctionResponse]:
+        """The answers to the reply's latest function calls, in the order of the calls."""
+        return self._tool_responses
+
+    @property
+    def pending_calls(self) -> tuple[str, ...]:
+        """The ids of function calls sent and not yet answered."""
+        return self._pending.unanswered if self._pending is not None else ()
+
+    def answer_calls(self, responses: Sequence[FunctionResponse]) -> int:
+        """Take the client's function responses; returns how many answered a pending call (others, late
+        answers to cancelled calls say, are ignored)."""
+        pending = self._pending
+        if pending is None:
+            return 0
+        return sum(pending.take(response) for response in responses)
 
     @property
     def generating(self) -> bool:
@@ -92,10 +148,14 @@ class Conversation:
         if not self._generating:
             await asyncio.wait([task])
             return False
+        pending = self._pending
         task.cancel()
         await asyncio.wait([task])
         if not task.cancelled():
             return False
+        if pending is not None and pending.unanswered:
+            cancellation = ToolCallCancellation(ids=pending.unanswered)
+            await self._send(ServerMessage(tool_call_cancellation=cancellation))
         await ReplyWriter(self.setup.modality, self._send).interrupted()
         return True
 
@@ -104,6 +164,7 @@ class Conversation:
         if self._reply is not None and not self._reply.done():
             raise RuntimeError("a reply is already running")
         self._generating = True
+        self._tool_responses = ()
         self.replies += 1
         self._reply = asyncio.create_task(self._run_reply(self.last_user_text()), name="reply")
 
@@ -150,10 +211,25 @@ class Conversation:
                     return
                 except Exception as error:
                     raise BrainFailure(str(error)) from error
-                if delta:
+                if isinstance(delta, CallTools):
+                    await self._call_tools(delta)
+                elif delta:
                     said.append(delta)
                     await writer.text(delta)
         finally:
             aclose = getattr(chunks, "aclose", None)
             if aclose is not None:
                 await aclose()
+
+    async def _call_tools(self, request: CallTools) -> None:
+        """Send the calls as one ``toolCall`` and wait until every one is answered."""
+        if not request.calls:
+            return
+        calls = tuple(FunctionCall(id=new_call_id(), name=c.name, args=c.args) for c in request.calls)
+        pending = self._pending = PendingCalls([call.id or "" for call in calls])
+        try:
+            await self._send(ServerMessage(tool_call=ToolCall(function_calls=calls)))
+            await pending.answered
+        finally:
+            self._pending = None
+        self._tool_responses = tuple(pending.answers[call_id] for call_id in pending.ids)

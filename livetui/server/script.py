@@ -11,8 +11,14 @@ A script is JSON or TOML (chosen by the file's extension)::
     chunk_chars = 8               # characters per delta (default: a few words per delta)
     interval_ms = 50              # pause between deltas
 
-Unknown keys are errors, so a typo is reported instead of silently ignored. New behaviours (tool calls,
-faults) are new fields on `ReplySpec` or `Rule`.
+    [[rules]]
+    match = "times"
+    tool_calls = [{name = "calculator", args = {expression = "6 * 7"}}]
+    reply = "That is {output}."   # sent once the client answered every call; {result}: the JSON of the
+                                  # first call's response, {output}: its output (or its error)
+
+Unknown keys are errors, so a typo is reported instead of silently ignored. New behaviours (faults, say)
+are new fields on `ReplySpec` or `Rule`.
 """
 
 from __future__ import annotations
@@ -54,15 +60,28 @@ class ScriptModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ScriptedCall(ScriptModel):
+    """A function call a reply asks the client to make."""
+
+    name: str = Field(min_length=1)
+    """The function's name."""
+    args: dict[str, Any] = Field(default_factory=dict)
+    """Its arguments, a JSON object."""
+
+
 class ReplySpec(ScriptModel):
     """What to say and how to pace it."""
 
     reply: str = DEFAULT_REPLY
-    """The reply; ``{text}`` and ``{turn}`` are filled in, any other braces are left as they are."""
+    """The reply; ``{text}`` and ``{turn}`` are filled in (and ``{result}``, ``{output}`` after tool calls),
+    any other braces are left as they are."""
     chunk_chars: int | None = Field(default=None, gt=0)
     """Characters per delta; None streams a few words per delta."""
     interval_ms: float = Field(default=0, ge=0)
     """The pause between two deltas, in milliseconds."""
+    tool_calls: tuple[ScriptedCall, ...] = ()
+    """Functions the client is asked to call (one ``toolCall``) before the reply; the reply waits for every
+    answer, and ``{result}`` / ``{output}`` in it are filled from the first call's response."""
 
 
 class Rule(ReplySpec):

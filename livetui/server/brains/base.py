@@ -4,10 +4,38 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeAlias
 
 from livetui.protocol.client import Setup
-from livetui.protocol.content import Content
+from livetui.protocol.content import Content, FunctionResponse
+
+
+@dataclass(frozen=True)
+class FunctionRequest:
+    """A function the brain wants the client to call."""
+
+    name: str
+    """The function's name, as the session declared it."""
+    args: dict[str, Any]
+    """The arguments, a JSON object."""
+
+
+@dataclass(frozen=True)
+class CallTools:
+    """Yielded by a reply instead of text: the client is asked to run these functions.
+
+    The server sends them as one ``toolCall`` (with fresh ids) and resumes the reply once every call is
+    answered; the answers are then in `Dialogue.tool_responses`, in the order of `calls`. An interruption
+    while they are pending cancels them (``toolCallCancellation``) along with the reply.
+    """
+
+    calls: tuple[FunctionRequest, ...]
+    """The functions to call."""
+
+
+Chunk: TypeAlias = str | CallTools
+"""What a reply yields: a text delta, or a request to call functions."""
 
 
 class Dialogue(Protocol):
@@ -33,6 +61,11 @@ class Dialogue(Protocol):
         """How many user turns the history holds (the one being answered included)."""
         ...
 
+    @property
+    def tool_responses(self) -> Sequence[FunctionResponse]:
+        """The answers to the reply's latest `CallTools`, in the order of its calls (empty before one)."""
+        ...
+
 
 class Brain(ABC):
     """Writes the model's replies.
@@ -51,8 +84,8 @@ class Brain(ABC):
         return None  # most brains have nothing to load
 
     @abstractmethod
-    def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[str]:
-        """Stream the reply to `text`, the user's latest words, as text deltas."""
+    def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[Chunk]:
+        """Stream the reply to `text`, the user's latest words: text deltas, and `CallTools` requests."""
 
     async def aclose(self) -> None:
         """Release what `load` acquired. Called once, after the server stopped."""
@@ -62,3 +95,10 @@ class Brain(ABC):
 def content_text(content: Content) -> str:
     """The visible text of a turn: its text parts joined, thoughts left out."""
     return "".join(part.text for part in content.parts if part.text and not part.thought)
+
+
+def declared_functions(setup: Setup) -> frozenset[str]:
+    """The names of the functions the session declared in ``setup.tools``."""
+    return frozenset(
+        declaration.name for tool in setup.tools or () for declaration in tool.function_declarations or ()
+    )

@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 
-from livetui.server.brains.base import Brain, Dialogue
+from livetui.protocol.content import FunctionResponse
+from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, FunctionRequest
 from livetui.server.script import ReplySpec, Script
 
 WORDS_PER_DELTA = 3
 """Words per delta when a reply gives no `chunk_chars`."""
 
-_PLACEHOLDER = re.compile(r"\{(text|turn)\}")
+_PLACEHOLDER = re.compile(r"\{(text|turn|result|output)\}")
 _WORD = re.compile(r"\s*\S+")
 
 
-def render(template: str, text: str, turn: int) -> str:
-    """Fill ``{text}`` and ``{turn}`` in one pass; any other braces stay as they are."""
-    values = {"text": text, "turn": str(turn)}
-    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+def render(template: str, text: str, turn: int, tool_values: Mapping[str, str] | None = None) -> str:
+    """Fill ``{text}`` and ``{turn}`` (and ``{result}``/``{output}`` from `tool_values`) in one pass; any
+    other braces stay as they are."""
+    values = {"text": text, "turn": str(turn), **(tool_values or {})}
+    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+
+
+def tool_values(responses: Sequence[FunctionResponse]) -> dict[str, str]:
+    """``{result}``: the JSON of the first response's ``response``; ``{output}``: its ``output`` (text as it
+    is, anything else as JSON), or its ``error``."""
+    if not responses:
+        return {}
+    response = responses[0].response
+    value = response.get("output", response.get("error"))
+    output = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return {"result": json.dumps(response, ensure_ascii=False), "output": output}
 
 
 def split_words(text: str, per_delta: int = WORDS_PER_DELTA) -> list[str]:
@@ -48,17 +62,24 @@ class ScriptedBrain(Brain):
         self.script = script or Script()
         """The rules and default reply in force."""
 
-    def deltas(self, spec: ReplySpec, text: str, turn: int) -> list[str]:
-        """The text deltas of the reply `spec` gives to `text` in user turn `turn`."""
-        reply = render(spec.reply, text, turn)
+    def deltas(
+        self, spec: ReplySpec, text: str, turn: int, responses: Sequence[FunctionResponse] = ()
+    ) -> list[str]:
+        """The text deltas of the reply `spec` gives to `text` in user turn `turn`, after the function
+        `responses` (if it asked for calls)."""
+        reply = render(spec.reply, text, turn, tool_values(responses))
         if spec.chunk_chars:
             return split_chars(reply, spec.chunk_chars)
         return split_words(reply)
 
-    async def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[str]:
-        """Stream the scripted reply, pausing `interval_ms` between deltas."""
+    async def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[Chunk]:
+        """Ask for the rule's function calls if it has any, then stream its reply, pausing `interval_ms`
+        between deltas."""
         spec = self.script.pick(text)
-        for index, delta in enumerate(self.deltas(spec, text, dialogue.user_turns)):
+        if spec.tool_calls:
+            yield CallTools(tuple(FunctionRequest(call.name, dict(call.args)) for call in spec.tool_calls))
+        deltas = self.deltas(spec, text, dialogue.user_turns, dialogue.tool_responses)
+        for index, delta in enumerate(deltas):
             # Sleeping (even for 0 s) lets the connection read while a long reply streams.
             await asyncio.sleep(spec.interval_ms / 1000 if index else 0)
             yield delta

