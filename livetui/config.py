@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     """The embedded server's brain: `auto` uses smollm2 when it is installed, else scripted."""
     script: Path | None = None
     """A script file for the scripted brain (JSON or TOML; see the README)."""
+    tools: Path | None = None
+    """A Python file whose public functions are offered to the model as tools (next to the built-in ones)."""
+    tool_mode: Literal["auto", "confirm", "manual"] = "auto"
+    """How function calls are answered: run at once, run once the user approves, or typed by the user."""
+    tool_timeout: float = Field(default=10.0, gt=0)
+    """Seconds a function may run before its call is answered with an error."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key bindings by binding id, e.g. `{interrupt = "escape,ctrl+c"}`."""
 

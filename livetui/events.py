@@ -131,6 +131,27 @@ class ToolResult(Event):
     """`{"output": ...}` or `{"error": "..."}`."""
 
 
+ToolStatus = Literal["pending", "running", "done", "error", "cancelled", "denied"]
+"""Where a function call stands: waiting (for the user, in confirm and manual modes), running, answered with
+an output or an error, cancelled (by the server or an interruption), or denied by the user."""
+
+
+class ToolCallStatus(Event):
+    """A function call changed status (the client's side of a call, for the tools pane and the journal)."""
+
+    kind: Literal["tool_call_status"] = "tool_call_status"
+    turn: int
+    call_id: str
+    name: str
+    status: ToolStatus
+    awaiting: Literal["approval", "answer"] | None = None
+    """While `pending`: what the user is asked for (confirm mode: approval; manual mode: the answer)."""
+    result: dict[str, object] | None = None
+    """The response sent (`done`, `error`, `denied`)."""
+    duration: float | None = None
+    """Seconds the function ran (or, in manual mode, the user took to answer)."""
+
+
 class GenerationComplete(Event):
     """The model has generated everything for this turn (playback may still be running)."""
 
@@ -274,6 +295,7 @@ AnyEvent: TypeAlias = Annotated[
     | ToolCallRequested
     | ToolCallCancelled
     | ToolResult
+    | ToolCallStatus
     | GenerationComplete
     | Interrupted
     | TurnComplete

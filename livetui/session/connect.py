@@ -11,23 +11,27 @@ from livetui.session.endpoint import Endpoint
 from livetui.session.engine import Clock, LiveSession
 from livetui.session.local_server import LocalServer
 from livetui.session.setup import build_setup
+from livetui.tools.registry import ToolRegistry
 
 Connector = Callable[[], AbstractAsyncContextManager[LiveSession]]
 """What the app calls to get a session: an async context manager that cleans up after it."""
 
 
 @contextlib.asynccontextmanager
-async def open_session(settings: Settings, *, brain: str = "scripted") -> AsyncIterator[LiveSession]:
+async def open_session(
+    settings: Settings, *, brain: str = "scripted", tools: ToolRegistry | None = None
+) -> AsyncIterator[LiveSession]:
     """A session for these settings; a local server it started is stopped on exit.
 
     Args:
         settings: the user's settings.
         brain: the local server's brain (`smollm2` or `scripted`), already resolved by the caller.
+        tools: the tools declared in `setup` (none when None).
 
     Raises:
         LocalServerError: the local server could not be started.
     """
-    setup = build_setup(settings)
+    setup = build_setup(settings, tools=tools)
     if settings.use_gemini and settings.api_key is not None:
         yield LiveSession(Endpoint.gemini(settings.api_key), setup, text_route=settings.text_route)
         return
@@ -38,12 +42,16 @@ async def open_session(settings: Settings, *, brain: str = "scripted") -> AsyncI
         await server.stop()
 
 
-def connect_to(url: str, settings: Settings, *, clock: Clock | None = None) -> Connector:
-    """A connector for a server that is already running at `ws://HOST:PORT` (tests, `--url`)."""
+def connect_to(
+    url: str, settings: Settings, *, clock: Clock | None = None, tools: ToolRegistry | None = None
+) -> Connector:
+    """A connector for a server that is already running at `ws://HOST:PORT` (tests, `--url`); `tools` are
+    declared in `setup`."""
 
     @contextlib.asynccontextmanager
     async def connector() -> AsyncIterator[LiveSession]:
-        session = LiveSession(Endpoint.local(url), build_setup(settings), text_route=settings.text_route)
+        setup = build_setup(settings, tools=tools)
+        session = LiveSession(Endpoint.local(url), setup, text_route=settings.text_route)
         if clock is not None:
             session.clock = clock
         yield session

@@ -67,6 +67,11 @@ class LatencyTracker:
         record.marks[mark] = at
         return True
 
+    @property
+    def turns(self) -> list[int]:
+        """The numbers of the turns kept, oldest first."""
+        return list(self._order)
+
     def turn(self, turn: int) -> TurnLatency | None:
         """The marks of one turn, if any were recorded."""
         return self._turns.get(turn)

@@ -12,10 +12,14 @@ from livetui.protocol.client import (
     VoiceConfig,
 )
 from livetui.protocol.content import Content, Part
+from livetui.tools.registry import ToolRegistry
 
 
-def build_setup(settings: Settings, *, modality: Modality = "TEXT") -> Setup:
-    """The session's `setup`: model, response modality, voice and system instruction."""
+def build_setup(
+    settings: Settings, *, modality: Modality = "TEXT", tools: ToolRegistry | None = None
+) -> Setup:
+    """The session's `setup`: model, response modality, voice, system instruction, and the declarations
+    of `tools` (none when it is None)."""
     speech = None
     if settings.voice:
         voice = VoiceConfig(prebuilt_voice_config=PrebuiltVoiceConfig(voice_name=settings.voice))
@@ -32,4 +36,5 @@ def build_setup(settings: Settings, *, modality: Modality = "TEXT") -> Setup:
         model=model,
         generation_config=GenerationConfig(response_modalities=(modality,), speech_config=speech),
         system_instruction=instruction,
+        tools=tools.setup_tools() if tools is not None else None,
     )

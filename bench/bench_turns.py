@@ -1,0 +1,105 @@
+"""Turns through the real app: Enter → first painted text, Esc → last painted text (20 turns each).
+
+The app runs headless (`run_test`) against `livetui serve` started as a child process, exactly as
+`livetui` does; keys are pressed with Pilot and the marks are read from the session's latency tracker
+(t0 at Enter, t2 first text painted; k0 at Esc, k1 the interrupted turn's text final on screen).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import events
+from textual.pilot import Pilot
+
+from livetui.config import load_settings
+from livetui.session.connect import open_session
+from livetui.session.engine import LiveSession
+from livetui.session.latency import percentile
+from livetui.ui.app import LiveApp, make_app
+
+TURNS = 20
+
+SCRIPT = {
+    "rules": [
+        {
+            "match": "story",
+            "reply": "Once upon a time " + "and then it went on " * 60,
+            "chunk_chars": 12,
+            "interval_ms": 20,
+        },
+    ],
+}
+
+
+async def _until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            app = pilot.app
+            assert isinstance(app, LiveApp)
+            session = app.session
+            state = (
+                "no session"
+                if session is None
+                else f"replying={session.replying}, last turn {session.latency.turn(max(session.latency.turns))}"
+            )
+            raise TimeoutError(f"the app did not reach the expected state ({state})")
+        await pilot.pause(0.002)
+
+
+def _session(app: LiveApp) -> LiveSession:
+    assert app.session is not None
+    return app.session
+
+
+async def _type(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text)
+    await pilot.press("enter")
+
+
+def _report(name: str, values: list[float], budget: str) -> None:
+    ms = [v * 1000 for v in values]
+    print(
+        f"   {name}: median {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms over {len(ms)} "
+        f"turns (budget {budget})"
+    )
+
+
+async def main() -> None:
+    """Run the turns and print the medians and p95s."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "script.json"
+        script.write_text(json.dumps(SCRIPT), encoding="utf-8")
+        os.environ["LIVETUI_CONFIG"] = str(Path(folder) / "none.toml")
+        os.environ["LIVETUI_DATA_DIR"] = str(Path(folder) / "data")
+        settings = load_settings(provider="local", script=script)
+        app = make_app(settings, lambda: open_session(settings, brain="scripted"))
+        async with app.run_test(size=(140, 45)) as pilot:
+            await _until(pilot, lambda: app.session is not None and app.session.ready)
+            session = _session(app)
+            for turn in range(1, TURNS + 1):
+                await _type(pilot, f"hello {turn}")
+                await _until(pilot, lambda: session.latency.has(turn, "t4"))  # noqa: B023
+            first_text = session.latency.samples("first text")
+            for turn in range(TURNS + 1, 2 * TURNS + 1):
+                await _type(pilot, "tell me a story")
+                await _until(pilot, lambda: session.latency.has(turn, "t2"))  # noqa: B023
+                # pilot.press would wait for the app to be idle, which it is not while a reply streams
+                pilot.app.post_message(events.Key("escape", None))
+                await _until(
+                    pilot, lambda: session.latency.has(turn, "k1") and session.latency.has(turn, "t4")
+                )  # noqa: B023
+            silence = session.latency.samples("silence")
+            _report("Enter → first painted text", first_text, "first text ≤ 16 ms after its frame")
+            _report("Esc → last painted text", silence, "≤ 30 ms p95 to silence")
+            _report(
+                "first byte (Enter → first server frame)",
+                session.latency.samples("first byte")[:TURNS],
+                "loopback",
+            )
