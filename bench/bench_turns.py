@@ -18,6 +18,7 @@ from textual import events
 from textual.pilot import Pilot
 
 from livetui.config import load_settings
+from livetui.events import Mark
 from livetui.session.connect import open_session
 from livetui.session.engine import LiveSession
 from livetui.session.latency import percentile
@@ -47,10 +48,14 @@ async def _until(pilot: Pilot[None], condition: Callable[[], bool], timeout: flo
             state = (
                 "no session"
                 if session is None
-                else f"replying={session.replying}, last turn {session.latency.turn(max(session.latency.turns))}"
+                else f"last turn: {session.latency.turn(max(session.latency.turns))}"
             )
             raise TimeoutError(f"the app did not reach the expected state ({state})")
         await pilot.pause(0.002)
+
+
+async def _marked(pilot: Pilot[None], session: LiveSession, turn: int, *marks: Mark) -> None:
+    await _until(pilot, lambda: all(session.latency.has(turn, mark) for mark in marks))
 
 
 def _session(app: LiveApp) -> LiveSession:
@@ -85,16 +90,14 @@ async def main() -> None:
             session = _session(app)
             for turn in range(1, TURNS + 1):
                 await _type(pilot, f"hello {turn}")
-                await _until(pilot, lambda: session.latency.has(turn, "t4"))  # noqa: B023
+                await _marked(pilot, session, turn, "t4")
             first_text = session.latency.samples("first text")
             for turn in range(TURNS + 1, 2 * TURNS + 1):
                 await _type(pilot, "tell me a story")
-                await _until(pilot, lambda: session.latency.has(turn, "t2"))  # noqa: B023
+                await _marked(pilot, session, turn, "t2")
                 # pilot.press would wait for the app to be idle, which it is not while a reply streams
                 pilot.app.post_message(events.Key("escape", None))
-                await _until(
-                    pilot, lambda: session.latency.has(turn, "k1") and session.latency.has(turn, "t4")
-                )  # noqa: B023
+                await _marked(pilot, session, turn, "k1", "t4")
             silence = session.latency.samples("silence")
             _report("Enter → first painted text", first_text, "first text ≤ 16 ms after its frame")
             _report("Esc → last painted text", silence, "≤ 30 ms p95 to silence")
