@@ -283,6 +283,34 @@ class RoundTrip(Event):
     seconds: float
 
 
+CameraStatus = Literal["on", "off", "unavailable"]
+"""Whether camera frames are streaming (``on``), paused by the user (``off``), or cannot be had."""
+
+
+class CameraState(Event):
+    """The camera stream was switched on or off, or its source failed."""
+
+    kind: Literal["camera_state"] = "camera_state"
+    state: CameraStatus
+    source: str
+    """How the source is named to the user: ``camera 0``, ``photo.jpg``, ``test pattern``."""
+    fps: float
+    """The most frames a second it sends."""
+
+
+class CameraFrame(Event):
+    """A camera frame went to the model: the JPEG exactly as sent (for the preview)."""
+
+    kind: Literal["camera_frame"] = "camera_frame"
+    number: int
+    """Frames sent so far in this session, this one included."""
+    jpeg: bytes
+    width: int
+    height: int
+    snapshot: bool = False
+    """True when the user asked for it (the snapshot key) rather than the rate."""
+
+
 AnyEvent: TypeAlias = Annotated[
     Connecting
     | Connected
@@ -309,7 +337,9 @@ AnyEvent: TypeAlias = Annotated[
     | Notice
     | WireFrame
     | LatencyMark
-    | RoundTrip,
+    | RoundTrip
+    | CameraState
+    | CameraFrame,
     Field(discriminator="kind"),
 ]
 """Every domain event, tagged by ``kind``."""

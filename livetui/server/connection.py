@@ -126,12 +126,15 @@ class Connection:
                 conversation.respond()
         elif isinstance(message, RealtimeInputMessage):
             realtime = message.realtime_input
+            for blob in (realtime.video, *(realtime.media_chunks or ())):
+                if blob is not None and blob.data and blob.mime_type.startswith("image/"):
+                    conversation.look(blob.data)  # camera frames: analysed off the loop, latest wins
             if realtime.activity_start is not None or realtime.text:
                 await conversation.interrupt()
             if realtime.text:
                 conversation.add_user_text(realtime.text)
                 conversation.respond()
-            # Audio, video and activity end are for the senses (speech recognition, vision) to come.
+            # Audio and activity end are for speech recognition, to come.
         elif isinstance(message, ToolResponseMessage):
             conversation.answer_calls(message.tool_response.function_responses)
         return True

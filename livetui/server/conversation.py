@@ -12,6 +12,7 @@ id. An interruption meanwhile also sends ``toolCallCancellation`` naming the una
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -20,6 +21,10 @@ from livetui.protocol.content import Content, FunctionCall, FunctionResponse, Pa
 from livetui.protocol.server import ServerMessage, ToolCall, ToolCallCancellation, UsageMetadata
 from livetui.server.brains.base import Brain, CallTools, content_text
 from livetui.server.reply import ReplyWriter, Send
+from livetui.server.senses.scene import Scene
+from livetui.server.senses.vision import Vision, VisionError, shared_vision
+
+log = logging.getLogger("livetui.server")
 
 OnFailure = Callable[[BaseException], Awaitable[None]]
 """Called with the exception when the brain fails; it closes the connection (1011)."""
@@ -82,6 +87,15 @@ class Conversation:
         self._tool_responses: tuple[FunctionResponse, ...] = ()
         self.replies = 0
         """Replies started so far (for the connection's log line)."""
+        self.scene: Scene | None = None
+        """What the latest analysed camera frame showed; None until a frame arrives."""
+        self.vision: Vision = shared_vision()
+        """Analyses camera frames."""
+        self._frame: tuple[int, bytes] | None = None
+        self._received = 0
+        self._analysed = 0
+        self._progress = asyncio.Condition()
+        self._looking: asyncio.Task[None] | None = None
 
     @property
     def history(self) -> Sequence[Content]:
@@ -137,6 +151,34 @@ class Conversation:
                 return content_text(turn)
         return ""
 
+    def look(self, image: bytes) -> None:
+        """Analyse a camera frame off the event loop; the latest frame wins if frames come faster."""
+        self._received += 1
+        self._frame = (self._received, image)
+        if self._looking is None or self._looking.done():
+            self._looking = asyncio.create_task(self._analyse(), name="vision")
+
+    async def _analyse(self) -> None:
+        while (frame := self._frame) is not None:
+            self._frame = None
+            number, image = frame
+            try:
+                self.scene = await asyncio.to_thread(self.vision.analyse, image)
+            except Exception as error:  # a frame vision cannot read must not stop the next replies
+                log.warning(
+                    "ignored a camera frame: %s", error if isinstance(error, VisionError) else repr(error)
+                )
+            async with self._progress:
+                self._analysed = number
+                self._progress.notify_all()
+
+    async def seen(self) -> None:
+        """Wait until the latest frame received so far is analysed (frames arriving meanwhile don't count),
+        so a reply describes what the client had sent when it asked."""
+        wanted = self._received
+        async with self._progress:
+            await self._progress.wait_for(lambda: self._analysed >= wanted)
+
     async def interrupt(self) -> bool:
         """Stop the reply being generated, telling the client; True if there was one to stop.
 
@@ -170,6 +212,9 @@ class Conversation:
 
     async def aclose(self) -> None:
         """Stop any reply at once, without telling the client (the connection is ending)."""
+        if self._looking is not None and not self._looking.done():
+            self._frame = None
+            await asyncio.wait([self._looking])
         task = self._reply
         if task is not None and not task.done():
             if self._generating:
@@ -183,6 +228,7 @@ class Conversation:
         writer = ReplyWriter(self.setup.modality, self._send)
         prompt_words = self._prompt_words()
         said: list[str] = []
+        await self.seen()
         try:
             await self._stream(text, writer, said)
         except BrainFailure as failure:

@@ -12,6 +12,10 @@ A script is JSON or TOML (chosen by the file's extension)::
     interval_ms = 50              # pause between deltas
 
     [[rules]]
+    match = "see"
+    reply = "{scene}"             # what the camera's latest frame shows (faces, light, colour, QR text)
+
+    [[rules]]
     match = "times"
     tool_calls = [{name = "calculator", args = {expression = "6 * 7"}}]
     reply = "That is {output}."   # sent once the client answered every call; {result}: the JSON of the

@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypeAlias
 
 from livetui.protocol.client import Setup
 from livetui.protocol.content import Content, FunctionResponse
+from livetui.server.senses.scene import Scene
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ class Dialogue(Protocol):
     @property
     def tool_responses(self) -> Sequence[FunctionResponse]:
         """The answers to the reply's latest `CallTools`, in the order of its calls (empty before one)."""
+        ...
+
+    @property
+    def scene(self) -> Scene | None:
+        """What the latest camera frame showed; None before any frame arrived."""
         ...
 
 

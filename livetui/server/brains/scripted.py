@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from livetui.protocol.content import FunctionResponse
 from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, FunctionRequest
 from livetui.server.script import ReplySpec, Script
+from livetui.server.senses.scene import Scene, asks_what_is_seen, scene_text
 
 WORDS_PER_DELTA = 3
 """Words per delta when a reply gives no `chunk_chars`."""
 
-_PLACEHOLDER = re.compile(r"\{(text|turn|result|output)\}")
+_PLACEHOLDER = re.compile(r"\{(text|turn|result|output|scene)\}")
 _WORD = re.compile(r"\s*\S+")
 
 
@@ -53,7 +54,8 @@ def split_chars(text: str, size: int) -> list[str]:
 class ScriptedBrain(Brain):
     """Answers from a `Script`: the first matching rule's reply, paced as the rule says.
 
-    Without a script every turn is answered ``You said: <the user's words>``.
+    Without a script every turn is answered ``You said: <the user's words>``, except a question about
+    what the model sees ("what do you see"), which is answered with the camera's scene.
     """
 
     name = "scripted"
@@ -61,13 +63,20 @@ class ScriptedBrain(Brain):
     def __init__(self, script: Script | None = None) -> None:
         self.script = script or Script()
         """The rules and default reply in force."""
+        self.scripted = script is not None
+        """True when a script was given (then only its rules say what is answered)."""
 
     def deltas(
-        self, spec: ReplySpec, text: str, turn: int, responses: Sequence[FunctionResponse] = ()
+        self,
+        spec: ReplySpec,
+        text: str,
+        turn: int,
+        responses: Sequence[FunctionResponse] = (),
+        scene: Scene | None = None,
     ) -> list[str]:
         """The text deltas of the reply `spec` gives to `text` in user turn `turn`, after the function
-        `responses` (if it asked for calls)."""
-        reply = render(spec.reply, text, turn, tool_values(responses))
+        `responses` (if it asked for calls), with `scene` the camera's latest scene (for ``{scene}``)."""
+        reply = render(spec.reply, text, turn, {**tool_values(responses), "scene": scene_text(scene)})
         if spec.chunk_chars:
             return split_chars(reply, spec.chunk_chars)
         return split_words(reply)
@@ -76,9 +85,11 @@ class ScriptedBrain(Brain):
         """Ask for the rule's function calls if it has any, then stream its reply, pausing `interval_ms`
         between deltas."""
         spec = self.script.pick(text)
+        if not self.scripted and asks_what_is_seen(text):
+            spec = ReplySpec(reply="{scene}")
         if spec.tool_calls:
             yield CallTools(tuple(FunctionRequest(call.name, dict(call.args)) for call in spec.tool_calls))
-        deltas = self.deltas(spec, text, dialogue.user_turns, dialogue.tool_responses)
+        deltas = self.deltas(spec, text, dialogue.user_turns, dialogue.tool_responses, dialogue.scene)
         for index, delta in enumerate(deltas):
             # Sleeping (even for 0 s) lets the connection read while a long reply streams.
             await asyncio.sleep(spec.interval_ms / 1000 if index else 0)

@@ -22,6 +22,7 @@ from typing import Any
 from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, content_text, declared_functions
 from livetui.server.brains.intents import phrase_answer, tool_request
 from livetui.server.errors import StartupError
+from livetui.server.senses.scene import asks_what_is_seen, scene_text
 
 DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly."
 """The system prompt when ``setup.systemInstruction`` gives none."""
@@ -60,8 +61,11 @@ def smollm2_unavailable() -> str | None:
 
 
 def chat_messages(dialogue: Dialogue, budget_chars: int) -> list[dict[str, str]]:
-    """The chat for the model: the system prompt, then as much recent history as fits `budget_chars`."""
+    """The chat for the model: the system prompt (and the camera's scene in one line, once a frame has
+    arrived), then as much recent history as fits `budget_chars`."""
     system = dialogue.system_text.strip() or DEFAULT_SYSTEM_PROMPT
+    if dialogue.scene is not None:
+        system += "\n" + dialogue.scene.summary()
     turns: list[dict[str, str]] = []
     used = len(system)
     for content in reversed(dialogue.history):
@@ -110,6 +114,9 @@ class SmolLM2Brain(Brain):
         """Stream the model's reply to the conversation so far (or a tool's answer, for the time and sums)."""
         if self._llama is None:
             raise RuntimeError("the smollm2 brain is not loaded")
+        if asks_what_is_seen(text):  # too small to read a scene reliably: say what vision found
+            yield scene_text(dialogue.scene)
+            return
         request = tool_request(text, declared_functions(dialogue.setup))
         if request is not None:
             yield CallTools((request,))
