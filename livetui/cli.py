@@ -31,6 +31,9 @@ LIVETUI_PROVIDER, LIVETUI_BRAIN, LIVETUI_SCRIPT, GEMINI_API_KEY or GOOGLE_API_KE
   interrupt = "escape,ctrl+c"
 
 keys: Esc interrupts the reply, Enter sends, F1 lists every key binding (ids in it can be remapped).
+
+camera: --camera 0 streams the first camera, --camera test a moving test pattern, --camera-file photo.jpg
+a picture; at most 1 frame a second by default, shown in a preview pane as sent.
 """
 
 
@@ -65,6 +68,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--script", metavar="FILE", help="a script for the scripted brain (JSON or TOML)")
     parser.add_argument(
         "--url", metavar="WS_URL", help="connect to a local live server already running at ws://HOST:PORT"
+    )
+    camera = parser.add_argument_group("camera")
+    camera.add_argument(
+        "--camera", metavar="N|PATH|test", help="stream a camera: a device index, a device path, or test"
+    )
+    camera.add_argument("--camera-file", metavar="PATH", help="stream an image or video file as the camera")
+    camera.add_argument("--camera-fps", type=float, metavar="FPS", help="most frames a second (default 1)")
+    camera.add_argument(
+        "--camera-size", type=int, metavar="PIXELS", help="longest side of a sent frame (default 768)"
+    )
+    camera.add_argument("--camera-quality", type=int, metavar="Q", help="JPEG quality 1-100 (default 80)")
+    camera.add_argument(
+        "--context-compression",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="context-window compression, so Gemini sessions with video are not cut after ~2 minutes "
+        "(default: on with a camera)",
     )
     return parser
 
@@ -108,9 +128,21 @@ def run_app(options: argparse.Namespace) -> int:
             text_route=options.text_route,
             brain=options.brain,
             script=options.script,
+            camera=options.camera,
+            camera_file=options.camera_file,
+            camera_fps=options.camera_fps,
+            camera_size=options.camera_size,
+            camera_quality=options.camera_quality,
+            context_compression=options.context_compression,
         )
     except ConfigError as error:
         print(f"livetui: {error}", file=sys.stderr)
+        return 2
+    if settings.camera is not None and settings.camera_file is not None:
+        print("livetui: give either --camera or --camera-file, not both", file=sys.stderr)
+        return 2
+    if settings.camera_file is not None and not settings.camera_file.is_file():
+        print(f"livetui: camera file not found: {settings.camera_file}", file=sys.stderr)
         return 2
     if settings.script is not None and not settings.script.is_file():
         print(f"livetui: script file not found: {settings.script}", file=sys.stderr)

@@ -75,6 +75,19 @@ class Settings(BaseSettings):
     """Seconds a function may run before its call is answered with an error."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key bindings by binding id, e.g. `{interrupt = "escape,ctrl+c"}`."""
+    camera: str | None = None
+    """The camera to stream: a device index (`0`), a device path, or `test` for a moving test pattern."""
+    camera_file: Path | None = None
+    """An image or video file to stream as the camera instead (a video loops)."""
+    camera_fps: float = Field(default=1.0, gt=0, le=30)
+    """The most camera frames sent a second (Gemini takes at most 1)."""
+    camera_size: int = Field(default=768, ge=16, le=4096)
+    """The longest side of a sent frame, in pixels."""
+    camera_quality: int = Field(default=80, ge=1, le=100)
+    """JPEG quality of sent frames, 1-100."""
+    context_compression: bool | None = None
+    """Context-window compression (a sliding window), which keeps Gemini sessions with video from ending
+    after about 2 minutes; None turns it on whenever a camera is configured."""
 
     @classmethod
     def settings_customise_sources(
@@ -87,6 +100,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Flags (init) > environment > TOML file > defaults."""
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
+
+    @property
+    def video(self) -> bool:
+        """True when a camera (or a camera file) is configured."""
+        return self.camera is not None or self.camera_file is not None
 
     @property
     def use_gemini(self) -> bool:

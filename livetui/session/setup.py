@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from livetui.config import Settings
 from livetui.protocol.client import (
+    ContextWindowCompression,
     GenerationConfig,
     Modality,
     PrebuiltVoiceConfig,
     Setup,
+    SlidingWindow,
     SpeechConfig,
     VoiceConfig,
 )
@@ -27,6 +29,7 @@ def build_setup(
     instruction = None
     if settings.system_prompt:
         instruction = Content(role="user", parts=(Part(text=settings.system_prompt),))
+    compression = settings.video if settings.context_compression is None else settings.context_compression
     model = (
         settings.model
         if settings.model.startswith(("models/", "tunedModels/"))
@@ -36,5 +39,8 @@ def build_setup(
         model=model,
         generation_config=GenerationConfig(response_modalities=(modality,), speech_config=speech),
         system_instruction=instruction,
+        context_window_compression=(
+            ContextWindowCompression(sliding_window=SlidingWindow()) if compression else None
+        ),
         tools=tools.setup_tools() if tools is not None else None,
     )
