@@ -1,0 +1,60 @@
+"""The one-block entries of the chat log that are not model replies: the user's turns, notices, errors."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+
+class UserEntry(Static):
+    """A turn the user typed."""
+
+    def __init__(self, turn: int, text: str) -> None:
+        super().__init__(text, markup=False)
+        self.turn = turn
+        """The turn number the engine gave this message."""
+        self.text = text
+        """What the user sent."""
+        self.border_title = "you"
+
+
+class HeardEntry(Static):
+    """What the model heard the user say (the input transcript), delta by delta."""
+
+    def __init__(self, turn: int) -> None:
+        super().__init__("", markup=False)
+        self.turn = turn
+        """The turn the transcript belongs to."""
+        self.chunks: list[str] = []
+        """The transcript so far."""
+        self.border_title = "you (heard)"
+
+    @property
+    def text(self) -> str:
+        """The transcript so far."""
+        return "".join(self.chunks)
+
+    def add(self, text: str, *, final: bool) -> None:
+        """Add a delta; a final transcript is the whole utterance and replaces the deltas."""
+        if final:
+            self.chunks = [text]
+        else:
+            self.chunks.append(text)
+        self.update(self.text.strip())
+
+
+class NoticeEntry(Static):
+    """Information for the user that is not an error (fallbacks, disconnections, hints)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, markup=False)
+        self.text = text
+        """The notice, one line."""
+
+
+class ErrorEntry(Static):
+    """Something went wrong: one line, never a traceback."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, markup=False)
+        self.text = text
+        """The error, one line."""

@@ -1,0 +1,158 @@
+"""One model reply in the chat log: streamed Markdown, the spoken transcript, and how the turn ended.
+
+A typed turn's reply is mounted as soon as the user sends it (showing that a reply is awaited), so the
+first delta only has to append to a Markdown widget that is already on screen.
+
+The text the user saw is kept on the turn (:attr:`ModelTurn.text`), not read back from the widget. Text
+is fed to the `Markdown` through `Markdown.get_stream`, created on the turn's first text delta, so bursts of
+deltas are joined into one append. Once the turn is interrupted or complete the stream is stopped (pending
+text received before that moment is flushed once) and later text is ignored: an interrupted turn never
+grows again.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+from livetui.session.engine import LiveSession
+
+
+class ModelTurn(Vertical):
+    """A model reply: header, dimmed thoughts, the streamed Markdown, the spoken transcript, a marker."""
+
+    def __init__(self, turn: int, session: LiveSession | None) -> None:
+        super().__init__(classes="-streaming -waiting")
+        self.turn = turn
+        """The turn number (the engine numbers turns from 1)."""
+        self.session = session
+        """The session to record the `t2` (first text painted) and `k1` (text final) marks on."""
+        self.chunks: list[str] = []
+        """Every text delta shown, in order: the authoritative text of the reply."""
+        self.transcript_chunks: list[str] = []
+        """The transcript of the spoken reply, delta by delta."""
+        self.thought_chunks: list[str] = []
+        """Thought deltas (reasoning the model shows but does not say), shown dimmed."""
+        self.interrupted = False
+        """True once the turn was interrupted (by the user or the server)."""
+        self.complete = False
+        """True once the server closed the turn."""
+        self._stream: MarkdownStream | None = None
+        self._painted = False
+
+    @property
+    def text(self) -> str:
+        """The reply's text as received and shown."""
+        return "".join(self.chunks)
+
+    @property
+    def transcript(self) -> str:
+        """The transcript of the spoken reply."""
+        return "".join(self.transcript_chunks)
+
+    @property
+    def frozen(self) -> bool:
+        """True when the turn takes no more text (interrupted or complete)."""
+        return self.interrupted or self.complete
+
+    def compose(self) -> ComposeResult:
+        """Header, thoughts, Markdown body, transcript and end marker (the optional parts start hidden)."""
+        yield Label(f"model · turn {self.turn}", classes="turn-header")
+        yield Label("waiting for the reply…", classes="waiting")
+        yield Static("", classes="thought", markup=False)
+        yield Markdown(classes="reply")
+        yield Static("", classes="transcript", markup=False)
+        yield Label("", classes="turn-marker")
+
+    @property
+    def markdown(self) -> Markdown:
+        """The Markdown widget the reply streams into."""
+        return self.query_one(".reply", Markdown)
+
+    async def add_text(self, text: str, *, thought: bool = False) -> None:
+        """Show a text delta; ignored once the turn is frozen."""
+        if self.frozen or not text:
+            return
+        self.remove_class("-waiting")
+        if thought:
+            self.thought_chunks.append(text)
+            thoughts = self.query_one(".thought", Static)
+            thoughts.update("".join(self.thought_chunks).strip())
+            thoughts.display = True
+            return
+        self.chunks.append(text)
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self.markdown)
+            await self._stream.write(text)
+            self.call_after_refresh(self._check_painted)
+        else:
+            await self._stream.write(text)
+
+    def add_transcript(self, text: str) -> None:
+        """Show a delta of the spoken reply's transcript; ignored once the turn is frozen."""
+        if self.frozen or not text:
+            return
+        if not self.transcript_chunks:
+            self.query_one(".turn-header", Label).update(f"model · turn {self.turn} · spoken")
+        self.remove_class("-waiting")
+        self.transcript_chunks.append(text)
+        transcript = self.query_one(".transcript", Static)
+        transcript.update(self.transcript.strip())
+        transcript.display = True
+        self.call_after_refresh(self._check_painted)
+
+    def _check_painted(self) -> None:
+        """Record `t2` once the first text is on screen (after a refresh that includes it)."""
+        if self._painted or not self.is_attached:
+            return
+        markdown = self.markdown
+        if self.transcript_chunks or markdown.children or (markdown.source and not markdown.source.strip()):
+            self._painted = True
+            if self.session is not None:
+                self.session.mark(self.turn, "t2")
+        elif markdown.source or self._stream is not None:
+            self.call_after_refresh(self._check_painted)
+
+    async def interrupt(self, by: Literal["user", "server"]) -> None:
+        """Stop growing at once, show the turn as interrupted, and record `k1` when its text is final."""
+        if self.interrupted:
+            return
+        self.interrupted = True
+        self.remove_class("-streaming", "-waiting")
+        self.add_class("-interrupted")
+        who = "you" if by == "user" else "the server"
+        self.query_one(".turn-marker", Label).update(f"■ interrupted by {who}")
+        await self._stop_stream()
+        self.call_after_refresh(self._mark_final)
+
+    async def finish(self, reason: str) -> None:
+        """The server closed the turn: flush and stop the stream."""
+        self.complete = True
+        self.remove_class("-streaming", "-waiting")
+        if reason == "interrupted" and not self.interrupted:
+            await self.interrupt("server")
+            return
+        if not self.interrupted:
+            self.add_class("-complete")
+            if reason != "complete":
+                self.query_one(".turn-marker", Label).update(f"ended: {reason}")
+                self.add_class("-ended")
+        await self._stop_stream()
+
+    async def close(self) -> None:
+        """Stop streaming without marking how the turn ended (the turn is being removed)."""
+        self.complete = True
+        await self._stop_stream()
+
+    async def _stop_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            await stream.stop()
+
+    def _mark_final(self) -> None:
+        if self.session is not None:
+            self.session.mark(self.turn, "k1")
