@@ -1,0 +1,108 @@
+"""The events pane: every raw frame on the wire, both directions, filterable by its summary.
+
+Frames arrive as `WireFrame` events (audio and image payloads already abbreviated by the engine). The pane
+keeps the newest :data:`MAX_FRAMES` of them, so the filter can be changed after the fact; the log shows
+one entry per frame: direction (↑ sent, ↓ received), summary and size, then the start of its JSON,
+dimmed and folded to the pane's width.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, RichLog
+
+from livetui import events as ev
+from livetui.ui.messages import SessionEvent
+
+MAX_FRAMES = 2000
+"""Frames kept (and lines in the log)."""
+
+EXCERPT = 160
+"""Characters of a frame's JSON shown (two or three lines of the pane)."""
+
+ARROWS = {"out": "↑", "in": "↓"}
+"""Direction arrows: ↑ client → server, ↓ server → client."""
+
+
+def format_size(size: int) -> str:
+    """A frame size: bytes, or KiB past 10 KiB."""
+    return f"{size} B" if size < 10 * 1024 else f"{size / 1024:.0f} KiB"
+
+
+def frame_line(frame: ev.WireFrame) -> Text:
+    """A frame's entry in the log: direction, summary and size; then its JSON, indented and dimmed."""
+    text = " ".join(frame.text.split())
+    if len(text) > EXCERPT:
+        text = text[: EXCERPT - 1] + "…"
+    entry = Text(overflow="fold")
+    entry.append(
+        ARROWS[frame.direction] + " ", style="bold green" if frame.direction == "out" else "bold cyan"
+    )
+    entry.append(frame.summary, style="bold")
+    entry.append(f"  {format_size(frame.size)}\n", style="dim")
+    entry.append(text, style="dim")
+    return entry
+
+
+class EventsPane(Vertical):
+    """Raw frames in both directions, with a substring filter on their summaries."""
+
+    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (ev.WireFrame,)
+    """The session events the pane lists."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.frames: deque[ev.WireFrame] = deque(maxlen=MAX_FRAMES)
+        """The newest frames, oldest first."""
+        self.filter_text = ""
+        """The current filter (lower case); a frame shows when its summary contains it."""
+        self.shown = 0
+        """How many lines the log holds (frames that matched the filter)."""
+        self._counts = {"out": 0, "in": 0}
+
+    def compose(self) -> ComposeResult:
+        """The filter, a count line, and the log."""
+        yield Input(placeholder="filter by summary (e.g. serverContent)", id="events-filter")
+        yield Label("no frames yet", id="events-count")
+        yield RichLog(max_lines=4 * MAX_FRAMES, min_width=20, wrap=True, id="events-log", auto_scroll=True)
+
+    def matches(self, frame: ev.WireFrame) -> bool:
+        """True when the frame passes the filter."""
+        return self.filter_text in frame.summary.lower()
+
+    @on(SessionEvent)
+    def _on_session_event(self, message: SessionEvent) -> None:
+        frame = message.event
+        if not isinstance(frame, ev.WireFrame):
+            return
+        self.frames.append(frame)
+        self._counts[frame.direction] += 1
+        if self.matches(frame):
+            self.query_one("#events-log", RichLog).write(frame_line(frame))
+            self.shown = min(self.shown + 1, MAX_FRAMES)
+        self._show_count()
+
+    @on(Input.Changed, "#events-filter")
+    def _on_filter(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value.strip().lower()
+        log = self.query_one("#events-log", RichLog)
+        log.clear()
+        self.shown = 0
+        for frame in self.frames:
+            if self.matches(frame):
+                log.write(frame_line(frame))
+                self.shown += 1
+        self._show_count()
+
+    def _show_count(self) -> None:
+        total = len(self.frames)
+        counts = f"↑ {self._counts['out']} sent · ↓ {self._counts['in']} received"
+        shown = f" · {self.shown} shown" if self.filter_text else ""
+        self.query_one("#events-count", Label).update(counts + shown if total else "no frames yet")

@@ -1,0 +1,165 @@
+"""The status bar: connection state, provider and model, the session clock, round trip, key hints.
+
+States: ``connecting`` → ``connected`` (socket open) → ``live`` (setup accepted) → ``disconnected``, or
+``error`` after a fatal error. Each state is also a CSS class (``-live``, ``-error``...) for its colour.
+The session clock counts from the moment the session went live. There is room on the bar for the
+microphone level, camera state and the `goAway` countdown when those arrive.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import ClassVar, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Label
+
+from livetui import events as ev
+from livetui.ui.messages import SessionEvent
+
+ConnectionState = Literal["connecting", "connected", "live", "disconnected", "error"]
+"""What the status bar says about the connection."""
+
+STATE_SYMBOLS: dict[ConnectionState, str] = {
+    "connecting": "◌",
+    "connected": "◐",
+    "live": "●",
+    "disconnected": "○",
+    "error": "✖",
+}
+"""The symbol shown before each state."""
+
+
+def format_elapsed(seconds: float) -> str:
+    """`m:ss`, or `h:mm:ss` past an hour."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_round_trip(seconds: float) -> str:
+    """A WebSocket ping's round trip, in milliseconds."""
+    millis = seconds * 1000
+    return f"rtt {millis:.1f} ms" if millis < 10 else f"rtt {millis:.0f} ms"
+
+
+class StatusBar(Horizontal):
+    """One line at the bottom of the screen: state, provider, model, clock, round trip, key hints."""
+
+    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (
+        ev.Connecting,
+        ev.Connected,
+        ev.SetupComplete,
+        ev.Disconnected,
+        ev.SessionError,
+        ev.RoundTrip,
+        ev.Resumed,
+    )
+    """The session events the status bar reflects."""
+
+    state: reactive[ConnectionState] = reactive("connecting")
+    """The connection state."""
+    detail: reactive[str] = reactive("")
+    """The last error or disconnection reason, one line."""
+    hints: reactive[str] = reactive("")
+    """Key hints at the right end of the bar (they follow the keymap)."""
+
+    def __init__(self, *, provider: str, model: str, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.provider = provider
+        """`local` or `gemini`."""
+        self.model = model
+        """The model's name, without the `models/` prefix."""
+        self.round_trip: float | None = None
+        """The latest WebSocket ping round trip, in seconds."""
+        self.live_since: float | None = None
+        """Monotonic time the session went live, for the session clock."""
+        self._ticker: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        """The state, then what the session is talking to, then the clock, round trip and hints."""
+        yield Label(id="state")
+        yield Label(self.provider, id="provider")
+        yield Label(self.model, id="model")
+        yield Label("", id="clock")
+        yield Label("", id="rtt")
+        yield Label("", id="detail")
+        yield Label("", id="hints")
+
+    def on_mount(self) -> None:
+        """Show the values set before the bar was mounted."""
+        self.watch_state(self.state)
+        self.watch_detail(self.detail)
+        self.watch_hints(self.hints)
+
+    def watch_state(self, state: ConnectionState) -> None:
+        """Show the state and colour the bar by it."""
+        for name in STATE_SYMBOLS:
+            self.set_class(name == state, f"-{name}")
+        self.query_one("#state", Label).update(f"{STATE_SYMBOLS[state]} {state}")
+
+    def watch_detail(self, detail: str) -> None:
+        """Show the last error or disconnection reason."""
+        self.query_one("#detail", Label).update(detail)
+
+    def watch_hints(self, hints: str) -> None:
+        """Show the key hints."""
+        self.query_one("#hints", Label).update(hints)
+
+    def show_session(self, provider: str, model: str) -> None:
+        """What the session actually talks to, once it exists."""
+        self.provider, self.model = provider, model
+        self.query_one("#provider", Label).update(provider)
+        self.query_one("#model", Label).update(model)
+
+    @on(SessionEvent)
+    def _on_session_event(self, message: SessionEvent) -> None:
+        event, session = message.event, message.session
+        match event:
+            case ev.Connecting():
+                self.state = "connecting"
+                if session is not None:
+                    self.show_session(session.endpoint.provider, session.setup.model.removeprefix("models/"))
+            case ev.Connected():
+                self.state = "connected"
+            case ev.SetupComplete() | ev.Resumed():
+                self.state = "live"
+                self.detail = ""
+                self._start_clock()
+            case ev.Disconnected(reason=reason, will_retry=will_retry):
+                if self.state != "error":
+                    self.state = "connecting" if will_retry else "disconnected"
+                    self.detail = f"reconnecting: {reason}" if will_retry else reason
+                if not will_retry:
+                    self._stop_clock()
+            case ev.SessionError(message=text, fatal=fatal):
+                self.detail = text
+                if fatal:
+                    self.state = "error"
+                    self._stop_clock()
+            case ev.RoundTrip(seconds=seconds):
+                self.round_trip = seconds
+                self.query_one("#rtt", Label).update(format_round_trip(seconds))
+            case _:
+                pass
+
+    def _start_clock(self) -> None:
+        if self.live_since is None:
+            self.live_since = monotonic()
+        if self._ticker is None:
+            self._ticker = self.set_interval(1.0, self._tick)
+        self._tick()
+
+    def _stop_clock(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+
+    def _tick(self) -> None:
+        if self.live_since is not None:
+            self.query_one("#clock", Label).update(format_elapsed(monotonic() - self.live_since))
