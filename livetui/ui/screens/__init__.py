@@ -1,0 +1,1 @@
+"""The app's screens: the main screen (chat, panes, composer, status bar) and the help screen."""

@@ -1,0 +1,157 @@
+"""The app: settings, the keymap, and the one worker that holds the live session.
+
+`make_app(settings, connector)` builds it (the CLI and the tests share it). On mount the app applies the
+user's keymap and starts the ``session`` worker, which opens the session with the connector and runs it;
+every domain event the engine emits goes to the main screen, which routes it to the panes. The user's
+inputs (Enter in the composer, the interrupt key) call the session's methods directly, on the event loop,
+so their effect does not wait for the network.
+
+Failures never reach the screen as a traceback: the engine reports its own as `SessionError` events, and
+anything the connector raises (a local server that cannot start, a bad script...) is turned into one
+in the single `Worker.StateChanged` handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from livetui import events as ev
+from livetui.config import Settings
+from livetui.session.connect import Connector
+from livetui.session.engine import LiveSession
+from livetui.session.local_server import LocalServerError
+from livetui.ui.screens.help import HelpScreen, binding_rows
+from livetui.ui.screens.main import MainScreen
+from livetui.ui.widgets.composer import Composer
+
+STYLES = Path(__file__).parent / "styles"
+"""The app's stylesheets, shipped inside the package."""
+
+
+def describe_failure(error: BaseException) -> str:
+    """One line for a session that could not be opened."""
+    if isinstance(error, LocalServerError):
+        return str(error)
+    detail = " ".join(str(error).split()) or type(error).__name__
+    return f"could not start the session: {detail}"
+
+
+class LiveApp(App[None]):
+    """A terminal client for one live model session."""
+
+    CSS_PATH = [STYLES / name for name in ("app.tcss", "chat.tcss", "panes.tcss", "status.tcss", "help.tcss")]
+    TITLE = "livetui"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "interrupt",
+            "Interrupt",
+            id="interrupt",
+            tooltip="Stop the model's reply now and tell the server.",
+            priority=True,
+        ),
+        Binding("f1,question_mark", "help", "Help", id="help", tooltip="List every key binding."),
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Close the session and quit.", priority=True),
+    ]
+
+    def __init__(self, settings: Settings, connector: Connector, *, notices: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.settings = settings
+        """The user's settings."""
+        self.connector = connector
+        """Opens the session (an async context manager yielding a `LiveSession`)."""
+        self.session: LiveSession | None = None
+        """The session while the worker holds it; None before it opens and after it ends."""
+        provider = "gemini" if settings.use_gemini else "local"
+        self.main = MainScreen(provider=provider, model=settings.model, notices=notices)
+        """The main screen (kept while other screens are pushed over it)."""
+
+    def get_default_screen(self) -> Screen[None]:
+        """The main screen."""
+        return self.main
+
+    def on_mount(self) -> None:
+        """Apply the keymap and open the session."""
+        self.set_keymap(self.settings.keymap)
+        self.run_session()
+
+    @work(name="session", group="session", exclusive=True, exit_on_error=False, description="live session")
+    async def run_session(self) -> None:
+        """Open the session with the connector and run it until it ends; events go to the main screen."""
+        async with self.connector() as session:
+            self.session = session
+
+            def emit(event: ev.AnyEvent) -> None:
+                self.main.deliver(event, session)
+
+            await session.run(emit)
+
+    @on(Worker.StateChanged)
+    def _on_worker_state(self, message: Worker.StateChanged) -> None:
+        worker = message.worker
+        if worker.name != "session" or not worker.is_finished:
+            return
+        self.session = None
+        if message.state == WorkerState.ERROR and worker.error is not None:
+            self.main.deliver(ev.SessionError(message=describe_failure(worker.error), fatal=True), None)
+
+    @on(Composer.Sent)
+    def _on_sent(self, message: Composer.Sent) -> None:
+        session = self.session
+        if session is None or not session.ready:
+            self.main.deliver(ev.Notice(message="not connected: the message was not sent"), session)
+            return
+        session.send_text(message.text, at=session.clock())
+        message.composer.clear()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The interrupt and help keys act only on the main screen (Esc closes a dialog above it)."""
+        if action in ("interrupt", "help"):
+            stack = self.screen_stack
+            return bool(stack) and stack[-1] is self.main
+        return True
+
+    def action_interrupt(self) -> None:
+        """Interrupt the reply in progress, stamped with the time of the key."""
+        session = self.session
+        if session is not None and session.ready:
+            session.interrupt(at=session.clock())
+
+    def action_help(self) -> None:
+        """Show the key bindings as they are now (remapped keys included).
+
+        They are read with nothing focused, when every binding of the screen and the app is active: a
+        focused input would hide the printable ones (such as `?`) that it takes as text.
+        """
+        focused = self.main.focused
+        self.main.set_focus(None, scroll_visible=False)
+        rows = binding_rows(self, self.main.active_bindings.values())
+        self.main.set_focus(focused, scroll_visible=False)
+        self.push_screen(HelpScreen(rows))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands, plus one per livetui action, for the command palette."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Interrupt", "Stop the model's reply now", self.action_interrupt)
+        yield SystemCommand("Key bindings", "List every key binding and its id", self.action_help)
+        yield SystemCommand(
+            "Toggle panes", "Hide or show the latency and events panes", self.main.action_toggle_panes
+        )
+        yield SystemCommand(
+            "Focus composer", "Move the focus to the message input", self.main.action_focus_composer
+        )
+        yield SystemCommand("Clear log", "Clear the chat log", self.main.action_clear_log)
+
+
+def make_app(settings: Settings, connector: Connector, *, notices: Sequence[str] = ()) -> LiveApp:
+    """The app for these settings; `connector` opens the session, `notices` are shown in the log at start."""
+    return LiveApp(settings, connector, notices=notices)

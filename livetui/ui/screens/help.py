@@ -1,0 +1,106 @@
+"""The help screen: every key binding with its keys, id and what it does.
+
+The rows are read from the main screen's active bindings at the moment help opens, so keys remapped with
+``[keymap]`` in the config show as they really are. Ids are what the keymap names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding, Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+ORDER = ("interrupt", "help", "toggle_panes", "focus_composer", "clear_log", "quit")
+"""The order of the rows (bindings not named here follow, in the order they were found)."""
+
+REMAP_HINT = 'Remap a key by its id in config.toml, e.g.  [keymap]  interrupt = "escape,ctrl+x"'
+"""The line under the table that says how to change a key."""
+
+
+@dataclass(frozen=True)
+class BindingRow:
+    """One binding as the help screen lists it."""
+
+    keys: str
+    """Every key that triggers it, as displayed (``esc``, ``f1 / ?``)."""
+    description: str
+    """Its short name."""
+    binding_id: str
+    """The id the keymap uses, or `—` for a binding that cannot be remapped."""
+    tooltip: str
+    """What it does."""
+
+
+def binding_rows(app: App[Any], active: Iterable[ActiveBinding]) -> list[BindingRow]:
+    """The app's and screen's own bindings (not a focused widget's), one row per binding, keys merged."""
+    grouped: dict[str, tuple[Binding, list[str]]] = {}
+    for item in active:
+        binding = item.binding
+        if item.node is not app and item.node is not app.screen:
+            continue
+        if binding.id is None and binding.action != "command_palette":
+            continue
+        key = binding.id or binding.action
+        display = app.get_key_display(binding)
+        entry = grouped.setdefault(key, (binding, []))
+        if display not in entry[1]:
+            entry[1].append(display)
+    rows = [
+        BindingRow(
+            keys=" / ".join(keys),
+            description=(binding.description or binding.action).capitalize(),
+            binding_id=binding.id or "—",
+            tooltip=binding.tooltip,
+        )
+        for binding, keys in grouped.values()
+    ]
+    rank = {binding_id: index for index, binding_id in enumerate(ORDER)}
+    return sorted(rows, key=lambda row: rank.get(row.binding_id, len(ORDER)))
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal table of the key bindings; Esc, q or F1 closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1", "dismiss", "Close", tooltip="Close the help screen."),
+    ]
+
+    def __init__(self, rows: list[BindingRow]) -> None:
+        super().__init__()
+        self.rows = rows
+        """The bindings listed."""
+
+    def compose(self) -> ComposeResult:
+        """A title, the bindings table, and how to remap keys."""
+        with Vertical(id="help-dialog"):
+            yield Label("Key bindings", id="help-title")
+            table: DataTable[Text] = DataTable(id="help-table", cursor_type="none", zebra_stripes=True)
+            yield table
+            yield Static(REMAP_HINT, id="help-hint", markup=False)
+            yield Static(
+                "Esc, q or F1 closes this screen · Ctrl+P opens the command palette", id="help-close"
+            )
+
+    def on_mount(self) -> None:
+        """Fill the table."""
+        table = self.query_one("#help-table", DataTable)
+        table.add_column("key", key="key")
+        table.add_column("action", key="action")
+        table.add_column("id", key="id")
+        table.add_column("what it does", key="tooltip")
+        for row in self.rows:
+            table.add_row(
+                Text(row.keys, style="bold"),
+                Text(row.description),
+                Text(row.binding_id, style="italic"),
+                Text(row.tooltip),
+                key=row.binding_id if row.binding_id != "—" else row.description,
+            )
+        table.focus()
