@@ -35,6 +35,8 @@ async def open_session(
     if settings.use_gemini and settings.api_key is not None:
         yield LiveSession(Endpoint.gemini(settings.api_key), setup, text_route=settings.text_route)
         return
+    # On the local server the model that answers is its brain: say so in setup (and so in the status bar).
+    setup = setup.model_copy(update={"model": f"models/{brain}"})
     server = await LocalServer.start(brain=brain, script=settings.script)
     try:
         yield LiveSession(Endpoint.local(server.url), setup, text_route=settings.text_route)
