@@ -54,7 +54,7 @@ class MainScreen(Screen[None]):
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    """Below 100 columns the side panes get narrower."""
+    """Below 100 columns the side panes start hidden."""
 
     AUTO_FOCUS = "#composer"
 
@@ -105,8 +105,10 @@ class MainScreen(Screen[None]):
             consumer.post_message(wrap(event, session))
 
     def action_toggle_panes(self) -> None:
-        """Hide or show the side panes."""
-        self.toggle_class("-panes-hidden")
+        """Hide the side panes if they show, else show them (whatever the screen's width made them)."""
+        shown = self.query_one("#side").display
+        self.set_class(shown, "-panes-hidden")
+        self.set_class(not shown, "-panes-shown")
 
     def action_focus_composer(self) -> None:
         """Focus the message input."""
