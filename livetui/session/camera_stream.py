@@ -119,6 +119,7 @@ class CameraStream:
                 self._snapshot_wanted = False
                 capture.snapshot()
         runner = asyncio.create_task(asyncio.to_thread(self._capture_thread, capture, once))
+        getter: asyncio.Future[EncodedFrame] | None = None
         try:
             while True:
                 getter = asyncio.ensure_future(slot.get())
@@ -133,6 +134,8 @@ class CameraStream:
                 self._ended(runner.result(), once, stopped=capture.stopped)
                 return
         finally:
+            if getter is not None:
+                getter.cancel()
             capture.stop()
             self._capture = None
             self.dropped += slot.replaced
