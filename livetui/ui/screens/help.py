@@ -71,6 +71,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,f1", "dismiss", "Close", tooltip="Close the help screen."),
     ]
+    """Keys that close the dialog."""
 
     def __init__(self, rows: list[BindingRow]) -> None:
         super().__init__()
