@@ -105,6 +105,11 @@ class GeminiSession:
         """The number of the oldest unfinished turn, or of the last finished one."""
         return self._open[0].number if self._open else self._last_turn
 
+    @property
+    def next_turn(self) -> int:
+        """The number the next new turn will get (a resumed session's `first_turn`)."""
+        return self._next_turn
+
     def _send(self, message: ClientMessage) -> None:
         frame = encode(message)
         self._frames.append(frame)
@@ -202,6 +207,17 @@ class GeminiSession:
     def send_tool_response(self, responses: list[FunctionResponse]) -> None:
         """Answer function calls; each response carries its call's id and name."""
         self._send(ToolResponseMessage(tool_response=ToolResponse(function_responses=tuple(responses))))
+
+    def abandon(self, *, reason: str = "disconnected") -> list[int]:
+        """The connection is gone: close every unfinished turn locally (``TurnComplete(reason)``), so
+        nothing waits for a reply that will never come; returns their numbers."""
+        numbers = [turn.number for turn in self._open]
+        for number in numbers:
+            self._events.append(ev.TurnComplete(turn=number, reason=reason))
+        if numbers:
+            self._last_turn = numbers[-1]
+        self._open.clear()
+        return numbers
 
     # -- server → client ----------------------------------------------------------------------------------
 

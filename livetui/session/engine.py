@@ -1,13 +1,19 @@
-"""The live session engine: one WebSocket connection driven by the sans-I/O protocol.
+"""The live session engine: a session over WebSocket connections driven by the sans-I/O protocol.
 
 `LiveSession.run(emit)` connects, sends `setup`, waits for `setupComplete`, then runs a reader (frames →
-domain events → `emit`) and a writer (queued frames → socket) until the connection ends or the task is
-cancelled. Inputs are plain methods (`send_text`, `interrupt`, `send_audio`, ...) called on the same event
-loop; they update the protocol state at once and queue frames, so a keystroke's effect (for example
-dropping the rest of an interrupted reply) does not wait for the network.
+domain events → `emit`) and a writer (queued frames → socket) until the session ends or the task is
+cancelled. A session outlives its connections (`livetui.session.reconnect`): it asks for resumption
+handles, moves to a new connection when the server announces `goAway`, and reconnects with backoff after
+an abnormal close, resuming with the latest handle; turn numbers carry on across connections.
 
-Every failure becomes events: `Disconnected` with the close code, and a one-line `SessionError`
-(`fatal=True` when the session cannot go on: a refused connection, a bad key, an invalid setup).
+Inputs are plain methods (`send_text`, `interrupt`, `send_audio`, ...) called on the same event loop; they
+update the protocol state at once and queue frames, so a keystroke's effect (for example dropping the rest
+of an interrupted reply) does not wait for the network.
+
+Every failure becomes events: `Disconnected` with the close code (and whether a reconnect follows), and a
+one-line `SessionError` when the session cannot go on (a refused connection, a bad key, an invalid setup,
+a stale handle, or too many failed reconnects). A reply cut off by a lost connection is closed locally
+with ``TurnComplete(reason="disconnected")``.
 """
 
 from __future__ import annotations
@@ -16,17 +22,19 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from livetui import events as ev
 from livetui.protocol import close_codes
-from livetui.protocol.client import Setup
+from livetui.protocol.client import SessionResumptionConfig, Setup
 from livetui.protocol.content import FunctionResponse
 from livetui.protocol.session import GeminiSession, TextRoute
 from livetui.session.endpoint import Endpoint
 from livetui.session.latency import LatencyTracker
+from livetui.session.reconnect import Backoff, Resumption
 
 Emit = Callable[[ev.AnyEvent], None]
 """Where the engine hands its events (called on the event loop, never from a thread)."""
@@ -35,6 +43,29 @@ Clock = Callable[[], float]
 
 MAX_INCOMING = 16 << 20
 """Largest frame accepted from a server (Google's audio frames are far smaller)."""
+
+MOVING_REASON = "moving the session to a new connection, as the server asked"
+"""The reason given for closing a connection after `goAway`."""
+
+
+@dataclass(frozen=True)
+class _Ending:
+    """How one connection ended."""
+
+    code: int
+    """The close code (1006 when there was no close frame, or no socket at all)."""
+    reason: str
+    """The server's close reason."""
+    live: bool = False
+    """The connection got as far as `setupComplete`."""
+    healthy: bool = False
+    """The connection completed a turn, or lasted `Backoff.healthy_after` seconds."""
+    moving: bool = False
+    """The engine closed it to follow a `goAway`."""
+    error: str | None = None
+    """Why the connection could not be opened or set up, when it could not."""
+    opened: bool = True
+    """A socket was open (so there is a close to report)."""
 
 
 class LiveSession:
@@ -49,11 +80,17 @@ class LiveSession:
         clock: Clock = time.monotonic,
         open_timeout: float = 10.0,
         ping_interval: float = 5.0,
+        backoff: Backoff | None = None,
+        handle: str | None = None,
     ) -> None:
         self.endpoint = endpoint
         """Where to connect."""
+        if setup.session_resumption is None:
+            setup = setup.model_copy(update={"session_resumption": SessionResumptionConfig()})
         self.setup = setup
-        """The session configuration sent in `setup`."""
+        """The session configuration sent in `setup` (resumption handles asked for: `{}`, never null)."""
+        self.backoff = backoff or Backoff()
+        """How reconnects after an abnormal close are paced."""
         self.clock = clock
         """The monotonic clock every latency mark uses."""
         self.latency = LatencyTracker()
@@ -62,11 +99,20 @@ class LiveSession:
         """Seconds allowed for the handshake and for `setupComplete`."""
         self.ping_interval = ping_interval
         """Seconds between round-trip pings (no ping ever closes the session: Gemini pongs can be slow)."""
-        self._protocol = GeminiSession(setup=setup, text_route=text_route)
+        self._text_route: TextRoute = text_route
+        self._resumption = Resumption(handle)
+        self._protocol = GeminiSession(setup=self._setup_with(handle), text_route=text_route)
         self._outbox: asyncio.Queue[str] = asyncio.Queue()
         self._ready = asyncio.Event()
+        self._changed = asyncio.Event()
+        self._go_away = asyncio.Event()
         self._emit: Emit = lambda event: None
         self._ws: ClientConnection | None = None
+        self._resuming_with = handle
+        self._attempt = 0
+        self._moving = False
+        self._ever_live = False
+        self._turns_done = 0
 
     # -- inputs -------------------------------------------------------------------------------------------
 
@@ -84,6 +130,16 @@ class LiveSession:
     def send_queue_depth(self) -> int:
         """Frames waiting to be written."""
         return self._outbox.qsize()
+
+    @property
+    def resumption_handle(self) -> str | None:
+        """The latest resumable handle (the session can be resumed with it)."""
+        return self._resumption.handle
+
+    @property
+    def move_by(self) -> float | None:
+        """After a `goAway`: the event-loop time by which the session moves to a new connection."""
+        return self._resumption.move_by
 
     def send_text(self, text: str, *, at: float | None = None) -> int:
         """Send a typed turn (interrupting a reply in progress); returns the turn number."""
@@ -125,22 +181,100 @@ class LiveSession:
             if isinstance(event, ev.LatencyMark) and not self.latency.mark(event.turn, event.mark, event.at):
                 continue
             self._emit(event)
+            self._follow(event)
+        self._changed.set()
+
+    def _follow(self, event: ev.AnyEvent) -> None:
+        """Keep the resumption state up to date, and explain a `goAway`."""
+        self._resumption.observe(event)
+        if isinstance(event, ev.TurnComplete) and event.reason != "disconnected":
+            self._turns_done += 1
+        elif isinstance(event, ev.GoAway):
+            self._resumption.go_away(asyncio.get_running_loop().time(), event.time_left)
+            self._go_away.set()
+            self._emit(
+                ev.Notice(
+                    message=f"the server will close this connection in {event.time_left:g} s: the session "
+                    "moves to a new one as soon as the reply is over"
+                )
+            )
 
     # -- running ------------------------------------------------------------------------------------------
 
     async def run(self, emit: Emit) -> None:
-        """Hold the session until the connection ends or the task is cancelled. Never raises on I/O errors."""
+        """Hold the session until it ends or the task is cancelled. Never raises on I/O errors.
+
+        Connections come and go under it (see the module docstring). It returns after a fatal
+        `SessionError`, or when the server closed the session normally.
+        """
         self._emit = emit
-        emit(ev.Connecting(url=self.endpoint.safe_url))
+        failures = 0
+        while True:
+            self._attempt += 1
+            if self._attempt > 1:
+                self._next_connection()
+            ending = await self._connect_once()
+            self._protocol.abandon()
+            self._flush()
+            if ending.healthy:
+                failures = 0
+            if ending.moving:
+                emit(ev.Disconnected(code=ending.code, reason=MOVING_REASON, will_retry=True))
+                continue
+            message = ending.error or self._explain(ending.code, ending.reason)
+            retryable = self._ever_live if ending.error else close_codes.is_retryable(ending.code)
+            will_retry = retryable and failures < self.backoff.attempts
+            if ending.opened:
+                emit(ev.Disconnected(code=ending.code, reason=message, will_retry=will_retry))
+            if not will_retry:
+                if retryable:
+                    message = f"gave up after {failures} reconnect attempts: {message}"
+                if retryable or ending.error or ending.code in close_codes.ERRORS:
+                    emit(ev.SessionError(message=message, fatal=True))
+                return
+            failures += 1
+            delay = self.backoff.delay(failures)
+            emit(
+                ev.Notice(
+                    message=f"{message}: reconnecting in {delay:g} s "
+                    f"(attempt {failures} of {self.backoff.attempts})"
+                )
+            )
+            await asyncio.sleep(delay)
+
+    def _setup_with(self, handle: str | None) -> Setup:
+        """The setup of a connection: resuming with `handle`, or asking for handles (`{}`) without one."""
+        if handle is None:
+            return self.setup
+        resumption = (self.setup.session_resumption or SessionResumptionConfig()).model_copy(
+            update={"handle": handle}
+        )
+        return self.setup.model_copy(update={"session_resumption": resumption})
+
+    def _next_connection(self) -> None:
+        """Prepare a new connection: fresh protocol state that resumes with the latest handle and carries
+        on the turn numbers; frames queued for the old connection are dropped."""
+        handle = self._resumption.handle
+        self._resuming_with = handle
+        self._protocol = GeminiSession(
+            setup=self._setup_with(handle), text_route=self._text_route, first_turn=self._protocol.next_turn
+        )
+        self._resumption.new_connection()
+        self._go_away.clear()
+        while not self._outbox.empty():
+            self._outbox.get_nowait()
+
+    async def _connect_once(self) -> _Ending:
+        """Open one connection and serve it until it ends."""
+        self._emit(ev.Connecting(url=self.endpoint.safe_url, attempt=self._attempt))
         try:
             ws = await asyncio.wait_for(self._connect(), self.open_timeout)
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as error:
-            emit(ev.SessionError(message=self._connect_error(error), fatal=True))
-            return
+            return _Ending(close_codes.ABNORMAL, "", error=self._connect_error(error), opened=False)
         self._ws = ws
-        emit(ev.Connected(url=self.endpoint.safe_url))
+        self._emit(ev.Connected(url=self.endpoint.safe_url))
         try:
-            await self._serve(ws)
+            return await self._serve(ws)
         finally:
             self._ready.clear()
             self._ws = None
@@ -166,38 +300,82 @@ class LiveSession:
         detail = " ".join(str(error).split()) or type(error).__name__
         return f"could not connect to {where}: {detail}"
 
-    async def _serve(self, ws: ClientConnection) -> None:
+    async def _serve(self, ws: ClientConnection) -> _Ending:
+        self._moving = False
+        self._turns_done = 0
+        started = asyncio.get_running_loop().time()
         self._protocol.start()
-        for frame in self._protocol.data_to_send():
-            await ws.send(frame)
-        self._flush()
+        timed_out = False
         try:
+            for frame in self._protocol.data_to_send():
+                await ws.send(frame)
+            self._flush()
             async with asyncio.TaskGroup() as tasks:
                 reader = tasks.create_task(self._read(ws))
-                writer = tasks.create_task(self._write(ws))
-                pinger = tasks.create_task(self._ping(ws))
-                await reader
-                writer.cancel()
-                pinger.cancel()
+                helpers = [
+                    tasks.create_task(self._write(ws)),
+                    tasks.create_task(self._ping(ws)),
+                    tasks.create_task(self._follow_go_away(ws)),
+                ]
+                timed_out = await reader
+                for helper in helpers:
+                    helper.cancel()
         except* ConnectionClosed:
             pass
         code, reason = self._close_info(ws)
-        self._disconnected(code, reason)
+        error = "the server did not answer setup in time" if timed_out else None
+        lasted = asyncio.get_running_loop().time() - started
+        healthy = self._turns_done > 0 or lasted >= self.backoff.healthy_after
+        live = self._ready.is_set()
+        return _Ending(code, reason, live=live, healthy=healthy, moving=self._moving, error=error)
 
-    async def _read(self, ws: ClientConnection) -> None:
-        setup_deadline = self.clock() + self.open_timeout
+    async def _read(self, ws: ClientConnection) -> bool:
+        """Read frames until the connection closes; True if the server did not answer setup in time."""
+        loop = asyncio.get_running_loop()
+        setup_deadline = loop.time() + self.open_timeout
         with contextlib.suppress(ConnectionClosed):
             while True:
-                timeout = None if self._ready.is_set() else max(0.0, setup_deadline - self.clock())
+                timeout = None if self._ready.is_set() else max(0.0, setup_deadline - loop.time())
                 try:
                     frame = await asyncio.wait_for(ws.recv(), timeout)
                 except TimeoutError:
-                    self._emit(ev.SessionError(message="the server did not answer setup in time", fatal=True))
-                    return
+                    return True
                 self._protocol.receive(frame, at=self.clock())
-                if self._protocol.ready and not self._ready.is_set():
-                    self._ready.set()
                 self._flush()
+                if self._protocol.ready and not self._ready.is_set():
+                    self._went_live()
+        return False
+
+    def _went_live(self) -> None:
+        self._ready.set()
+        self._ever_live = True
+        if self._attempt == 1:
+            return
+        if self._resuming_with is not None:
+            self._emit(ev.Resumed(attempt=self._attempt))
+            self._emit(ev.Notice(message="the session resumed on a new connection"))
+        else:
+            self._emit(
+                ev.Notice(
+                    message="reconnected without a resumption handle: "
+                    "the model starts afresh, without the conversation so far"
+                )
+            )
+
+    async def _follow_go_away(self, ws: ClientConnection) -> None:
+        """After a `goAway`, close this connection as soon as moving loses nothing, or at the deadline."""
+        await self._go_away.wait()
+        loop = asyncio.get_running_loop()
+        while not self._resumption.ready_to_move(self.replying):
+            move_by = self._resumption.move_by
+            remaining = 0.0 if move_by is None else move_by - loop.time()
+            if remaining <= 0:
+                break
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+        self._moving = True
+        await ws.close(close_codes.NORMAL, "moving to a new connection")
 
     async def _write(self, ws: ClientConnection) -> None:
         await self._ready.wait()
@@ -222,8 +400,7 @@ class LiveSession:
             return sent.code, sent.reason
         return close_codes.ABNORMAL, ""
 
-    def _disconnected(self, code: int, reason: str) -> None:
-        message = close_codes.explain(code, reason)
-        self._emit(ev.Disconnected(code=code, reason=message))
-        if code in (close_codes.INVALID, close_codes.POLICY, close_codes.TOO_BIG, close_codes.INTERNAL):
-            self._emit(ev.SessionError(message=message, fatal=not close_codes.is_retryable(code)))
+    def _explain(self, code: int, reason: str) -> str:
+        if self._resuming_with is not None and code == close_codes.POLICY and "not found" in reason.lower():
+            return close_codes.explain_resume_refused(reason)
+        return close_codes.explain(code, reason)

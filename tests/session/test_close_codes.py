@@ -11,6 +11,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from livetui import events as ev
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
+from livetui.session.reconnect import Backoff
 from tests.session.conftest import TEXT_SETUP, running
 
 
@@ -42,7 +43,6 @@ async def peer(code: int | None, reason: str = "", answer_setup: bool = True) ->
             True,
             "refused the session (check the API key",
         ),
-        (1011, "Internal error encountered.", False, "internal error (1011): Internal error encountered."),
     ],
 )
 async def test_error_close_codes_become_one_line_errors(
@@ -56,6 +56,22 @@ async def test_error_close_codes_become_one_line_errors(
     assert error.fatal is fatal
     assert words in error.message and "\n" not in error.message
     assert gone.code == code and reason in gone.reason
+
+
+async def test_an_internal_error_is_retried_with_backoff_a_bounded_number_of_times() -> None:
+    async with peer(1011, "Internal error encountered.") as url:
+        backoff = Backoff(attempts=2, first_delay=0.001)
+        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP, backoff=backoff)
+        async with running(session) as recorder:
+            error = await recorder.first(ev.SessionError)
+    assert [e.attempt for e in recorder.of(ev.Connecting)] == [1, 2, 3]
+    gone = recorder.of(ev.Disconnected)
+    assert [(e.code, e.will_retry) for e in gone] == [(1011, True), (1011, True), (1011, False)]
+    assert "internal error (1011): Internal error encountered." in gone[0].reason
+    retries = [e.message for e in recorder.of(ev.Notice) if "reconnecting in" in e.message]
+    assert [m.rsplit("(", 1)[-1] for m in retries] == ["attempt 1 of 2)", "attempt 2 of 2)"]
+    assert error.fatal and error.message.startswith("gave up after 2 reconnect attempts: the server had")
+    assert len(recorder.of(ev.SessionError)) == 1
 
 
 async def test_a_normal_close_is_a_disconnect_not_an_error() -> None:
@@ -72,6 +88,7 @@ async def test_a_dropped_connection_is_reported_as_such() -> None:
         async with running(session) as recorder:
             gone = await recorder.first(ev.Disconnected)
     assert gone.code == 1006 and "connection dropped" in gone.reason
+    assert gone.will_retry, "a dropped connection is worth reconnecting"
 
 
 async def test_a_server_that_never_answers_setup_is_a_fatal_error() -> None:
