@@ -1,0 +1,101 @@
+"""File and fake sources and sinks: real-time pacing on an injected clock, WAV output, catch-up."""
+
+from __future__ import annotations
+
+import asyncio
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from livetui.media.audio.devices import AudioUnavailable
+from livetui.media.audio.sink import FakeSink, WavSink
+from livetui.media.audio.source import FileSource
+
+
+class VirtualClock:
+    """A clock that moves only when something sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)  # let other tasks run, as a real sleep would
+
+
+def write_wav(path: Path, pcm: bytes, rate: int = 16000) -> Path:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(pcm)
+    return path
+
+
+async def test_a_file_mic_hands_out_20ms_blocks_when_they_would_have_been_spoken(tmp_path: Path) -> None:
+    clock = VirtualClock()
+    pcm = np.arange(16000 // 10 * 3, dtype=np.int16).tobytes()  # 300 ms
+    source = FileSource(write_wav(tmp_path / "a.wav", pcm), clock=clock, sleep=clock.sleep)
+    await source.open()
+    start = clock.now
+    blocks = []
+    while (block := await source.read()) is not None:
+        blocks.append((block, clock.now - start))
+    assert b"".join(b for b, _ in blocks) == pcm
+    assert all(len(b) == 640 for b, _ in blocks) and len(blocks) == 15
+    assert [round(t, 6) for _, t in blocks] == [round(0.02 * (n + 1), 6) for n in range(15)]
+
+
+async def test_a_looping_file_mic_starts_again(tmp_path: Path) -> None:
+    source = FileSource(write_wav(tmp_path / "a.wav", bytes(1280)), loop=True, realtime=False)
+    await source.open()
+    assert [len(await source.read() or b"") for _ in range(5)] == [640] * 5
+    assert source.seconds_read == pytest.approx(0.1)
+
+
+async def test_a_missing_or_empty_file_mic_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(AudioUnavailable, match="no such file"):
+        await FileSource(tmp_path / "nope.wav").open()
+    with pytest.raises(AudioUnavailable, match="holds no audio"):
+        await FileSource(write_wav(tmp_path / "empty.wav", b"")).open()
+
+
+async def test_a_wav_sink_is_written_in_real_time_silences_included(tmp_path: Path) -> None:
+    clock = VirtualClock()
+    path = tmp_path / "out.wav"
+    sink = WavSink(path, clock=clock, sleep=clock.sleep)
+    speech = np.full(480 * 3, 1000, dtype=np.int16).tobytes()  # three blocks of speech, then nothing
+    queued = [speech]
+
+    def pull(frames: int) -> bytes:
+        if not queued or not queued[0]:
+            return b""
+        head, queued[0] = queued[0][: frames * 2], queued[0][frames * 2 :]
+        return head
+
+    await sink.open(pull)
+    while sink.blocks < 10:  # the sink's own sleeps move the clock
+        await asyncio.sleep(0)
+    await sink.close()
+    with wave.open(str(path), "rb") as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (24000, 1, 2)
+        frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+    assert len(frames) == sink.blocks * 480, "one block per 20 ms that passed"
+    assert np.all(frames[:1440] == 1000) and not np.any(frames[1440:])
+
+
+async def test_a_fake_sink_records_blocks_and_flushes_in_order() -> None:
+    sink = FakeSink(realtime=False)
+    await sink.open(lambda frames: b"\x01\x00" * (frames // 2))
+    sink.tick(2)
+    sink.flush()
+    sink.tick()
+    assert [(b.seq, b.played, b.flushes) for b in sink.log] == [(0, 240, 0), (1, 240, 0), (2, 240, 1)]
+    assert all(len(b.pcm) == 960 for b in sink.log)
