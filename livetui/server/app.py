@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
 import shutil
 import tempfile
@@ -24,6 +26,7 @@ from livetui.server.brains.base import Brain
 from livetui.server.connection import Connection
 from livetui.server.dialect import check_path
 from livetui.server.errors import StartupError
+from livetui.server.senses.asr import SpeechModel
 from livetui.server.tls import server_context, write_self_signed
 
 BrainName = Literal["scripted", "smollm2"]
@@ -48,6 +51,10 @@ class ServerConfig:
     """Where the certificate is written (``cert.pem``, ``key.pem``); None for a temporary directory."""
     key: str | None = field(default=None, repr=False)
     """The API key clients must present; None accepts any key or none."""
+    grammar: Path | None = None
+    """A JSGF grammar: speech recognition hears only its sentences (for tests); None: any English."""
+    preload_speech: bool = False
+    """Load the speech recogniser in the background as soon as the server listens (else on first audio)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -88,6 +95,9 @@ class LiveServer:
         """The brain answering every connection (made from the config unless one is given)."""
         self.cert_path: Path | None = None
         """The certificate clients should trust, when serving TLS."""
+        self.hearing = SpeechModel(self.config.grammar)
+        """The speech recogniser's model, shared by every connection."""
+        self._preload: asyncio.Task[None] | None = None
         self._server: Server | None = None
         self._temp_dir: Path | None = None
 
@@ -105,6 +115,8 @@ class LiveServer:
         if self.brain is None:
             self.brain = make_brain(config)
         await self.brain.load()
+        if config.grammar is not None:
+            await asyncio.to_thread(self.hearing.check)
         ssl_context = None
         if config.tls:
             directory = config.cert_dir
@@ -124,10 +136,12 @@ class LiveServer:
         except OSError as error:
             await self.close()
             raise StartupError(f"cannot listen on {config.host}:{config.port}: {error.strerror}") from None
+        if config.preload_speech:
+            self._preload = asyncio.create_task(asyncio.to_thread(self.hearing.warm), name="preload speech")
 
     async def _handle(self, websocket: ServerConnection) -> None:
         assert self.brain is not None
-        await Connection(websocket, self.brain, self.config.key).run()
+        await Connection(websocket, self.brain, self.config.key, self.hearing).run()
 
     @property
     def port(self) -> int:
@@ -157,6 +171,10 @@ class LiveServer:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        if self._preload is not None:
+            with contextlib.suppress(Exception):  # a failure shows again on first audio, where it matters
+                await self._preload
+            self._preload = None
         if self.brain is not None:
             await self.brain.aclose()
         if self._temp_dir is not None:

@@ -25,6 +25,8 @@ from livetui.protocol.server import ServerMessage, SetupComplete
 from livetui.server.brains.base import Brain
 from livetui.server.conversation import Conversation
 from livetui.server.dialect import BAD_KEY_REASON, key_accepted
+from livetui.server.listening import Listener
+from livetui.server.senses.asr import SpeechModel
 
 log = logging.getLogger("livetui.server")
 
@@ -59,7 +61,9 @@ def _kind(message: ClientMessage) -> str:
 class Connection:
     """Serves one WebSocket connection of the Live dialect."""
 
-    def __init__(self, websocket: ServerConnection, brain: Brain, key: str | None) -> None:
+    def __init__(
+        self, websocket: ServerConnection, brain: Brain, key: str | None, hearing: SpeechModel | None = None
+    ) -> None:
         self.websocket = websocket
         """The connection being served."""
         self.brain = brain
@@ -68,6 +72,10 @@ class Connection:
         """The API key clients must present, or None to accept any."""
         self.conversation: Conversation | None = None
         """The conversation, once ``setup`` is accepted."""
+        self.hearing = hearing
+        """The speech recogniser's model (None: streamed audio is ignored)."""
+        self.listener: Listener | None = None
+        """Recognises the streamed audio, once ``setup`` is accepted."""
 
     async def run(self) -> None:
         """Serve the connection until either side closes it."""
@@ -79,6 +87,8 @@ class Connection:
             log.error("internal error: %s: %s", type(error).__name__, one_line(error))
             await self.websocket.close(close_codes.INTERNAL, INTERNAL_REASON)
         finally:
+            if self.listener is not None:
+                await self.listener.aclose()
             if self.conversation is not None:
                 await self.conversation.aclose()
             self._log_end()
@@ -97,6 +107,8 @@ class Connection:
             await self.websocket.close(close_codes.INVALID, reason)
             return
         self.conversation = Conversation(message.setup, self.brain, self.send, self._brain_failed)
+        if self.hearing is not None:
+            self.listener = Listener(self.hearing, self.conversation, self.send)
         await self.send(ServerMessage(setup_complete=SetupComplete()))
         async for frame in self.websocket:
             message = await self._decode(frame)
@@ -134,7 +146,8 @@ class Connection:
             if realtime.text:
                 conversation.add_user_text(realtime.text)
                 conversation.respond()
-            # Audio and activity end are for speech recognition, to come.
+            if self.listener is not None:
+                self.listener.take(realtime)  # audio and activity signals, recognised off the loop
         elif isinstance(message, ToolResponseMessage):
             conversation.answer_calls(message.tool_response.function_responses)
         return True

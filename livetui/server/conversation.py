@@ -22,7 +22,9 @@ from livetui.protocol.server import ServerMessage, ToolCall, ToolCallCancellatio
 from livetui.server.brains.base import Brain, CallTools, content_text
 from livetui.server.reply import ReplyWriter, Send
 from livetui.server.senses.scene import Scene
+from livetui.server.senses.tts import Synthesizer, shared_synthesizer
 from livetui.server.senses.vision import Vision, VisionError, shared_vision
+from livetui.server.speaking import SpokenReply
 
 log = logging.getLogger("livetui.server")
 
@@ -91,6 +93,8 @@ class Conversation:
         """What the latest analysed camera frame showed; None until a frame arrives."""
         self.vision: Vision = shared_vision()
         """Analyses camera frames."""
+        self.voice: Synthesizer | None = shared_synthesizer()
+        """Speaks the replies of an AUDIO session (None: transcripts only)."""
         self._frame: tuple[int, bytes] | None = None
         self._received = 0
         self._analysed = 0
@@ -225,12 +229,14 @@ class Conversation:
         return count_words(self.system_text) + sum(count_words(content_text(t)) for t in self._history)
 
     async def _run_reply(self, text: str) -> None:
-        writer = ReplyWriter(self.setup.modality, self._send)
+        speech = SpokenReply(self.voice, self._send) if self.voice is not None else None
+        writer = ReplyWriter(self.setup.modality, self._send, speech)
         prompt_words = self._prompt_words()
         said: list[str] = []
         await self.seen()
         try:
             await self._stream(text, writer, said)
+            await writer.finish()
         except BrainFailure as failure:
             self._generating = False
             await self._on_failure(failure.__cause__ or failure)

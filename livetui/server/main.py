@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--cert-dir", type=Path, metavar="DIR", help="where --tls writes cert.pem and key.pem"
     )
     parser.add_argument("--key", metavar="KEY", help="API key clients must present (required off loopback)")
+    parser.add_argument(
+        "--grammar",
+        type=Path,
+        metavar="FILE",
+        help="a JSGF grammar: speech recognition hears only its sentences (for deterministic tests)",
+    )
     return parser
 
 
@@ -59,6 +65,8 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         tls=args.tls,
         cert_dir=args.cert_dir,
         key=args.key,
+        grammar=args.grammar,
+        preload_speech=True,
     )
 
 

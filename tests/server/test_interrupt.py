@@ -100,8 +100,8 @@ async def test_an_audio_reply_is_interrupted_the_same_way(
     server = await start_live_server(ServerConfig(script=write_script(script)))
     async with session(server, modality="AUDIO") as ws:
         await send(ws, user_turn("long please"))
-        first = await recv(ws)
-        assert first["serverContent"]["outputTranscription"]["text"] == "word0 word1 word2"
+        first = await recv(ws)  # speech starts once a phrase is complete: the transcript of its first words
+        assert first["serverContent"]["outputTranscription"]["text"].startswith("word0")
         await send(ws, INTERRUPT)
         frames = await read_turn(ws)
         assert frames[-2:] == [

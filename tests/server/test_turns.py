@@ -1,4 +1,4 @@
-"""Text turns: streamed deltas, the closing frames, history across turns, and the AUDIO modality."""
+"""Text turns: streamed deltas, the closing frames, history across turns, and spoken (AUDIO) replies."""
 
 from __future__ import annotations
 
@@ -73,14 +73,17 @@ async def test_several_turns_in_one_client_content_answer_the_last_user_turn(liv
         assert model_text(await read_turn(ws)) == "You said: now this"
 
 
-async def test_an_audio_session_streams_the_reply_as_output_transcription(live_server: LiveServer) -> None:
+async def test_an_audio_session_speaks_the_reply_with_its_transcription(live_server: LiveServer) -> None:
     async with session(live_server, modality=None) as ws:  # no responseModalities: AUDIO
         await send(ws, user_turn("speak up please"))
         frames = await read_turn(ws)
-    *deltas, generation, turn = frames
+    *spoken, generation, turn = frames
     assert model_text(frames) == ""
-    text = "".join(frame["serverContent"]["outputTranscription"]["text"] for frame in deltas)
+    contents = [frame["serverContent"] for frame in spoken]
+    text = "".join(c["outputTranscription"]["text"] for c in contents if "outputTranscription" in c)
     assert text == "You said: speak up please"
+    audio = [part["inlineData"] for c in contents for part in c.get("modelTurn", {}).get("parts", [])]
+    assert audio and {blob["mimeType"] for blob in audio} == {"audio/pcm;rate=24000"}
     assert generation == {"serverContent": {"generationComplete": True}}
     assert turn["serverContent"] == {"turnComplete": True}
 

@@ -1,0 +1,264 @@
+"""Speech recognition for the local server: pocketsphinx, with its Endpointer for voice activity.
+
+`SpeechModel` holds what every connection shares: the model settings (an optional JSGF grammar that
+restricts what can be recognised, for deterministic tests) and a pool of decoders, which are slow to load
+(a few tenths of a second) and large. `Recognizer` is one audio stream's recognition; it is synchronous and
+must be driven from one worker thread, never from the event loop.
+
+In automatic mode the Endpointer (a WebRTC-style voice-activity detector on 30 ms frames) finds where
+speech starts and ends; in manual mode the client brackets each utterance with activityStart/activityEnd
+and the Endpointer is not used. Either way the result is a list of :data:`Heard` events.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import numpy as np
+import soxr
+
+from livetui.server.errors import StartupError
+
+RATE = 16000
+"""The rate the recogniser works at; audio at other rates is resampled to it."""
+PARTIAL_EVERY = 5
+"""Frames (of 30 ms) between two partial hypotheses."""
+RECENT_FRAMES = 16
+"""Raw frames kept to recover the end of an utterance (more than the Endpointer's window of 10)."""
+DEFAULT_VAD_MODE = 0
+"""The Endpointer's aggressiveness, 0 (loose, the default) to 3 (strict)."""
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    """The user started speaking (`at`: seconds into the stream)."""
+
+    at: float
+
+
+@dataclass(frozen=True)
+class Partial:
+    """More words of the utterance in progress: `text` continues what earlier partials said."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SpeechEnded:
+    """The utterance is over; `text` is all of it, the final word on what was said ("" for nothing)."""
+
+    text: str
+
+
+Heard: TypeAlias = SpeechStarted | Partial | SpeechEnded
+"""What a recogniser reports."""
+
+
+class SpeechModel:
+    """The recogniser's settings and a pool of loaded decoders, shared by every connection."""
+
+    def __init__(self, grammar: Path | None = None, *, vad_mode: int = DEFAULT_VAD_MODE) -> None:
+        self.grammar = grammar
+        """A JSGF grammar: only its sentences can be recognised. None uses the general English model."""
+        self.vad_mode = vad_mode
+        """The Endpointer's aggressiveness, 0-3."""
+        self._pool: list[Any] = []
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        """Make sure the model loads (and the grammar is valid), keeping the decoder for later.
+
+        Raises:
+            StartupError: the grammar file cannot be read or is not valid JSGF.
+        """
+        if self.grammar is not None:
+            try:
+                self.grammar.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+                raise StartupError(f"{self.grammar}: cannot read the grammar ({reason})") from None
+        try:
+            self.warm()
+        except (ValueError, RuntimeError) as error:
+            detail = " ".join(str(error).split())
+            raise StartupError(f"{self.grammar}: not a valid JSGF grammar ({detail})") from None
+
+    def _create(self) -> Any:
+        from pocketsphinx import Decoder
+
+        if self.grammar is not None:
+            return Decoder(samprate=RATE, jsgf=str(self.grammar), loglevel="FATAL")
+        return Decoder(samprate=RATE, loglevel="FATAL")
+
+    def warm(self) -> None:
+        """Load one decoder now if none is ready (blocking: call it on a worker thread)."""
+        with self._lock:
+            if not self._pool:
+                self._pool.append(self._create())
+
+    def acquire(self) -> Any:
+        """A decoder for one stream (loaded now if the pool is empty; blocking)."""
+        with self._lock:
+            return self._pool.pop() if self._pool else self._create()
+
+    def release(self, decoder: Any) -> None:
+        """Give a decoder back for the next stream."""
+        with self._lock:
+            self._pool.append(decoder)
+
+
+class Recognizer:
+    """One audio stream's speech recognition (synchronous; drive it from a single worker thread)."""
+
+    def __init__(self, model: SpeechModel, *, manual: bool = False) -> None:
+        from pocketsphinx import Endpointer
+
+        self.model = model
+        """The shared model."""
+        self.manual = manual
+        """True when activityStart/activityEnd bracket utterances (no voice-activity detection)."""
+        self._endpointer = Endpointer(vad_mode=model.vad_mode, sample_rate=RATE)
+        self._frame_bytes: int = self._endpointer.frame_bytes
+        self._pending = bytearray()
+        self._recent: deque[bytes] = deque(maxlen=RECENT_FRAMES)
+        self._decoder: Any = None
+        self._resamplers: dict[int, Any] = {}
+        self._in_utterance = False
+        self._active = False
+        self._said = ""
+        self._frames = 0
+
+    @property
+    def in_speech(self) -> bool:
+        """True while an utterance is being recognised."""
+        return self._in_utterance
+
+    def audio(self, pcm: bytes, rate: int = RATE) -> list[Heard]:
+        """Take a block of PCM16 mono audio at `rate`; returns what was heard in it."""
+        pcm = self._resample(pcm, rate)
+        if self.manual:
+            if not self._active:
+                return []  # audio outside activityStart/activityEnd is not part of any utterance
+            return self._decode(pcm)
+        self._pending += pcm
+        heard: list[Heard] = []
+        size = self._frame_bytes
+        while len(self._pending) >= size:
+            frame = bytes(self._pending[:size])
+            del self._pending[:size]
+            heard += self._endpoint(frame)
+        return heard
+
+    def start_activity(self) -> list[Heard]:
+        """The client says the user started talking (manual mode)."""
+        if self._active:
+            return []
+        self._active = True
+        self._begin()
+        return [SpeechStarted(at=0.0)]
+
+    def end_activity(self) -> list[Heard]:
+        """The client says the user stopped talking (manual mode): the utterance is over."""
+        if not self._active:
+            return []
+        self._active = False
+        return self._finish()
+
+    def end_stream(self) -> list[Heard]:
+        """The client's microphone closed (audioStreamEnd): finish any utterance in progress."""
+        if self.manual:
+            return self.end_activity()
+        frame = bytes(self._pending)
+        self._pending.clear()
+        heard: list[Heard] = []
+        if self._endpointer.in_speech:
+            speech = self._endpointer.end_stream(frame)
+            if speech:
+                heard += self._decode(speech)
+        if self._in_utterance:
+            heard += self._finish()
+        return heard
+
+    def close(self) -> None:
+        """Give the decoder back to the pool."""
+        decoder, self._decoder = self._decoder, None
+        if decoder is not None:
+            if self._in_utterance:
+                decoder.end_utt()
+                self._in_utterance = False
+            self.model.release(decoder)
+
+    def _resample(self, pcm: bytes, rate: int) -> bytes:
+        if rate == RATE:
+            return pcm
+        stream = self._resamplers.get(rate)
+        if stream is None:
+            stream = self._resamplers[rate] = soxr.ResampleStream(rate, RATE, 1, dtype="int16")
+        values = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype=np.int16)
+        return bytes(np.asarray(stream.resample_chunk(values), dtype=np.int16).tobytes())
+
+    def _endpoint(self, frame: bytes) -> list[Heard]:
+        endpointer = self._endpointer
+        was_speaking = endpointer.in_speech
+        self._recent.append(frame)
+        speech = endpointer.process(frame)
+        if speech is None:
+            return []
+        heard: list[Heard] = []
+        if not was_speaking:
+            self._begin()
+            heard.append(SpeechStarted(at=float(endpointer.speech_start)))
+        heard += self._decode(speech)
+        if not endpointer.in_speech:
+            # The Endpointer hands out frames a window late and drops that window at the end of speech,
+            # where a soft final consonant often is: the decoder hears it too.
+            heard += self._decode(b"".join(self._after(speech)))
+            heard += self._finish()
+        return heard
+
+    def _after(self, speech: bytes) -> list[bytes]:
+        """The frames received after `speech` (the Endpointer's last frame), oldest first."""
+        recent = list(self._recent)
+        for index in range(len(recent) - 1, -1, -1):
+            if recent[index] == speech:
+                return recent[index + 1 :]
+        return []
+
+    def _begin(self) -> None:
+        if self._decoder is None:
+            self._decoder = self.model.acquire()
+        if self._in_utterance:
+            self._decoder.end_utt()
+        self._decoder.start_utt()
+        self._in_utterance = True
+        self._said = ""
+        self._frames = 0
+
+    def _decode(self, speech: bytes) -> list[Heard]:
+        if not self._in_utterance or not speech:
+            return []
+        self._decoder.process_raw(speech)
+        self._frames += 1
+        if self._frames % PARTIAL_EVERY:
+            return []
+        hypothesis = self._decoder.hyp()
+        text = hypothesis.hypstr.strip() if hypothesis is not None else ""
+        if len(text) > len(self._said) and text.startswith(self._said):
+            delta = text[len(self._said) :]
+            self._said = text
+            return [Partial(delta)]
+        return []
+
+    def _finish(self) -> list[Heard]:
+        if not self._in_utterance:
+            return []
+        self._decoder.end_utt()
+        self._in_utterance = False
+        hypothesis = self._decoder.hyp()
+        text = hypothesis.hypstr.strip() if hypothesis is not None else ""
+        self._said = ""
+        return [SpeechEnded(text)]
