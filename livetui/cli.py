@@ -19,6 +19,7 @@ Gemini Live API; without a key it starts an embedded local live server on loopba
 
 EPILOG = """\
 commands:
+  livetui export --help    a recorded session as a transcript (md, json), captions (srt, vtt) or audio (wav)
   livetui serve --help     the embedded local live server on its own
 
 settings come from flags, then the environment (LIVETUI_MODEL, LIVETUI_SYSTEM_PROMPT, LIVETUI_VOICE,
@@ -92,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["export"]:
+        from livetui.record.export.command import main as export_main
+
+        return export_main(args[1:])
     if args[:1] == ["serve"]:
         from livetui.server.main import main as serve_main
 

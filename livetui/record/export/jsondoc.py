@@ -1,0 +1,62 @@
+"""A session as a JSON document: its turns and notes, with ISO timestamps, for other programs to read."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from livetui.record.transcript import Note, Transcript, Turn
+
+FORMAT_VERSION = 1
+"""Bumped when the document's shape changes incompatibly."""
+
+
+def iso(t: float | None) -> str | None:
+    """A wall-clock time as ISO 8601 with the local offset, or None."""
+    return None if t is None else datetime.fromtimestamp(t).astimezone().isoformat(timespec="milliseconds")
+
+
+def _turn(turn: Turn) -> dict[str, Any]:
+    return {
+        "type": "turn",
+        "turn": turn.number,
+        "at": iso(turn.at),
+        "user": turn.user or None,
+        "heard": turn.heard or None,
+        "reply": turn.reply or None,
+        "spoken": turn.speech or None,
+        "thoughts": turn.thoughts or None,
+        "reply_at": iso(turn.reply_at),
+        "ended_at": iso(turn.ended_at),
+        "ended": turn.reason,
+        "interrupted_by": turn.interrupted_by,
+        "audio_seconds": round(sum(clip.ref.duration for clip in turn.audio), 3),
+        "tools": [
+            {
+                "id": call.call_id,
+                "name": call.name,
+                "args": call.args,
+                "status": call.status,
+                "result": call.result,
+            }
+            for call in turn.tools
+        ],
+    }
+
+
+def _note(note: Note) -> dict[str, Any]:
+    return {"type": note.kind, "at": iso(note.at), "text": note.text}
+
+
+def to_json(transcript: Transcript) -> str:
+    """The transcript as an indented JSON document."""
+    document = {
+        "format": "livetui-transcript",
+        "version": FORMAT_VERSION,
+        "session": transcript.name,
+        "started": iso(transcript.started),
+        "notices": transcript.notices,
+        "items": [_turn(item) if isinstance(item, Turn) else _note(item) for item in transcript.items],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

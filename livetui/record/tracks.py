@@ -1,0 +1,104 @@
+"""Sidecar audio tracks: PCM16 mono WAV files that grow as a session speaks and listens.
+
+The journal records where each chunk went (`AudioRef`: the track, the offset and the length in frames),
+so the audio stays out of the journal yet every chunk can be found again. The WAV header is rewritten
+after every chunk, so a track cut off by a crash is still a valid file up to its last chunk.
+"""
+
+from __future__ import annotations
+
+import os
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import soxr
+
+from livetui.record.paths import PRIVATE_FILE
+
+Track = Literal["model", "mic"]
+"""The model's speech, or the user's microphone."""
+
+TRACK_FILES: dict[Track, str] = {"model": "model.wav", "mic": "mic.wav"}
+"""Each track's file name in the session directory."""
+
+TRACK_RATES: dict[Track, int] = {"model": 24000, "mic": 16000}
+"""Each track's sample rate: chunks at another rate are resampled to it."""
+
+
+@dataclass(frozen=True)
+class AudioRef:
+    """Where a chunk of audio is in its track."""
+
+    track: Track
+    """Which track."""
+    offset: int
+    """The chunk's first frame in the track."""
+    frames: int
+    """How many frames (samples: the tracks are mono) it holds."""
+    rate: int
+    """The track's sample rate."""
+
+    @property
+    def start(self) -> float:
+        """Seconds into the track where the chunk starts."""
+        return self.offset / self.rate
+
+    @property
+    def duration(self) -> float:
+        """The chunk's length in seconds."""
+        return self.frames / self.rate
+
+    def as_json(self) -> dict[str, object]:
+        """The reference as a journal line stores it."""
+        return {"track": self.track, "offset": self.offset, "frames": self.frames, "rate": self.rate}
+
+
+def resample(pcm: bytes, rate: int, to_rate: int) -> bytes:
+    """PCM16 mono `pcm` at `rate`, resampled to `to_rate`."""
+    if rate == to_rate or not pcm:
+        return pcm
+    samples = np.frombuffer(pcm, dtype="<i2")
+    return bytes(soxr.resample(samples, rate, to_rate).astype("<i2").tobytes())
+
+
+class TrackWriter:
+    """Appends PCM16 mono chunks to one sidecar WAV file (created private to the user)."""
+
+    def __init__(self, path: Path, track: Track) -> None:
+        self.path = path
+        """The WAV file."""
+        self.track = track
+        """Which track it holds."""
+        self.rate = TRACK_RATES[track]
+        """Its sample rate."""
+        self.frames = 0
+        """Frames written so far."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        self._file = os.fdopen(fd, "wb")
+        self._wav = wave.open(self._file, "wb")
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(self.rate)
+
+    def append(self, pcm: bytes, rate: int) -> AudioRef:
+        """Write a chunk (resampled to the track's rate if needed) and flush it; where it went."""
+        data = resample(pcm[: len(pcm) - len(pcm) % 2], rate, self.rate)
+        ref = AudioRef(self.track, self.frames, len(data) // 2, self.rate)
+        self._wav.writeframes(data)
+        self._file.flush()
+        self.frames += ref.frames
+        return ref
+
+    def close(self) -> None:
+        """Finish the header and close the file."""
+        self._wav.close()
+        self._file.close()
+
+
+def read_track(path: Path) -> tuple[bytes, int]:
+    """A sidecar track's PCM16 mono samples and their rate (b"" and the default rate when missing)."""
+    with wave.open(str(path), "rb") as wav:
+        return wav.readframes(wav.getnframes()), wav.getframerate()
