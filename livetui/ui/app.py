@@ -25,6 +25,9 @@ from textual.worker import Worker, WorkerState
 
 from livetui import events as ev
 from livetui.config import Settings
+from livetui.media.video.capture import CaptureOptions
+from livetui.media.video.sources import open_source
+from livetui.session.camera_stream import CameraStream
 from livetui.session.connect import Connector
 from livetui.session.engine import LiveSession
 from livetui.session.local_server import LocalServerError
@@ -34,6 +37,21 @@ from livetui.ui.widgets.composer import Composer
 
 STYLES = Path(__file__).parent / "styles"
 """The app's stylesheets, shipped inside the package."""
+
+
+NO_CAMERA = "no camera configured: start livetui with --camera 0, --camera test or --camera-file PATH"
+"""The notice for the camera keys when no camera was configured."""
+
+
+def camera_stream(settings: Settings) -> CameraStream | None:
+    """The camera stream the settings configure (on from the start), or None."""
+    source = open_source(settings.camera, settings.camera_file)
+    if source is None:
+        return None
+    options = CaptureOptions(
+        fps=settings.camera_fps, max_side=settings.camera_size, quality=settings.camera_quality
+    )
+    return CameraStream(source, options)
 
 
 def describe_failure(error: BaseException) -> str:
@@ -47,7 +65,10 @@ def describe_failure(error: BaseException) -> str:
 class LiveApp(App[None]):
     """A terminal client for one live model session."""
 
-    CSS_PATH = [STYLES / name for name in ("app.tcss", "chat.tcss", "panes.tcss", "status.tcss", "help.tcss")]
+    CSS_PATH = [
+        STYLES / name
+        for name in ("app.tcss", "chat.tcss", "panes.tcss", "status.tcss", "help.tcss", "camera.tcss")
+    ]
     TITLE = "livetui"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,6 +82,8 @@ class LiveApp(App[None]):
         ),
         Binding("f1,question_mark", "help", "Help", id="help", tooltip="List every key binding."),
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Close the session and quit.", priority=True),
+        Binding("f6", "toggle_camera", "Camera", id="toggle_camera", tooltip="Switch the camera off or on."),
+        Binding("f7", "snapshot", "Snapshot", id="snapshot", tooltip="Send a camera frame to the model now."),
     ]
 
     def __init__(self, settings: Settings, connector: Connector, *, notices: Sequence[str] = ()) -> None:
@@ -71,8 +94,12 @@ class LiveApp(App[None]):
         """Opens the session (an async context manager yielding a `LiveSession`)."""
         self.session: LiveSession | None = None
         """The session while the worker holds it; None before it opens and after it ends."""
+        self.camera = camera_stream(settings)
+        """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
         provider = "gemini" if settings.use_gemini else "local"
-        self.main = MainScreen(provider=provider, model=settings.model, notices=notices)
+        self.main = MainScreen(
+            provider=provider, model=settings.model, notices=notices, camera=self.camera is not None
+        )
         """The main screen (kept while other screens are pushed over it)."""
 
     def get_default_screen(self) -> Screen[None]:
@@ -83,6 +110,8 @@ class LiveApp(App[None]):
         """Apply the keymap and open the session."""
         self.set_keymap(self.settings.keymap)
         self.run_session()
+        if self.camera is not None:
+            self.run_camera()
 
     @work(name="session", group="session", exclusive=True, exit_on_error=False, description="live session")
     async def run_session(self) -> None:
@@ -94,6 +123,13 @@ class LiveApp(App[None]):
                 self.main.deliver(event, session)
 
             await session.run(emit)
+
+    @work(name="camera", group="camera", exclusive=True, exit_on_error=False, description="camera")
+    async def run_camera(self) -> None:
+        """Stream camera frames to whichever session is live, for as long as the app runs."""
+        camera = self.camera
+        if camera is not None:
+            await camera.run(lambda: self.session, lambda event: self.main.deliver(event, self.session))
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, message: Worker.StateChanged) -> None:
@@ -126,6 +162,20 @@ class LiveApp(App[None]):
         if session is not None and session.ready:
             session.interrupt(at=session.clock())
 
+    def action_toggle_camera(self) -> None:
+        """Switch the camera off (the device is released) or on again."""
+        if self.camera is None:
+            self.main.deliver(ev.Notice(message=NO_CAMERA), self.session)
+        else:
+            self.camera.toggle()
+
+    def action_snapshot(self) -> None:
+        """Send a camera frame now, whatever the rate (with the camera off, it is opened for one frame)."""
+        if self.camera is None:
+            self.main.deliver(ev.Notice(message=NO_CAMERA), self.session)
+        else:
+            self.camera.snapshot()
+
     def action_help(self) -> None:
         """Show the key bindings as they are now (remapped keys included).
 
@@ -150,6 +200,8 @@ class LiveApp(App[None]):
             "Focus composer", "Move the focus to the message input", self.main.action_focus_composer
         )
         yield SystemCommand("Clear log", "Clear the chat log", self.main.action_clear_log)
+        yield SystemCommand("Toggle camera", "Switch the camera off or on", self.action_toggle_camera)
+        yield SystemCommand("Snapshot", "Send a camera frame to the model now", self.action_snapshot)
 
 
 def make_app(settings: Settings, connector: Connector, *, notices: Sequence[str] = ()) -> LiveApp:

@@ -8,6 +8,7 @@ only its layout: hide the side panes, clear the log, focus the composer.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -21,6 +22,7 @@ from textual.widgets import TabbedContent, TabPane
 from livetui import events as ev
 from livetui.session.engine import LiveSession
 from livetui.ui.messages import EventConsumer, wrap
+from livetui.ui.widgets.camera import CameraPreview
 from livetui.ui.widgets.chat import ChatLog
 from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.events_pane import EventsPane
@@ -65,13 +67,18 @@ class MainScreen(Screen[None]):
     status = getters.query_one("#status", StatusBar)
     """The status bar."""
 
-    def __init__(self, *, provider: str, model: str, notices: Sequence[str] = ()) -> None:
+    def __init__(
+        self, *, provider: str, model: str, notices: Sequence[str] = (), camera: bool = False
+    ) -> None:
         super().__init__()
+        self._camera = CameraPreview(id="camera") if camera else None
         self._chat = ChatLog(notices, id="chat")
         self._status = StatusBar(provider=provider, model=model, id="status")
         self._latency = LatencyPane(id="latency")
         self._events = EventsPane(id="events")
         consumers: tuple[EventConsumer, ...] = (self._chat, self._status, self._latency, self._events)
+        if self._camera is not None:
+            consumers += (self._camera,)
         self._routes: dict[type[ev.Event], list[EventConsumer]] = {}
         for consumer in consumers:
             for kind in consumer.CONSUMES:
@@ -83,11 +90,15 @@ class MainScreen(Screen[None]):
             with Vertical(id="conversation"):
                 yield self._chat
                 yield Composer(id="composer")
-            with TabbedContent(id="side", initial="latency-tab"):
-                with TabPane("Latency", id="latency-tab"):
-                    yield self._latency
-                with TabPane("Events", id="events-tab"):
-                    yield self._events
+            # With a camera, its preview sits above the side panes (and stays when they are hidden).
+            with Vertical(id="side-column") if self._camera is not None else contextlib.nullcontext():
+                if self._camera is not None:
+                    yield self._camera
+                with TabbedContent(id="side", initial="latency-tab"):
+                    with TabPane("Latency", id="latency-tab"):
+                        yield self._latency
+                    with TabPane("Events", id="events-tab"):
+                        yield self._events
         yield self._status
 
     def on_mount(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Label
 
 from livetui import events as ev
 from livetui.ui.messages import SessionEvent
+from livetui.ui.widgets.camera import camera_status
 
 ConnectionState = Literal["connecting", "connected", "live", "disconnected", "error"]
 """What the status bar says about the connection."""
@@ -59,6 +60,7 @@ class StatusBar(Horizontal):
         ev.SessionError,
         ev.RoundTrip,
         ev.Resumed,
+        ev.CameraState,
     )
     """The session events the status bar reflects."""
 
@@ -88,6 +90,7 @@ class StatusBar(Horizontal):
         yield Label(self.model, id="model")
         yield Label("", id="clock")
         yield Label("", id="rtt")
+        yield Label("", id="camera")
         yield Label("", id="detail")
         yield Label("", id="hints")
 
@@ -145,6 +148,11 @@ class StatusBar(Horizontal):
             case ev.RoundTrip(seconds=seconds):
                 self.round_trip = seconds
                 self.query_one("#rtt", Label).update(format_round_trip(seconds))
+            case ev.CameraState():
+                label = self.query_one("#camera", Label)
+                label.update(camera_status(event))
+                label.set_class(event.state == "on", "-on")
+                label.add_class("-known")
             case _:
                 pass
 
