@@ -1,0 +1,62 @@
+"""End to end: `livetui --camera-file photo.png` in tmux shows the preview and answers what it sees."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import pytest
+
+from tests.e2e.test_tmux import Terminal, livetui_command
+from tests.frames import qr_frame
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
+]
+
+
+@pytest.fixture
+def camera_terminal(tmp_path: Path) -> Iterator[Terminal]:
+    """livetui in tmux, streaming a photo with a QR code, the scripted brain saying what it sees."""
+    photo = tmp_path / "photo.png"
+    cv2.imwrite(str(photo), qr_frame("hello from the terminal"))
+    script = tmp_path / "script.json"
+    script.write_text('{"rules": [{"match": "see", "reply": "Seen: {scene}"}]}', encoding="utf-8")
+    env = {
+        "LIVETUI_CONFIG": str(tmp_path / "none.toml"),
+        "LIVETUI_DATA_DIR": str(tmp_path / "data"),
+        "LIVETUI_TEXT_ONLY": "true",
+        "TERM": "xterm-256color",
+    }
+    exports = " ".join(f"{key}={value}" for key, value in env.items())
+    command = f"env {exports} {livetui_command()} --brain scripted --script {script} --camera-file {photo}"
+    term = Terminal(f"livetui-cam-{uuid.uuid4().hex[:8]}", script)
+    term.tmux("new-session", "-d", "-s", "e2e", "-x", "140", "-y", "45", "sleep 0.5; " + command)
+    term.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
+    try:
+        yield term
+    finally:
+        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
+
+
+def test_the_camera_file_is_previewed_and_described(camera_terminal: Terminal) -> None:
+    terminal = camera_terminal
+    terminal.wait_for("● live")
+    screen = terminal.wait_for("frame 1 · 640×480")
+    assert "camera · photo.png" in screen and "cam 1 fps" in screen
+    assert screen.count("▀") > 100, "the preview draws the frame with half blocks"
+    terminal.keys("what do you see?")
+    terminal.wait_for("what do you see?")
+    terminal.keys("Enter")
+    screen = terminal.wait_for("hello from the terminal")
+    assert "Seen: I see no faces; the picture is bright and mostly blue." in screen.replace("\n ▌ ", " ")
+    terminal.keys("F6")
+    terminal.wait_for("cam off")
+    terminal.keys("C-q")
+    screen = terminal.wait_for("Pane is dead (status 0")
+    assert "Traceback" not in screen
