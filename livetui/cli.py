@@ -33,6 +33,9 @@ LIVETUI_PROVIDER, LIVETUI_BRAIN, LIVETUI_SCRIPT, GEMINI_API_KEY or GOOGLE_API_KE
 
 keys: Esc interrupts the reply, Enter sends, F1 lists every key binding (ids in it can be remapped).
 
+tools: the model may call the built-in current_time and calculator, and every public function of the file
+given with --tools (declared from its type hints and docstring); the Tools tab shows each call.
+
 camera: --camera 0 streams the first camera, --camera test a moving test pattern, --camera-file photo.jpg
 a picture; at most 1 frame a second by default, shown in a preview pane as sent.
 """
@@ -69,6 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--script", metavar="FILE", help="a script for the scripted brain (JSON or TOML)")
     parser.add_argument(
         "--url", metavar="WS_URL", help="connect to a local live server already running at ws://HOST:PORT"
+    )
+    tools = parser.add_argument_group("tools")
+    tools.add_argument(
+        "--tools", metavar="FILE", help="a Python file whose public functions the model may call"
+    )
+    tools.add_argument(
+        "--tool-mode",
+        choices=["auto", "confirm", "manual"],
+        help="auto (default): run each call at once; confirm: ask before each call; manual: type each result",
+    )
+    tools.add_argument(
+        "--tool-timeout", type=float, metavar="SECONDS", help="how long a function may run (default 10)"
     )
     camera = parser.add_argument_group("camera")
     camera.add_argument(
@@ -133,6 +148,9 @@ def run_app(options: argparse.Namespace) -> int:
             text_route=options.text_route,
             brain=options.brain,
             script=options.script,
+            tools=options.tools,
+            tool_mode=options.tool_mode,
+            tool_timeout=options.tool_timeout,
             camera=options.camera,
             camera_file=options.camera_file,
             camera_fps=options.camera_fps,
@@ -152,18 +170,26 @@ def run_app(options: argparse.Namespace) -> int:
     if settings.script is not None and not settings.script.is_file():
         print(f"livetui: script file not found: {settings.script}", file=sys.stderr)
         return 2
+    from livetui.tools.loader import ToolsFileError
+    from livetui.tools.registry import ToolRegistry
+
+    try:
+        tools = ToolRegistry.load(settings.tools)
+    except ToolsFileError as error:
+        print(f"livetui: {error}", file=sys.stderr)
+        return 2
 
     from livetui.session.connect import connect_to, open_session
     from livetui.ui.app import make_app
 
     notices: list[str] = []
     if options.url:
-        connector = connect_to(options.url, settings)
+        connector = connect_to(options.url, settings, tools=tools)
     elif settings.use_gemini:
-        connector = lambda: open_session(settings)  # noqa: E731
+        connector = lambda: open_session(settings, tools=tools)  # noqa: E731
     else:
         brain, notices = _resolve_brain(settings.brain)
-        connector = lambda: open_session(settings, brain=brain)  # noqa: E731
-    app = make_app(settings, connector, notices=notices)
+        connector = lambda: open_session(settings, brain=brain, tools=tools)  # noqa: E731
+    app = make_app(settings, connector, notices=notices, tools=tools)
     app.run()
     return app.return_code or 0

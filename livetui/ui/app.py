@@ -4,7 +4,9 @@
 user's keymap and starts the ``session`` worker, which opens the session with the connector and runs it;
 every domain event the engine emits goes to the main screen, which routes it to the panes. The user's
 inputs (Enter in the composer, the interrupt key) call the session's methods directly, on the event loop,
-so their effect does not wait for the network.
+so their effect does not wait for the network. The model's function calls are answered by a `ToolRunner`
+that lives as long as the session, in the mode the settings choose; in confirm and manual modes the tools
+pane asks the user and reports the decision (`ToolsPane.Decided`), which the app hands to the runner.
 
 Failures never reach the screen as a traceback: the engine reports its own as `SessionError` events, and
 anything the connector raises (a local server that cannot start, a bad script...) is turned into one
@@ -31,9 +33,12 @@ from livetui.session.camera_stream import CameraStream
 from livetui.session.connect import Connector
 from livetui.session.engine import LiveSession
 from livetui.session.local_server import LocalServerError
+from livetui.session.tools_runner import ToolRunner
+from livetui.tools.registry import ToolRegistry
 from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
 from livetui.ui.widgets.composer import Composer
+from livetui.ui.widgets.tools_pane import ToolsPane
 
 STYLES = Path(__file__).parent / "styles"
 """The app's stylesheets, shipped inside the package."""
@@ -67,7 +72,15 @@ class LiveApp(App[None]):
 
     CSS_PATH = [
         STYLES / name
-        for name in ("app.tcss", "chat.tcss", "panes.tcss", "status.tcss", "help.tcss", "camera.tcss")
+        for name in (
+            "app.tcss",
+            "chat.tcss",
+            "panes.tcss",
+            "status.tcss",
+            "help.tcss",
+            "camera.tcss",
+            "tools.tcss",
+        )
     ]
     TITLE = "livetui"
 
@@ -86,7 +99,14 @@ class LiveApp(App[None]):
         Binding("f7", "snapshot", "Snapshot", id="snapshot", tooltip="Send a camera frame to the model now."),
     ]
 
-    def __init__(self, settings: Settings, connector: Connector, *, notices: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        connector: Connector,
+        *,
+        notices: Sequence[str] = (),
+        tools: ToolRegistry | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         """The user's settings."""
@@ -94,6 +114,10 @@ class LiveApp(App[None]):
         """Opens the session (an async context manager yielding a `LiveSession`)."""
         self.session: LiveSession | None = None
         """The session while the worker holds it; None before it opens and after it ends."""
+        self.tools = tools if tools is not None else ToolRegistry()
+        """The functions the model may call (the connector declares the same ones in `setup`)."""
+        self.tool_runner: ToolRunner | None = None
+        """Answers the session's function calls while the session runs."""
         self.camera = camera_stream(settings)
         """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
         provider = "gemini" if settings.use_gemini else "local"
@@ -118,11 +142,18 @@ class LiveApp(App[None]):
         """Open the session with the connector and run it until it ends; events go to the main screen."""
         async with self.connector() as session:
             self.session = session
+            settings = self.settings
+            runner = ToolRunner(session, self.tools, mode=settings.tool_mode, timeout=settings.tool_timeout)
+            self.tool_runner = runner
 
             def emit(event: ev.AnyEvent) -> None:
                 self.main.deliver(event, session)
 
-            await session.run(emit)
+            try:
+                await session.run(runner.wrap(emit))
+            finally:
+                self.tool_runner = None
+                await runner.aclose()
 
     @work(name="camera", group="camera", exclusive=True, exit_on_error=False, description="camera")
     async def run_camera(self) -> None:
@@ -148,6 +179,18 @@ class LiveApp(App[None]):
             return
         session.send_text(message.text, at=session.clock())
         message.composer.clear()
+
+    @on(ToolsPane.Decided)
+    def _on_tool_decided(self, message: ToolsPane.Decided) -> None:
+        runner = self.tool_runner
+        if runner is None:
+            return
+        if message.response is not None:
+            runner.answer(message.call_id, message.response)
+        elif message.approved:
+            runner.approve(message.call_id)
+        elif message.approved is not None:
+            runner.deny(message.call_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The interrupt and help keys act only on the main screen (Esc closes a dialog above it)."""
@@ -204,6 +247,13 @@ class LiveApp(App[None]):
         yield SystemCommand("Snapshot", "Send a camera frame to the model now", self.action_snapshot)
 
 
-def make_app(settings: Settings, connector: Connector, *, notices: Sequence[str] = ()) -> LiveApp:
-    """The app for these settings; `connector` opens the session, `notices` are shown in the log at start."""
-    return LiveApp(settings, connector, notices=notices)
+def make_app(
+    settings: Settings,
+    connector: Connector,
+    *,
+    notices: Sequence[str] = (),
+    tools: ToolRegistry | None = None,
+) -> LiveApp:
+    """The app for these settings; `connector` opens the session, `notices` are shown in the log at start,
+    `tools` answer the model's function calls (give the connector the same registry, so they are declared)."""
+    return LiveApp(settings, connector, notices=notices, tools=tools)

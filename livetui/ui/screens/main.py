@@ -28,6 +28,7 @@ from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.events_pane import EventsPane
 from livetui.ui.widgets.latency_pane import LatencyPane
 from livetui.ui.widgets.status import StatusBar
+from livetui.ui.widgets.tools_pane import ToolsPane
 
 HINTS = (("interrupt", "interrupt"), ("help", "help"), ("toggle_panes", "panes"))
 """Bindings named in the status bar's key hints: (binding id, label)."""
@@ -76,7 +77,14 @@ class MainScreen(Screen[None]):
         self._status = StatusBar(provider=provider, model=model, id="status")
         self._latency = LatencyPane(id="latency")
         self._events = EventsPane(id="events")
-        consumers: tuple[EventConsumer, ...] = (self._chat, self._status, self._latency, self._events)
+        self._tools = ToolsPane(id="tools")
+        consumers: tuple[EventConsumer, ...] = (
+            self._chat,
+            self._status,
+            self._latency,
+            self._events,
+            self._tools,
+        )
         if self._camera is not None:
             consumers += (self._camera,)
         self._routes: dict[type[ev.Event], list[EventConsumer]] = {}
@@ -99,6 +107,8 @@ class MainScreen(Screen[None]):
                         yield self._latency
                     with TabPane("Events", id="events-tab"):
                         yield self._events
+                    with TabPane("Tools", id="tools-tab"):
+                        yield self._tools
         yield self._status
 
     def on_mount(self) -> None:

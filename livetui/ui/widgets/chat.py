@@ -1,8 +1,8 @@
 """The chat log: the conversation as it happens, one entry per user turn, model reply, notice or error.
 
-It shows the session events a person reads (`UserText`, text deltas, transcripts, interruptions, notices,
-errors) and keeps the view anchored to the bottom while a reply streams, until the user scrolls up. Long
-sessions keep only the newest :data:`MAX_ENTRIES` entries mounted.
+It shows the session events a person reads (`UserText`, text deltas, transcripts, function calls,
+interruptions, notices, errors) and keeps the view anchored to the bottom while a reply streams, until the
+user scrolls up. Long sessions keep only the newest :data:`MAX_ENTRIES` entries mounted.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from livetui.session.engine import LiveSession
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.entries import ErrorEntry, HeardEntry, NoticeEntry, UserEntry
 from livetui.ui.widgets.model_turn import ModelTurn
+from livetui.ui.widgets.tool_calls import CallView
+from livetui.ui.widgets.tool_entry import ToolEntry
 
 MAX_ENTRIES = 200
 """Entries kept mounted; older ones are removed as new ones arrive."""
@@ -34,6 +36,8 @@ class ChatLog(VerticalScroll, can_focus=True):
         ev.TextDelta,
         ev.InputTranscript,
         ev.OutputTranscript,
+        ev.ToolCallRequested,
+        ev.ToolCallStatus,
         ev.Interrupted,
         ev.TurnComplete,
         ev.Notice,
@@ -48,6 +52,7 @@ class ChatLog(VerticalScroll, can_focus=True):
         """Lines shown at the top of the log when the app starts."""
         self._turns: dict[int, ModelTurn] = {}
         self._heard: dict[int, HeardEntry] = {}
+        self._tool_entries: dict[str, ToolEntry] = {}
 
     def compose(self) -> ComposeResult:
         """The start-up notices."""
@@ -84,6 +89,14 @@ class ChatLog(VerticalScroll, can_focus=True):
                 (await self._model_turn(turn, session)).add_transcript(text)
             case ev.InputTranscript(turn=turn, text=text, final=final):
                 await self._heard_entry(turn, text, final=final)
+            case ev.ToolCallRequested(calls=calls):
+                for call in calls:
+                    await self._tool_entry(CallView(call))
+            case ev.ToolCallStatus(call_id=call_id):
+                entry = self._tool_entries.get(call_id)
+                if entry is not None:
+                    entry.view.update(event)
+                    entry.refresh_view()
             case ev.Interrupted(turn=turn, by=by):
                 await (await self._model_turn(turn, session)).interrupt(by)
             case ev.TurnComplete(turn=turn, reason=reason):
@@ -114,6 +127,7 @@ class ChatLog(VerticalScroll, can_focus=True):
             await model_turn.close()
         self._turns.clear()
         self._heard.clear()
+        self._tool_entries.clear()
         await self.remove_children()
         self.anchor(False)
 
@@ -131,6 +145,15 @@ class ChatLog(VerticalScroll, can_focus=True):
             await self._append(entry)
         entry.add(text, final=final)
 
+    async def _tool_entry(self, view: CallView) -> None:
+        """A call's entry goes just above its turn's reply, so the log reads: question, call, answer."""
+        entry = self._tool_entries[view.call.call_id] = ToolEntry(view)
+        model_turn = self._turns.get(view.call.turn)
+        if model_turn is not None and model_turn.parent is self:
+            await self.mount(entry, before=model_turn)
+        else:
+            await self._append(entry)
+
     async def _append(self, entry: Widget) -> None:
         await self.mount(entry)
         excess = len(self.children) - MAX_ENTRIES
@@ -142,4 +165,6 @@ class ChatLog(VerticalScroll, can_focus=True):
                     self._turns.pop(widget.turn, None)
                 elif isinstance(widget, HeardEntry):
                     self._heard.pop(widget.turn, None)
+                elif isinstance(widget, ToolEntry):
+                    self._tool_entries.pop(widget.call_id, None)
             await self.remove_children(old)
