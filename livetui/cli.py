@@ -21,6 +21,7 @@ EPILOG = """\
 commands:
   livetui export --help    a recorded session as a transcript (md, json), captions (srt, vtt) or audio (wav)
   livetui serve --help     the embedded local live server on its own
+  livetui devices          list the audio input and output devices
 
 settings come from flags, then the environment (LIVETUI_MODEL, LIVETUI_SYSTEM_PROMPT, LIVETUI_VOICE,
 LIVETUI_PROVIDER, LIVETUI_BRAIN, LIVETUI_SCRIPT, GEMINI_API_KEY or GOOGLE_API_KEY), then the config file
@@ -32,6 +33,9 @@ LIVETUI_PROVIDER, LIVETUI_BRAIN, LIVETUI_SCRIPT, GEMINI_API_KEY or GOOGLE_API_KE
   interrupt = "escape,ctrl+c"
 
 keys: Esc interrupts the reply, Enter sends, F1 lists every key binding (ids in it can be remapped).
+
+audio: replies are spoken by default (--text-only for text); the microphone streams all the time, or with
+--push-to-talk only while the talk key is on. Without headphones use --half-duplex, or the model hears itself.
 
 tools: the model may call the built-in current_time and calculator, and every public function of the file
 given with --tools (declared from its type hints and docstring); the Tools tab shows each call.
@@ -102,7 +106,49 @@ def build_parser() -> argparse.ArgumentParser:
         help="context-window compression, so Gemini sessions with video are not cut after ~2 minutes "
         "(default: on with a camera)",
     )
+    audio = parser.add_argument_group("audio")
+    audio.add_argument(
+        "--text-only", action="store_true", default=None, help="replies as text; no microphone or speaker"
+    )
+    audio.add_argument(
+        "--push-to-talk",
+        action="store_true",
+        default=None,
+        help="send the microphone only while the talk key is toggled on (no voice-activity detection)",
+    )
+    audio.add_argument(
+        "--half-duplex",
+        action="store_true",
+        default=None,
+        help="hold the microphone back while the model speaks (speakers without headphones: no echo)",
+    )
+    audio.add_argument("--input-device", metavar="DEV", help="microphone: an index or part of a name")
+    audio.add_argument("--output-device", metavar="DEV", help="speaker: an index or part of a name")
+    audio.add_argument("--mic-file", metavar="PATH", help="stream a WAV file in real time instead of the mic")
+    audio.add_argument("--mic-loop", action="store_true", default=None, help="repeat --mic-file forever")
+    audio.add_argument("--speaker-file", metavar="PATH", help="write the speech to a WAV file instead")
+    audio.add_argument(
+        "--grammar", metavar="FILE", help="a JSGF grammar for the local server's speech recognition"
+    )
     return parser
+
+
+def list_audio_devices(argv: Sequence[str]) -> int:
+    """`livetui devices`: print the audio input and output devices; returns the exit code."""
+    argparse.ArgumentParser(
+        prog="livetui devices",
+        description="List the audio devices PortAudio sees (for --input-device and --output-device); "
+        "* marks the defaults.",
+    ).parse_args(argv)
+    from livetui.media.audio.devices import AudioUnavailable, format_devices, list_devices
+
+    try:
+        devices = list_devices()
+    except AudioUnavailable as error:
+        print(f"livetui devices: {error}", file=sys.stderr)
+        return 1
+    print(format_devices(devices))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from livetui.server.main import main as serve_main
 
         return serve_main(args[1:])
+    if args[:1] == ["devices"]:
+        return list_audio_devices(args[1:])
     options = build_parser().parse_args(args)
     return run_app(options)
 
@@ -157,6 +205,15 @@ def run_app(options: argparse.Namespace) -> int:
             camera_size=options.camera_size,
             camera_quality=options.camera_quality,
             context_compression=options.context_compression,
+            text_only=options.text_only,
+            push_to_talk=options.push_to_talk,
+            half_duplex=options.half_duplex,
+            input_device=options.input_device,
+            output_device=options.output_device,
+            mic_file=options.mic_file,
+            mic_loop=options.mic_loop,
+            speaker_file=options.speaker_file,
+            grammar=options.grammar,
         )
     except ConfigError as error:
         print(f"livetui: {error}", file=sys.stderr)
@@ -170,6 +227,10 @@ def run_app(options: argparse.Namespace) -> int:
     if settings.script is not None and not settings.script.is_file():
         print(f"livetui: script file not found: {settings.script}", file=sys.stderr)
         return 2
+    for what, path in (("microphone file", settings.mic_file), ("grammar file", settings.grammar)):
+        if path is not None and not path.is_file():
+            print(f"livetui: {what} not found: {path}", file=sys.stderr)
+            return 2
     from livetui.tools.loader import ToolsFileError
     from livetui.tools.registry import ToolRegistry
 

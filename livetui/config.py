@@ -73,6 +73,24 @@ class Settings(BaseSettings):
     """How function calls are answered: run at once, run once the user approves, or typed by the user."""
     tool_timeout: float = Field(default=10.0, gt=0)
     """Seconds a function may run before its call is answered with an error."""
+    text_only: bool = False
+    """Replies as text, with no microphone or speaker (the default is a spoken conversation)."""
+    push_to_talk: bool = False
+    """Send the microphone only while the push-to-talk key is toggled on (manual activity detection)."""
+    half_duplex: bool = False
+    """Hold the microphone back while the model speaks (for speakers without headphones: no echo)."""
+    input_device: str | None = None
+    """The microphone: a device index or part of its name (`livetui devices` lists them)."""
+    output_device: str | None = None
+    """The speaker: a device index or part of its name."""
+    mic_file: Path | None = None
+    """A WAV (or raw PCM16 16 kHz mono) file streamed in real time instead of the microphone."""
+    mic_loop: bool = False
+    """Play `mic_file` again from the start when it ends."""
+    speaker_file: Path | None = None
+    """A WAV file the model's speech is written to, in real time, instead of the speaker."""
+    grammar: Path | None = None
+    """A JSGF grammar for the embedded server's speech recognition (it then hears only its sentences)."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key bindings by binding id, e.g. `{interrupt = "escape,ctrl+c"}`."""
     camera: str | None = None

@@ -283,6 +283,38 @@ class RoundTrip(Event):
     seconds: float
 
 
+class AudioState(Event):
+    """The microphone and the speaker: what is in use and what they are doing (for the status bar)."""
+
+    kind: Literal["audio_state"] = "audio_state"
+    mic: str
+    """The microphone in use (``default microphone``, ``file speech.wav``); "" when there is none."""
+    speaker: str
+    """The output in use (``default speaker``, ``file out.wav``); "" when there is none."""
+    muted: bool = False
+    """The user muted the microphone."""
+    push_to_talk: bool = False
+    """Push-to-talk mode: the microphone is sent only while `talking`."""
+    talking: bool = False
+    """Push-to-talk: the user is talking (between ``activityStart`` and ``activityEnd``)."""
+    speaking: bool = False
+    """The model's speech is playing (or about to)."""
+    half_duplex: bool = False
+    """Half-duplex mode: the microphone is held back while the model speaks."""
+    gated: bool = False
+    """Half-duplex: the microphone is held back right now."""
+    underruns: int = 0
+    """Times playback ran dry while more speech was expected."""
+
+
+class MicLevel(Event):
+    """The microphone's loudness, about ten times a second while it captures."""
+
+    kind: Literal["mic_level"] = "mic_level"
+    level: float
+    """From 0 (silence) to 1 (full scale), the loudest block since the last report."""
+
+
 CameraStatus = Literal["on", "off", "unavailable"]
 """Whether camera frames are streaming (``on``), paused by the user (``off``), or cannot be had."""
 
@@ -338,6 +370,8 @@ AnyEvent: TypeAlias = Annotated[
     | WireFrame
     | LatencyMark
     | RoundTrip
+    | AudioState
+    | MicLevel
     | CameraState
     | CameraFrame,
     Field(discriminator="kind"),

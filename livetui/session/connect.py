@@ -37,7 +37,8 @@ async def open_session(
         return
     # On the local server the model that answers is its brain: say so in setup (and so in the status bar).
     setup = setup.model_copy(update={"model": f"models/{brain}"})
-    server = await LocalServer.start(brain=brain, script=settings.script)
+    grammar = ("--grammar", str(settings.grammar)) if settings.grammar is not None else ()
+    server = await LocalServer.start(brain=brain, script=settings.script, extra=grammar)
     try:
         yield LiveSession(Endpoint.local(server.url), setup, text_route=settings.text_route)
     finally:

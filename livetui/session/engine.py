@@ -158,6 +158,22 @@ class LiveSession:
         self._protocol.send_audio(pcm, rate=rate)
         self._flush()
 
+    def activity_start(self, *, at: float | None = None) -> None:
+        """Push-to-talk: the user starts talking (`activityStart`); interrupts a reply in progress."""
+        self._protocol.activity_start(at=self.clock() if at is None else at)
+        self._flush()
+
+    def activity_end(self, *, at: float | None = None) -> int:
+        """Push-to-talk: the user stops talking (`activityEnd`, mark t0); returns the turn it ends."""
+        turn = self._protocol.activity_end(at=self.clock() if at is None else at)
+        self._flush()
+        return turn
+
+    def audio_stream_end(self) -> None:
+        """The microphone was turned off (`audioStreamEnd`): the server finishes what it heard."""
+        self._protocol.audio_stream_end()
+        self._flush()
+
     def send_video(self, jpeg: bytes) -> None:
         """Stream a camera frame."""
         self._protocol.send_video(jpeg)

@@ -1,0 +1,54 @@
+"""Which microphone and speaker a session uses, as the settings say.
+
+- microphone: ``--mic-file`` (a WAV or raw file played in real time, ``--mic-loop`` to repeat), else the
+  device ``--input-device`` names, else the default input;
+- speaker: ``--speaker-file`` (a WAV written in real time), else the device ``--output-device`` names,
+  else the default output;
+- ``--text-only``: no speaker, and no microphone unless one is named explicitly.
+"""
+
+from __future__ import annotations
+
+from livetui.config import Settings
+from livetui.media.audio.mic import DeviceSource
+from livetui.media.audio.sink import AudioSink, WavSink
+from livetui.media.audio.source import AudioSource, FileSource
+from livetui.media.audio.speaker import DeviceSink
+from livetui.session.engine import LiveSession
+from livetui.session.voice import Voice, VoiceFactory
+
+
+def source_for(settings: Settings) -> AudioSource | None:
+    """The microphone the settings ask for (None: none)."""
+    if settings.mic_file is not None:
+        return FileSource(settings.mic_file, loop=settings.mic_loop)
+    if settings.text_only and settings.input_device is None:
+        return None
+    return DeviceSource(settings.input_device)
+
+
+def sink_for(settings: Settings) -> AudioSink | None:
+    """Where the settings ask speech to go (None: nowhere, in a text-only session)."""
+    if settings.text_only:
+        return None
+    if settings.speaker_file is not None:
+        return WavSink(settings.speaker_file)
+    return DeviceSink(settings.output_device)
+
+
+def voice_for(settings: Settings) -> VoiceFactory:
+    """Makes each session's `Voice` from the settings (None when it has neither microphone nor speaker)."""
+
+    def make(session: LiveSession) -> Voice | None:
+        source, sink = source_for(settings), sink_for(settings)
+        if source is None and sink is None:
+            return None
+        return Voice(
+            session,
+            source=source,
+            sink=sink,
+            push_to_talk=settings.push_to_talk,
+            half_duplex=settings.half_duplex,
+        )
+
+    return make

@@ -1,0 +1,75 @@
+"""A live session with a voice against the local server, recorded for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from livetui import events as ev
+from livetui.media.audio.pcm import is_silent
+from livetui.media.audio.sink import FakeSink
+from livetui.media.audio.source import AudioSource
+from livetui.protocol.client import (
+    AudioTranscriptionConfig,
+    AutomaticActivityDetection,
+    GenerationConfig,
+    RealtimeInputConfig,
+    Setup,
+)
+from livetui.server.app import LiveServer
+from livetui.session.endpoint import Endpoint
+from livetui.session.engine import LiveSession
+from livetui.session.voice import Voice, run_with_voice
+from tests.session.conftest import Recorder
+
+
+def audio_setup(*, manual: bool = False) -> Setup:
+    """An AUDIO session with both transcriptions, as livetui opens one (manual: push-to-talk)."""
+    realtime = None
+    if manual:
+        realtime = RealtimeInputConfig(automatic_activity_detection=AutomaticActivityDetection(disabled=True))
+    return Setup(
+        model="models/local",
+        generation_config=GenerationConfig(response_modalities=("AUDIO",)),
+        input_audio_transcription=AudioTranscriptionConfig(),
+        output_audio_transcription=AudioTranscriptionConfig(),
+        realtime_input_config=realtime,
+    )
+
+
+@contextlib.asynccontextmanager
+async def voiced(
+    server: LiveServer,
+    source: AudioSource | None = None,
+    *,
+    push_to_talk: bool = False,
+    half_duplex: bool = False,
+) -> AsyncIterator[tuple[Voice, FakeSink, Recorder]]:
+    """A live session with a voice playing into a real-time fake sink; yields once the session is live."""
+    session = LiveSession(Endpoint.local(server.url), audio_setup(manual=push_to_talk))
+    sink = FakeSink()
+    voice = Voice(session, source=source, sink=sink, push_to_talk=push_to_talk, half_duplex=half_duplex)
+    recorder = Recorder()
+    task = asyncio.create_task(run_with_voice(session, voice, recorder))
+    try:
+        await recorder.first(ev.SetupComplete)
+        yield voice, sink, recorder
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def audible(sink: FakeSink) -> int:
+    """Blocks of the sink's output that are not silence."""
+    return sum(1 for block in sink.log if not is_silent(block.pcm))
+
+
+def sent(recorder: Recorder, summary: str) -> list[int]:
+    """Positions (in the recorder's events) of the outgoing frames with this summary."""
+    return [
+        index
+        for index, event in enumerate(recorder.events)
+        if isinstance(event, ev.WireFrame) and event.direction == "out" and event.summary == summary
+    ]
