@@ -138,6 +138,10 @@ class ToolRunner:
 
     def _start(self, call: ev.ToolCall) -> None:
         entry = _Call(call=call)
+        if self.mode == "manual":
+            entry.awaiting = "answer"
+        elif self.mode == "confirm" and self.registry.get(call.name) is not None:
+            entry.awaiting = "approval"
         self._calls[call.call_id] = entry
         self._status(entry, "pending")
         entry.task = asyncio.create_task(self._run(entry), name=f"tool-call-{call.call_id}")
@@ -168,9 +172,7 @@ class ToolRunner:
     async def _run(self, entry: _Call) -> None:
         call = entry.call
         spec = self.registry.get(call.name)
-        if self.mode == "manual":
-            entry.awaiting = "answer"
-            self._status(entry, "pending")
+        if entry.awaiting == "answer":
             started = self.session.clock()
             answer = await entry.decision
             assert isinstance(answer, dict)
@@ -179,9 +181,7 @@ class ToolRunner:
         if spec is None:
             self._finish(entry, error_response(f"unknown function {call.name!r}"), None)
             return
-        if self.mode == "confirm":
-            entry.awaiting = "approval"
-            self._status(entry, "pending")
+        if entry.awaiting == "approval":
             if not await entry.decision:
                 self._finish(entry, error_response(DENIED), None, status="denied")
                 return

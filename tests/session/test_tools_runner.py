@@ -222,7 +222,11 @@ async def test_confirm_mode_runs_a_call_only_once_approved(tmp_path: Path) -> No
         assert not t.runner.answer(waiting.call_id, {"output": 1}), "confirm mode takes no typed answer"
         assert t.runner.approve(waiting.call_id)
         await t.recorder.first(ev.TurnComplete, lambda e: e.turn == turn)
-        assert [s.status for s in t.statuses()] == ["pending", "pending", "running", "done"]
+        assert [(s.status, s.awaiting) for s in t.statuses()] == [
+            ("pending", "approval"),
+            ("running", None),
+            ("done", None),
+        ]
         assert "".join(d.text for d in t.recorder.of(ev.TextDelta)) == "6 times 7 is 42."
         assert not t.runner.approve(waiting.call_id), "a call is decided once"
 
