@@ -53,7 +53,8 @@ def test_an_unknown_setting_names_itself(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('modle = "x"\n', encoding="utf-8")
     result = run(env={"LIVETUI_CONFIG": str(config)})
-    assert result.returncode == 2 and result.stderr.startswith("livetui: modle: Extra inputs are not permitted")
+    assert result.returncode == 2
+    assert result.stderr.startswith("livetui: modle: Extra inputs are not permitted")
 
 
 def test_a_missing_script_is_refused(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """The events pane: every raw frame on the wire, both directions, filterable by its summary.
 
 Frames arrive as `WireFrame` events (audio and image payloads already abbreviated by the engine). The pane
-keeps the newest :data:`MAX_FRAMES` of them, so the filter can be changed after the fact; the log shows
+keeps the newest :data:`MAX_FRAMES` of them, so the filter can be changed after the fact, and writes the log
+only once it has been shown (a log that was never laid out would queue every frame, unbounded); it shows
 one entry per frame: direction (↑ sent, ↓ received), summary and size, then the start of its JSON,
 dimmed and folded to the pane's width.
 """
@@ -12,7 +13,7 @@ from collections import deque
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, RichLog
@@ -21,7 +22,7 @@ from livetui import events as ev
 from livetui.ui.messages import SessionEvent
 
 MAX_FRAMES = 2000
-"""Frames kept (and lines in the log)."""
+"""Frames kept (the log holds up to four lines for each)."""
 
 EXCERPT = 160
 """Characters of a frame's JSON shown (two or three lines of the pane)."""
@@ -36,7 +37,7 @@ def format_size(size: int) -> str:
 
 
 def frame_line(frame: ev.WireFrame) -> Text:
-    """A frame's entry in the log: direction, summary and size; then its JSON, indented and dimmed."""
+    """A frame's entry in the log: direction, summary and size; then the start of its JSON, dimmed."""
     text = " ".join(frame.text.split())
     if len(text) > EXCERPT:
         text = text[: EXCERPT - 1] + "…"
@@ -56,21 +57,28 @@ class EventsPane(Vertical):
     CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (ev.WireFrame,)
     """The session events the pane lists."""
 
+    frame_log = getters.query_one("#events-log", RichLog)
+    """The log the frames are written to."""
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.frames: deque[ev.WireFrame] = deque(maxlen=MAX_FRAMES)
         """The newest frames, oldest first."""
         self.filter_text = ""
         """The current filter (lower case); a frame shows when its summary contains it."""
-        self.shown = 0
-        """How many lines the log holds (frames that matched the filter)."""
         self._counts = {"out": 0, "in": 0}
+        self._log_ready = False
 
     def compose(self) -> ComposeResult:
         """The filter, a count line, and the log."""
         yield Input(placeholder="filter by summary (e.g. serverContent)", id="events-filter")
         yield Label("no frames yet", id="events-count")
         yield RichLog(max_lines=4 * MAX_FRAMES, min_width=20, wrap=True, id="events-log", auto_scroll=True)
+
+    @property
+    def shown(self) -> int:
+        """How many of the kept frames pass the filter."""
+        return sum(1 for frame in self.frames if self.matches(frame))
 
     def matches(self, frame: ev.WireFrame) -> bool:
         """True when the frame passes the filter."""
@@ -83,26 +91,38 @@ class EventsPane(Vertical):
             return
         self.frames.append(frame)
         self._counts[frame.direction] += 1
-        if self.matches(frame):
-            self.query_one("#events-log", RichLog).write(frame_line(frame))
-            self.shown = min(self.shown + 1, MAX_FRAMES)
+        if self._log_ready and self.matches(frame):
+            self.frame_log.write(frame_line(frame))
         self._show_count()
+
+    def on_show(self) -> None:
+        """Fill the log the first time the pane is on screen (once the log has a size)."""
+        if not self._log_ready:
+            self.call_after_refresh(self._fill_when_sized)
+
+    def _fill_when_sized(self) -> None:
+        if not self._log_ready and self.frame_log.size.width:
+            self._log_ready = True
+            self._refill()
 
     @on(Input.Changed, "#events-filter")
     def _on_filter(self, event: Input.Changed) -> None:
         event.stop()
         self.filter_text = event.value.strip().lower()
-        log = self.query_one("#events-log", RichLog)
+        if self._log_ready:
+            self._refill()
+        self._show_count()
+
+    def _refill(self) -> None:
+        log = self.frame_log
         log.clear()
-        self.shown = 0
         for frame in self.frames:
             if self.matches(frame):
                 log.write(frame_line(frame))
-                self.shown += 1
-        self._show_count()
 
     def _show_count(self) -> None:
-        total = len(self.frames)
+        if not self.frames:
+            return
         counts = f"↑ {self._counts['out']} sent · ↓ {self._counts['in']} received"
         shown = f" · {self.shown} shown" if self.filter_text else ""
-        self.query_one("#events-count", Label).update(counts + shown if total else "no frames yet")
+        self.query_one("#events-count", Label).update(counts + shown)
