@@ -34,11 +34,11 @@ LIVETUI_PROVIDER, LIVETUI_BRAIN, LIVETUI_SCRIPT, GEMINI_API_KEY or GOOGLE_API_KE
 
 keys: Esc interrupts the reply, Enter sends, F1 lists every key binding (ids in it can be remapped).
 
-audio: replies are spoken by default (--text-only for text); the microphone streams all the time, or with
---push-to-talk only while the talk key is on. Without headphones use --half-duplex, or the model hears itself.
-
 tools: the model may call the built-in current_time and calculator, and every public function of the file
 given with --tools (declared from its type hints and docstring); the Tools tab shows each call.
+
+audio: replies are spoken by default (--text-only for text); the microphone streams all the time, or with
+--push-to-talk only while the talk key is on. Without headphones use --half-duplex, or the model hears itself.
 
 camera: --camera 0 streams the first camera, --camera test a moving test pattern, --camera-file photo.jpg
 a picture; at most 1 frame a second by default, shown in a preview pane as sent.
@@ -227,10 +227,6 @@ def run_app(options: argparse.Namespace) -> int:
     if settings.script is not None and not settings.script.is_file():
         print(f"livetui: script file not found: {settings.script}", file=sys.stderr)
         return 2
-    for what, path in (("microphone file", settings.mic_file), ("grammar file", settings.grammar)):
-        if path is not None and not path.is_file():
-            print(f"livetui: {what} not found: {path}", file=sys.stderr)
-            return 2
     from livetui.tools.loader import ToolsFileError
     from livetui.tools.registry import ToolRegistry
 
@@ -239,7 +235,12 @@ def run_app(options: argparse.Namespace) -> int:
     except ToolsFileError as error:
         print(f"livetui: {error}", file=sys.stderr)
         return 2
+    for what, path in (("microphone file", settings.mic_file), ("grammar file", settings.grammar)):
+        if path is not None and not path.is_file():
+            print(f"livetui: {what} not found: {path}", file=sys.stderr)
+            return 2
 
+    from livetui.session.audio_io import voice_for
     from livetui.session.connect import connect_to, open_session
     from livetui.ui.app import make_app
 
@@ -251,6 +252,6 @@ def run_app(options: argparse.Namespace) -> int:
     else:
         brain, notices = _resolve_brain(settings.brain)
         connector = lambda: open_session(settings, brain=brain, tools=tools)  # noqa: E731
-    app = make_app(settings, connector, notices=notices, tools=tools)
+    app = make_app(settings, connector, notices=notices, tools=tools, voice=voice_for(settings))
     app.run()
     return app.return_code or 0

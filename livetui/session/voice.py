@@ -23,11 +23,13 @@ import contextlib
 from collections.abc import Callable
 
 from livetui import events as ev
-from livetui.media.audio.devices import AudioUnavailable
+from livetui.media.audio.devices import AudioUnavailable, Direction
+from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.pcm import level
 from livetui.media.audio.player import PREBUFFER_SECONDS, Player
 from livetui.media.audio.sink import AudioSink
 from livetui.media.audio.source import AudioSource
+from livetui.media.audio.speaker import DeviceSink
 from livetui.session.engine import Emit, LiveSession
 
 LEVEL_BLOCKS = 5
@@ -232,6 +234,12 @@ class Voice:
                 self.sink_open = True
         self._publish()
         return self.sink_open
+
+    async def use_device(self, direction: Direction, device: int | str) -> bool:
+        """Switch the microphone (``input``) or the speaker (``output``) to a PortAudio device."""
+        if direction == "input":
+            return await self.use_source(DeviceSource(device))
+        return await self.use_sink(DeviceSink(device))
 
     async def _close_source(self) -> None:
         pump, self._pump = self._pump, None

@@ -23,6 +23,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from livetui import events as ev
@@ -34,7 +35,9 @@ from livetui.session.connect import Connector
 from livetui.session.engine import LiveSession
 from livetui.session.local_server import LocalServerError
 from livetui.session.tools_runner import ToolRunner
+from livetui.session.voice import Voice, VoiceFactory, run_with_voice
 from livetui.tools.registry import ToolRegistry
+from livetui.ui.screens.devices import DeviceChoice, DevicesScreen
 from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
 from livetui.ui.widgets.composer import Composer
@@ -46,6 +49,15 @@ STYLES = Path(__file__).parent / "styles"
 
 NO_CAMERA = "no camera configured: start livetui with --camera 0, --camera test or --camera-file PATH"
 """The notice for the camera keys when no camera was configured."""
+
+NO_MIC = "no microphone: pick one with the audio devices key, or start livetui with --mic-file PATH"
+"""The notice for the microphone keys when there is no microphone."""
+NO_PUSH_TO_TALK = (
+    "push-to-talk is off: start livetui with --push-to-talk (the microphone then waits for this key)"
+)
+"""The notice for the talk key outside push-to-talk mode."""
+NO_AUDIO = "this session has no audio (--text-only)"
+"""The notice for the audio keys in a session without a microphone or speaker."""
 
 
 def camera_stream(settings: Settings) -> CameraStream | None:
@@ -80,6 +92,7 @@ class LiveApp(App[None]):
             "help.tcss",
             "camera.tcss",
             "tools.tcss",
+            "devices.tcss",
         )
     ]
     TITLE = "livetui"
@@ -97,6 +110,18 @@ class LiveApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Close the session and quit.", priority=True),
         Binding("f6", "toggle_camera", "Camera", id="toggle_camera", tooltip="Switch the camera off or on."),
         Binding("f7", "snapshot", "Snapshot", id="snapshot", tooltip="Send a camera frame to the model now."),
+        Binding("f4", "mute", "Mute", id="mute", tooltip="Mute or unmute the microphone."),
+        Binding(
+            "f5",
+            "push_to_talk",
+            "Talk",
+            id="push_to_talk",
+            tooltip="Push-to-talk: start or stop talking (Space does it too while the message box is empty).",
+        ),
+        Binding("space", "talk_key", "Talk", show=False, priority=True),
+        Binding(
+            "f8", "audio_devices", "Devices", id="audio_devices", tooltip="Choose the microphone and speaker."
+        ),
     ]
 
     def __init__(
@@ -106,6 +131,7 @@ class LiveApp(App[None]):
         *,
         notices: Sequence[str] = (),
         tools: ToolRegistry | None = None,
+        voice: VoiceFactory | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -118,6 +144,12 @@ class LiveApp(App[None]):
         """The functions the model may call (the connector declares the same ones in `setup`)."""
         self.tool_runner: ToolRunner | None = None
         """Answers the session's function calls while the session runs."""
+        self.voice_factory = voice
+        """Makes each session's microphone and speaker (None: a session without audio)."""
+        self.voice: Voice | None = None
+        """The session's microphone and speaker while it runs."""
+        self.space_talks = False
+        """Push-to-talk: Space in the empty message box is the talk key (the composer leaves it to us)."""
         self.camera = camera_stream(settings)
         """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
         provider = "gemini" if settings.use_gemini else "local"
@@ -149,9 +181,13 @@ class LiveApp(App[None]):
             def emit(event: ev.AnyEvent) -> None:
                 self.main.deliver(event, session)
 
+            self.voice = self.voice_factory(session) if self.voice_factory is not None else None
+            self.space_talks = self.voice is not None and self.voice.push_to_talk
             try:
-                await session.run(runner.wrap(emit))
+                await run_with_voice(session, self.voice, runner.wrap(emit))
             finally:
+                self.voice = None
+                self.space_talks = False
                 self.tool_runner = None
                 await runner.aclose()
 
@@ -177,7 +213,10 @@ class LiveApp(App[None]):
         if session is None or not session.ready:
             self.main.deliver(ev.Notice(message="not connected: the message was not sent"), session)
             return
-        session.send_text(message.text, at=session.clock())
+        if self.voice is not None:
+            self.voice.send_text(message.text, at=session.clock())  # silences speech still playing
+        else:
+            session.send_text(message.text, at=session.clock())
         message.composer.clear()
 
     @on(ToolsPane.Decided)
@@ -194,16 +233,73 @@ class LiveApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The interrupt and help keys act only on the main screen (Esc closes a dialog above it)."""
-        if action in ("interrupt", "help"):
+        if action in ("interrupt", "help", "audio_devices"):
             stack = self.screen_stack
             return bool(stack) and stack[-1] is self.main
+        if action == "talk_key":
+            return self._space_talks()
         return True
 
+    def _space_talks(self) -> bool:
+        """Space toggles push-to-talk only in that mode, on the main screen, with the message box empty."""
+        voice = self.voice
+        if voice is None or not voice.push_to_talk or self.screen is not self.main:
+            return False
+        focused = self.main.focused
+        return not isinstance(focused, Input) or (isinstance(focused, Composer) and not focused.value)
+
     def action_interrupt(self) -> None:
-        """Interrupt the reply in progress, stamped with the time of the key."""
+        """Interrupt the reply in progress and silence its speech, stamped with the time of the key."""
         session = self.session
         if session is not None and session.ready:
-            session.interrupt(at=session.clock())
+            if self.voice is not None:
+                self.voice.interrupt(at=session.clock())  # playback is flushed before this returns
+            else:
+                session.interrupt(at=session.clock())
+
+    def action_mute(self) -> None:
+        """Mute or unmute the microphone."""
+        if self.voice is None or not self.voice.mic_open:
+            self.main.deliver(ev.Notice(message=NO_MIC), self.session)
+        else:
+            self.voice.toggle_mute()
+
+    def action_push_to_talk(self) -> None:
+        """Push-to-talk: start talking (activityStart) or stop (activityEnd, the model answers)."""
+        voice = self.voice
+        if voice is None or not voice.push_to_talk:
+            self.main.deliver(ev.Notice(message=NO_PUSH_TO_TALK), self.session)
+        elif not voice.mic_open:
+            self.main.deliver(ev.Notice(message=NO_MIC), self.session)
+        else:
+            voice.toggle_talk()
+
+    def action_talk_key(self) -> None:
+        """Space in push-to-talk mode, with the message box empty: the talk key."""
+        self.action_push_to_talk()
+
+    def action_audio_devices(self) -> None:
+        """Choose the microphone and the speaker."""
+        voice = self.voice
+        if voice is None:
+            self.main.deliver(ev.Notice(message=NO_AUDIO), self.session)
+            return
+        state = voice.state()
+        self.push_screen(DevicesScreen(mic=state.mic, speaker=state.speaker), self._use_device)
+
+    def _use_device(self, choice: DeviceChoice | None) -> None:
+        if choice is not None:
+            self.switch_device(choice)
+
+    @work(
+        name="switch device", group="audio", exclusive=True, exit_on_error=False, description="audio device"
+    )
+    async def switch_device(self, choice: DeviceChoice) -> None:
+        """Open the chosen device in place of the current one (a failure is one notice; text goes on)."""
+        voice = self.voice
+        if voice is None:
+            return
+        await voice.use_device(choice.direction, choice.index)
 
     def action_toggle_camera(self) -> None:
         """Switch the camera off (the device is released) or on again."""
@@ -245,6 +341,9 @@ class LiveApp(App[None]):
         yield SystemCommand("Clear log", "Clear the chat log", self.main.action_clear_log)
         yield SystemCommand("Toggle camera", "Switch the camera off or on", self.action_toggle_camera)
         yield SystemCommand("Snapshot", "Send a camera frame to the model now", self.action_snapshot)
+        yield SystemCommand("Mute", "Mute or unmute the microphone", self.action_mute)
+        yield SystemCommand("Talk", "Push-to-talk: start or stop talking", self.action_push_to_talk)
+        yield SystemCommand("Audio devices", "Choose the microphone and speaker", self.action_audio_devices)
 
 
 def make_app(
@@ -253,7 +352,8 @@ def make_app(
     *,
     notices: Sequence[str] = (),
     tools: ToolRegistry | None = None,
+    voice: VoiceFactory | None = None,
 ) -> LiveApp:
     """The app for these settings; `connector` opens the session, `notices` are shown in the log at start,
     `tools` answer the model's function calls (give the connector the same registry, so they are declared)."""
-    return LiveApp(settings, connector, notices=notices, tools=tools)
+    return LiveApp(settings, connector, notices=notices, tools=tools, voice=voice)

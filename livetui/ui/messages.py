@@ -36,10 +36,21 @@ class LatencyUpdate(SessionEvent):
         return isinstance(message, LatencyUpdate)
 
 
+@dataclass
+class MicLevelUpdate(SessionEvent):
+    """The microphone's level (ten a second); a newer one replaces one still queued."""
+
+    def can_replace(self, message: Message) -> bool:
+        """A queued level is superseded by any newer one."""
+        return isinstance(message, MicLevelUpdate)
+
+
 def wrap(event: ev.AnyEvent, session: LiveSession | None) -> SessionEvent:
-    """The message that carries `event` to a pane: high-rate latency marks may be coalesced."""
+    """The message that carries `event` to a pane: high-rate latency marks and mic levels may be coalesced."""
     if isinstance(event, ev.LatencyMark):
         return LatencyUpdate(event, session)
+    if isinstance(event, ev.MicLevel):
+        return MicLevelUpdate(event, session)
     return SessionEvent(event, session)
 
 

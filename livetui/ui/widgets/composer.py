@@ -32,6 +32,13 @@ class Composer(Input):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(placeholder=PLACEHOLDER, id=id)
 
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Printable keys are text, except Space in an empty composer when the app makes it the talk key
+        (its ``space_talks`` attribute is true: push-to-talk)."""
+        if key == "space" and not self.value and getattr(self.app, "space_talks", False):
+            return False
+        return super().check_consume_key(key, character)
+
     @on(Input.Submitted)
     def _on_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -2,7 +2,8 @@
 
 Stages are the spans between marks (`livetui.session.latency.STAGES`: first byte t0→t1, first text
 t0→t2, first audio t0→t3, total t0→t4, silence k0→k1, interrupt ack k0→k2). The pane reads the
-session's `LatencyTracker` whenever a mark arrives, so coalesced updates lose nothing.
+session's `LatencyTracker` whenever a mark arrives, so coalesced updates lose nothing. In a session with
+a speaker it also counts the jitter buffer's underruns.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.widgets import DataTable, Digits, Label, Sparkline
 
 from livetui import events as ev
 from livetui.session.latency import STAGES, LatencyTracker
-from livetui.ui.messages import LatencyUpdate
+from livetui.ui.messages import LatencyUpdate, SessionEvent
 
 HISTORY = 40
 """Turns shown in the sparkline of totals."""
@@ -41,8 +42,8 @@ def format_ms(seconds: float | None) -> str:
 class LatencyPane(Vertical):
     """Latency of the current turn and of the session so far."""
 
-    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (ev.LatencyMark,)
-    """The session events the pane reads (each one triggers a re-read of the tracker)."""
+    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (ev.LatencyMark, ev.AudioState)
+    """The session events the pane reads (a mark triggers a re-read of the tracker)."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -60,6 +61,7 @@ class LatencyPane(Vertical):
         yield table
         yield Label(f"total, last {HISTORY} turns", id="history-caption")
         yield Sparkline([], id="latency-history")
+        yield Label("", id="latency-audio")
 
     def on_mount(self) -> None:
         """One row per stage, all empty."""
@@ -78,6 +80,15 @@ class LatencyPane(Vertical):
     def cell(self, stage: str, column: str) -> str:
         """The text shown for a stage in a column (`turn`, `p50` or `p95`)."""
         return str(self.table.get_cell(stage, column))
+
+    @on(SessionEvent)
+    def _on_audio(self, message: SessionEvent) -> None:
+        event = message.event
+        if isinstance(event, ev.AudioState) and event.speaker:
+            count = event.underruns
+            self.query_one("#latency-audio", Label).update(
+                f"jitter buffer: {count} underrun{'' if count == 1 else 's'}"
+            )
 
     @on(LatencyUpdate)
     def _on_latency(self, message: LatencyUpdate) -> None:

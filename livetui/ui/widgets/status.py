@@ -2,8 +2,9 @@
 
 States: ``connecting`` → ``connected`` (socket open) → ``live`` (setup accepted) → ``disconnected``, or
 ``error`` after a fatal error. Each state is also a CSS class (``-live``, ``-error``...) for its colour.
-The session clock counts from the moment the session went live. There is room on the bar for the
-microphone level, camera state and the `goAway` countdown when those arrive.
+The session clock counts from the moment the session went live. In a session with audio (class
+``-audio``) the bar also shows the microphone's level meter, or why it is not sent, and a speaking
+indicator while the model's speech plays.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from textual.widgets import Label
 
 from livetui import events as ev
 from livetui.ui.messages import SessionEvent
+from livetui.ui.widgets.audio_status import mic_classes, mic_status, voice_status
 from livetui.ui.widgets.camera import camera_status
 
 ConnectionState = Literal["connecting", "connected", "live", "disconnected", "error"]
@@ -61,6 +63,8 @@ class StatusBar(Horizontal):
         ev.RoundTrip,
         ev.Resumed,
         ev.CameraState,
+        ev.AudioState,
+        ev.MicLevel,
     )
     """The session events the status bar reflects."""
 
@@ -82,6 +86,10 @@ class StatusBar(Horizontal):
         self.live_since: float | None = None
         """Monotonic time the session went live, for the session clock."""
         self._ticker: Timer | None = None
+        self.audio: ev.AudioState | None = None
+        """The microphone and speaker as last reported (None: the session has no audio)."""
+        self.mic_level = 0.0
+        """The microphone's latest level, 0 to 1."""
 
     def compose(self) -> ComposeResult:
         """The state, then what the session is talking to, then the clock, round trip and hints."""
@@ -91,6 +99,8 @@ class StatusBar(Horizontal):
         yield Label("", id="clock")
         yield Label("", id="rtt")
         yield Label("", id="camera")
+        yield Label("", id="mic")
+        yield Label("", id="voice")
         yield Label("", id="detail")
         yield Label("", id="hints")
 
@@ -148,6 +158,12 @@ class StatusBar(Horizontal):
             case ev.RoundTrip(seconds=seconds):
                 self.round_trip = seconds
                 self.query_one("#rtt", Label).update(format_round_trip(seconds))
+            case ev.AudioState():
+                self.audio = event
+                self._show_audio()
+            case ev.MicLevel(level=level):
+                self.mic_level = level
+                self._show_audio()
             case ev.CameraState():
                 label = self.query_one("#camera", Label)
                 label.update(camera_status(event))
@@ -155,6 +171,22 @@ class StatusBar(Horizontal):
                 label.add_class("-known")
             case _:
                 pass
+
+    def _show_audio(self) -> None:
+        """The microphone (level meter, or why it is not sent) and whether the model is speaking."""
+        state = self.audio
+        if state is None:
+            return
+        self.add_class("-audio")
+        mic = self.query_one("#mic", Label)
+        mic.update(mic_status(state, self.mic_level))
+        for name, active in mic_classes(state).items():
+            mic.set_class(active, name)
+        voice = self.query_one("#voice", Label)
+        text = voice_status(state)
+        voice.update(text)
+        voice.set_class(bool(text), "-shown")
+        voice.set_class(state.speaking, "-speaking")
 
     def _start_clock(self) -> None:
         if self.live_since is None:
