@@ -95,7 +95,9 @@ class LiveApp(App[None]):
             "devices.tcss",
         )
     ]
+    """One stylesheet per area."""
     TITLE = "livetui"
+    """The terminal's title."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -123,6 +125,7 @@ class LiveApp(App[None]):
             "f8", "audio_devices", "Devices", id="audio_devices", tooltip="Choose the microphone and speaker."
         ),
     ]
+    """The app-wide keys; each has an id the `[keymap]` setting can rebind."""
 
     def __init__(
         self,

@@ -55,11 +55,13 @@ class MainScreen(Screen[None]):
         ),
         Binding("ctrl+l", "clear_log", "Clear", id="clear_log", tooltip="Clear the chat log."),
     ]
+    """Layout keys; each has an id the `[keymap]` setting can rebind."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     """Below 100 columns the side panes start hidden."""
 
     AUTO_FOCUS = "#composer"
+    """The composer has the focus unless the user moves it."""
 
     chat = getters.query_one("#chat", ChatLog)
     """The chat log."""
