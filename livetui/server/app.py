@@ -26,6 +26,7 @@ from livetui.server.brains.base import Brain
 from livetui.server.connection import Connection
 from livetui.server.dialect import check_path
 from livetui.server.errors import StartupError
+from livetui.server.resumption import Handles
 from livetui.server.senses.asr import SpeechModel
 from livetui.server.tls import server_context, write_self_signed
 
@@ -97,6 +98,8 @@ class LiveServer:
         """The certificate clients should trust, when serving TLS."""
         self.hearing = SpeechModel(self.config.grammar)
         """The speech recogniser's model, shared by every connection."""
+        self.handles = Handles()
+        """Resumable conversations by handle, shared by every connection (so a session survives a new one)."""
         self._preload: asyncio.Task[None] | None = None
         self._server: Server | None = None
         self._temp_dir: Path | None = None
@@ -141,7 +144,7 @@ class LiveServer:
 
     async def _handle(self, websocket: ServerConnection) -> None:
         assert self.brain is not None
-        await Connection(websocket, self.brain, self.config.key, self.hearing).run()
+        await Connection(websocket, self.brain, self.config.key, self.hearing, self.handles).run()
 
     @property
     def port(self) -> int:

@@ -3,6 +3,10 @@
 Every failure a client can cause ends in a close frame with Google's code and a one-line reason:
 1008 for a bad key, 1007 for a bad or out-of-order message, 1011 when the brain fails (1009 for an
 oversized frame comes from websockets itself).
+
+A ``setup`` that asks for session resumption gets handles (`livetui.server.resumption`); one that carries a
+handle continues that conversation, or is refused with 1008 when the handle is unknown. Faults a scripted
+reply asks for are carried out by a `FaultInjector` (`livetui.server.faults`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from livetui.protocol.server import ServerMessage, SetupComplete
 from livetui.server.brains.base import Brain
 from livetui.server.conversation import Conversation
 from livetui.server.dialect import BAD_KEY_REASON, key_accepted
+from livetui.server.faults import FaultInjector
 from livetui.server.listening import Listener
+from livetui.server.resumption import NOT_FOUND_REASON, Handles, ResumableSend, resumed_history
 from livetui.server.senses.asr import SpeechModel
 
 log = logging.getLogger("livetui.server")
@@ -62,7 +68,12 @@ class Connection:
     """Serves one WebSocket connection of the Live dialect."""
 
     def __init__(
-        self, websocket: ServerConnection, brain: Brain, key: str | None, hearing: SpeechModel | None = None
+        self,
+        websocket: ServerConnection,
+        brain: Brain,
+        key: str | None,
+        hearing: SpeechModel | None = None,
+        handles: Handles | None = None,
     ) -> None:
         self.websocket = websocket
         """The connection being served."""
@@ -76,6 +87,10 @@ class Connection:
         """The speech recogniser's model (None: streamed audio is ignored)."""
         self.listener: Listener | None = None
         """Recognises the streamed audio, once ``setup`` is accepted."""
+        self.handles = handles
+        """The server-wide registry of resumable conversations (None: resumption is not offered)."""
+        self.faults = FaultInjector(websocket, self.send)
+        """Carries out the faults scripted replies ask for."""
 
     async def run(self) -> None:
         """Serve the connection until either side closes it."""
@@ -91,6 +106,7 @@ class Connection:
                 await self.listener.aclose()
             if self.conversation is not None:
                 await self.conversation.aclose()
+            await self.faults.aclose()
             self._log_end()
 
     async def _serve(self) -> None:
@@ -106,10 +122,23 @@ class Connection:
             reason = f"the first message must be setup, got {_kind(message)}"
             await self.websocket.close(close_codes.INVALID, reason)
             return
-        self.conversation = Conversation(message.setup, self.brain, self.send, self._brain_failed)
+        resumption = message.setup.session_resumption
+        history = resumed_history(self.handles, resumption)
+        if history is None:
+            await self.websocket.close(close_codes.POLICY, NOT_FOUND_REASON)
+            return
+        resumable = None
+        if resumption is not None and self.handles is not None:
+            resumable = ResumableSend(self.send, self.handles)
+        send = resumable or self.send
+        self.conversation = Conversation(message.setup, self.brain, send, self._brain_failed, self.faults)
+        self.conversation.add(history)
         if self.hearing is not None:
             self.listener = Listener(self.hearing, self.conversation, self.send)
         await self.send(ServerMessage(setup_complete=SetupComplete()))
+        if resumable is not None:
+            resumable.attach(self.conversation.history)
+            await resumable.offer()
         async for frame in self.websocket:
             message = await self._decode(frame)
             if message is None or not await self._handle(message):

@@ -20,6 +20,7 @@ from livetui.protocol.client import Setup
 from livetui.protocol.content import Content, FunctionCall, FunctionResponse, Part
 from livetui.protocol.server import ServerMessage, ToolCall, ToolCallCancellation, UsageMetadata
 from livetui.server.brains.base import Brain, CallTools, content_text
+from livetui.server.faults import Fault
 from livetui.server.reply import ReplyWriter, Send
 from livetui.server.senses.scene import Scene
 from livetui.server.senses.tts import Synthesizer, shared_synthesizer
@@ -30,6 +31,9 @@ log = logging.getLogger("livetui.server")
 
 OnFailure = Callable[[BaseException], Awaitable[None]]
 """Called with the exception when the brain fails; it closes the connection (1011)."""
+
+OnFault = Callable[[Fault], Awaitable[None]]
+"""Carries out a fault a scripted reply asks for (`livetui.server.faults.FaultInjector`)."""
 
 
 class BrainFailure(Exception):
@@ -75,7 +79,9 @@ class PendingCalls:
 class Conversation:
     """The state of one live session after ``setup``: what was said, and what is being said."""
 
-    def __init__(self, setup: Setup, brain: Brain, send: Send, on_failure: OnFailure) -> None:
+    def __init__(
+        self, setup: Setup, brain: Brain, send: Send, on_failure: OnFailure, on_fault: OnFault | None = None
+    ) -> None:
         self.setup = setup
         """The session's setup message."""
         self.brain = brain
@@ -83,6 +89,7 @@ class Conversation:
         self._history: list[Content] = []
         self._send = send
         self._on_failure = on_failure
+        self._on_fault = on_fault
         self._reply: asyncio.Task[None] | None = None
         self._generating = False
         self._pending: PendingCalls | None = None
@@ -265,6 +272,8 @@ class Conversation:
                     raise BrainFailure(str(error)) from error
                 if isinstance(delta, CallTools):
                     await self._call_tools(delta)
+                elif isinstance(delta, Fault):
+                    await self._inject(delta)
                 elif delta:
                     said.append(delta)
                     await writer.text(delta)
@@ -272,6 +281,14 @@ class Conversation:
             aclose = getattr(chunks, "aclose", None)
             if aclose is not None:
                 await aclose()
+
+    async def _inject(self, fault: Fault) -> None:
+        """Misbehave as the brain asks; a fault that ends the connection ends the reply's generating."""
+        if self._on_fault is None:
+            return
+        if fault.ends_connection:
+            self._generating = False  # the closing connection then waits for this reply, not cancels it
+        await self._on_fault(fault)
 
     async def _call_tools(self, request: CallTools) -> None:
         """Send the calls as one ``toolCall`` and wait until every one is answered."""

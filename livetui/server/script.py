@@ -21,8 +21,13 @@ A script is JSON or TOML (chosen by the file's extension)::
     reply = "That is {output}."   # sent once the client answered every call; {result}: the JSON of the
                                   # first call's response, {output}: its output (or its error)
 
-Unknown keys are errors, so a typo is reported instead of silently ignored. New behaviours (faults, say)
-are new fields on `ReplySpec` or `Rule`.
+    [[rules]]
+    match = "bye"
+    fault = "go_away"             # misbehave on purpose: go_away, drop, close_1011, malformed or burst
+    time_left_ms = 1000           # go_away: the timeLeft announced before the server closes (default 1 s)
+
+Unknown keys are errors, so a typo is reported instead of silently ignored. New behaviours are new fields
+on `ReplySpec` or `Rule`.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from livetui.server.errors import StartupError
+from livetui.server.faults import FaultKind
 
 DEFAULT_REPLY = "You said: {text}"
 """The reply when neither a rule nor the script's `default` says otherwise."""
@@ -86,6 +92,10 @@ class ReplySpec(ScriptModel):
     tool_calls: tuple[ScriptedCall, ...] = ()
     """Functions the client is asked to call (one ``toolCall``) before the reply; the reply waits for every
     answer, and ``{result}`` / ``{output}`` in it are filled from the first call's response."""
+    fault: FaultKind | None = None
+    """A fault to inject during the reply (see `livetui.server.faults`); None for a well-behaved reply."""
+    time_left_ms: float = Field(default=1000, gt=0)
+    """For ``fault = "go_away"``: the ``timeLeft`` announced, in milliseconds, before the server closes."""
 
 
 class Rule(ReplySpec):

@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypeAlias
 
 from livetui.protocol.client import Setup
 from livetui.protocol.content import Content, FunctionResponse
+from livetui.server.faults import Fault
 from livetui.server.senses.scene import Scene
 
 
@@ -35,8 +36,8 @@ class CallTools:
     """The functions to call."""
 
 
-Chunk: TypeAlias = str | CallTools
-"""What a reply yields: a text delta, or a request to call functions."""
+Chunk: TypeAlias = str | CallTools | Fault
+"""What a reply yields: a text delta, a request to call functions, or a fault to inject (scripted brain)."""
 
 
 class Dialogue(Protocol):

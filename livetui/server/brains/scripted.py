@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 
 from livetui.protocol.content import FunctionResponse
 from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, FunctionRequest
+from livetui.server.faults import Fault
 from livetui.server.script import ReplySpec, Script
 from livetui.server.senses.scene import Scene, asks_what_is_seen, scene_text
 
@@ -83,14 +84,26 @@ class ScriptedBrain(Brain):
 
     async def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[Chunk]:
         """Ask for the rule's function calls if it has any, then stream its reply, pausing `interval_ms`
-        between deltas."""
+        between deltas, with the rule's fault where it strikes (`livetui.server.faults`)."""
         spec = self.script.pick(text)
         if not self.scripted and asks_what_is_seen(text):
             spec = ReplySpec(reply="{scene}")
         if spec.tool_calls:
             yield CallTools(tuple(FunctionRequest(call.name, dict(call.args)) for call in spec.tool_calls))
         deltas = self.deltas(spec, text, dialogue.user_turns, dialogue.tool_responses, dialogue.scene)
+        fault = spec.fault
+        if fault == "go_away":
+            yield Fault("go_away", time_left=spec.time_left_ms / 1000)
+        halfway = max(1, len(deltas) // 2)
         for index, delta in enumerate(deltas):
-            # Sleeping (even for 0 s) lets the connection read while a long reply streams.
-            await asyncio.sleep(spec.interval_ms / 1000 if index else 0)
+            if index and fault in ("drop", "close_1011") and index == halfway:
+                yield Fault(fault)
+                return
+            if fault != "burst":
+                # Sleeping (even for 0 s) lets the connection read while a long reply streams.
+                await asyncio.sleep(spec.interval_ms / 1000 if index else 0)
             yield delta
+            if index == 0 and fault == "malformed":
+                yield Fault("malformed")
+        if fault in ("drop", "close_1011") and len(deltas) < 2:
+            yield Fault(fault)
