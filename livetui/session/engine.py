@@ -284,7 +284,8 @@ class LiveSession:
         """Open one connection and serve it until it ends."""
         self._emit(ev.Connecting(url=self.endpoint.safe_url, attempt=self._attempt))
         try:
-            ws = await asyncio.wait_for(self._connect(), self.open_timeout)
+            async with asyncio.timeout(self.open_timeout):
+                ws = await self._connect()
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as error:
             return _Ending(close_codes.ABNORMAL, "", error=self._connect_error(error), opened=False)
         self._ws = ws
@@ -353,7 +354,8 @@ class LiveSession:
             while True:
                 timeout = None if self._ready.is_set() else max(0.0, setup_deadline - loop.time())
                 try:
-                    frame = await asyncio.wait_for(ws.recv(), timeout)
+                    async with asyncio.timeout(timeout):
+                        frame = await ws.recv()
                 except TimeoutError:
                     return True
                 self._protocol.receive(frame, at=self.clock())
@@ -389,7 +391,8 @@ class LiveSession:
                 break
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
+                async with asyncio.timeout(remaining):
+                    await self._changed.wait()
         self._moving = True
         await ws.close(close_codes.NORMAL, "moving to a new connection")
 
@@ -404,7 +407,10 @@ class LiveSession:
         while True:
             with contextlib.suppress(TimeoutError):
                 waiter = await ws.ping()
-                rtt = await asyncio.wait_for(waiter, timeout=30)
+                # Not wait_for: on Python 3.11 it can swallow a cancellation that comes with the pong, and
+                # this loop would then outlive the cancelled session.
+                async with asyncio.timeout(30):
+                    rtt = await waiter
                 self._emit(ev.RoundTrip(seconds=rtt))
             await asyncio.sleep(self.ping_interval)
 
