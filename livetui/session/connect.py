@@ -53,7 +53,8 @@ def connect_to(
 
     @contextlib.asynccontextmanager
     async def connector() -> AsyncIterator[LiveSession]:
-        setup = build_setup(settings, tools=tools)
+        # Which brain answers is the server's business: the status bar says `local`, not a Gemini model.
+        setup = build_setup(settings, tools=tools).model_copy(update={"model": "models/local"})
         session = LiveSession(Endpoint.local(url), setup, text_route=settings.text_route)
         if clock is not None:
             session.clock = clock
