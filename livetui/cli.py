@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--url", metavar="WS_URL", help="connect to a local live server already running at ws://HOST:PORT"
     )
+    parser.add_argument(
+        "--no-record",
+        dest="record",
+        action="store_false",
+        default=None,
+        help="do not journal this session (by default every session is recorded, for livetui export)",
+    )
     tools = parser.add_argument_group("tools")
     tools.add_argument(
         "--tools", metavar="FILE", help="a Python file whose public functions the model may call"
@@ -196,6 +203,7 @@ def run_app(options: argparse.Namespace) -> int:
             text_route=options.text_route,
             brain=options.brain,
             script=options.script,
+            record=options.record,
             tools=options.tools,
             tool_mode=options.tool_mode,
             tool_timeout=options.tool_timeout,

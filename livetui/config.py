@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     """A JSGF grammar for the embedded server's speech recognition (it then hears only its sentences)."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key bindings by binding id, e.g. `{interrupt = "escape,ctrl+c"}`."""
+    record: bool = True
+    """Journal each session (its events, audio and camera frames) in the user data directory, so it can be
+    exported afterwards; off: nothing is written."""
     camera: str | None = None
     """The camera to stream: a device index (`0`), a device path, or `test` for a moving test pattern."""
     camera_file: Path | None = None

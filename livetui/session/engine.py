@@ -91,6 +91,8 @@ class LiveSession:
         """The session configuration sent in `setup` (resumption handles asked for: `{}`, never null)."""
         self.backoff = backoff or Backoff()
         """How reconnects after an abnormal close are paced."""
+        self.on_audio: Callable[[bytes, int], None] | None = None
+        """Called with each block of microphone audio sent, and its rate (the journal records them)."""
         self.clock = clock
         """The monotonic clock every latency mark uses."""
         self.latency = LatencyTracker()
@@ -157,6 +159,8 @@ class LiveSession:
         """Stream a block of microphone audio."""
         self._protocol.send_audio(pcm, rate=rate)
         self._flush()
+        if self.on_audio is not None:
+            self.on_audio(pcm, rate)
 
     def activity_start(self, *, at: float | None = None) -> None:
         """Push-to-talk: the user starts talking (`activityStart`); interrupts a reply in progress."""

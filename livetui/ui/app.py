@@ -7,6 +7,8 @@ inputs (Enter in the composer, the interrupt key) call the session's methods dir
 so their effect does not wait for the network. The model's function calls are answered by a `ToolRunner`
 that lives as long as the session, in the mode the settings choose; in confirm and manual modes the tools
 pane asks the user and reports the decision (`ToolsPane.Decided`), which the app hands to the runner.
+Every event is journaled before it is shown (`JournalKeeper`, unless recording is off), and the export key
+writes the session's Markdown transcript next to its journal.
 
 Failures never reach the screen as a traceback: the engine reports its own as `SessionError` events, and
 anything the connector raises (a local server that cannot start, a bad script...) is turned into one
@@ -30,6 +32,8 @@ from livetui import events as ev
 from livetui.config import Settings
 from livetui.media.video.capture import CaptureOptions
 from livetui.media.video.sources import open_source
+from livetui.record.export import ExportError, export_session
+from livetui.record.keeper import JournalKeeper
 from livetui.session.camera_stream import CameraStream
 from livetui.session.connect import Connector
 from livetui.session.engine import LiveSession
@@ -58,6 +62,8 @@ NO_PUSH_TO_TALK = (
 """The notice for the talk key outside push-to-talk mode."""
 NO_AUDIO = "this session has no audio (--text-only)"
 """The notice for the audio keys in a session without a microphone or speaker."""
+NOT_RECORDED = "nothing to export: this session is not recorded (--no-record, or its journal failed)"
+"""The notice for the export key when there is no journal."""
 
 
 def camera_stream(settings: Settings) -> CameraStream | None:
@@ -124,6 +130,13 @@ class LiveApp(App[None]):
         Binding(
             "f8", "audio_devices", "Devices", id="audio_devices", tooltip="Choose the microphone and speaker."
         ),
+        Binding(
+            "ctrl+s",
+            "export",
+            "Export",
+            id="export",
+            tooltip="Write the session's transcript (Markdown) next to its journal.",
+        ),
     ]
     """The app-wide keys; each has an id the `[keymap]` setting can rebind."""
 
@@ -151,6 +164,8 @@ class LiveApp(App[None]):
         """Makes each session's microphone and speaker (None: a session without audio)."""
         self.voice: Voice | None = None
         """The session's microphone and speaker while it runs."""
+        self.keeper: JournalKeeper | None = None
+        """The journal of the latest session (kept after it ends, for the export key); None when off."""
         self.space_talks = False
         """Push-to-talk: Space in the empty message box is the talk key (the composer leaves it to us)."""
         self.camera = camera_stream(settings)
@@ -178,11 +193,13 @@ class LiveApp(App[None]):
         async with self.connector() as session:
             self.session = session
             settings = self.settings
+            keeper = self.keeper = JournalKeeper(self._notice) if settings.record else None
+            session.on_audio = keeper.mic if keeper is not None else None
             runner = ToolRunner(session, self.tools, mode=settings.tool_mode, timeout=settings.tool_timeout)
             self.tool_runner = runner
 
             def emit(event: ev.AnyEvent) -> None:
-                self.main.deliver(event, session)
+                self.deliver(event, session)
 
             self.voice = self.voice_factory(session) if self.voice_factory is not None else None
             self.space_talks = self.voice is not None and self.voice.push_to_talk
@@ -193,13 +210,24 @@ class LiveApp(App[None]):
                 self.space_talks = False
                 self.tool_runner = None
                 await runner.aclose()
+                if keeper is not None:
+                    keeper.close()
 
     @work(name="camera", group="camera", exclusive=True, exit_on_error=False, description="camera")
     async def run_camera(self) -> None:
         """Stream camera frames to whichever session is live, for as long as the app runs."""
         camera = self.camera
         if camera is not None:
-            await camera.run(lambda: self.session, lambda event: self.main.deliver(event, self.session))
+            await camera.run(lambda: self.session, lambda event: self.deliver(event, self.session))
+
+    def deliver(self, event: ev.AnyEvent, session: LiveSession | None) -> None:
+        """Journal an event, then show it: every event of the session (and of the camera) comes here."""
+        if self.keeper is not None:
+            self.keeper.event(event)
+        self.main.deliver(event, session)
+
+    def _notice(self, text: str) -> None:
+        self.main.deliver(ev.Notice(message=text), self.session)
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, message: Worker.StateChanged) -> None:
@@ -208,7 +236,7 @@ class LiveApp(App[None]):
             return
         self.session = None
         if message.state == WorkerState.ERROR and worker.error is not None:
-            self.main.deliver(ev.SessionError(message=describe_failure(worker.error), fatal=True), None)
+            self.deliver(ev.SessionError(message=describe_failure(worker.error), fatal=True), None)
 
     @on(Composer.Sent)
     def _on_sent(self, message: Composer.Sent) -> None:
@@ -318,6 +346,25 @@ class LiveApp(App[None]):
         else:
             self.camera.snapshot()
 
+    def action_export(self) -> None:
+        """Write the session's Markdown transcript next to its journal; the chat log says where."""
+        keeper = self.keeper
+        if keeper is None or keeper.directory is None:
+            self._notice(NOT_RECORDED)
+        else:
+            self.export_transcript(keeper.directory)
+
+    @work(name="export", group="export", exclusive=True, thread=True, exit_on_error=False)
+    def export_transcript(self, directory: Path) -> None:
+        """Read the journal and write ``transcript.md``, off the event loop (a long session takes a while)."""
+        try:
+            exported = export_session(directory, "md")
+        except ExportError as error:
+            message = f"could not export the transcript: {error}"
+        else:
+            message = f"transcript written to {exported.path}"
+        self.call_from_thread(self._notice, message)
+
     def action_help(self) -> None:
         """Show the key bindings as they are now (remapped keys included).
 
@@ -347,6 +394,9 @@ class LiveApp(App[None]):
         yield SystemCommand("Mute", "Mute or unmute the microphone", self.action_mute)
         yield SystemCommand("Talk", "Push-to-talk: start or stop talking", self.action_push_to_talk)
         yield SystemCommand("Audio devices", "Choose the microphone and speaker", self.action_audio_devices)
+        yield SystemCommand(
+            "Export transcript", "Write the session as Markdown next to its journal", self.action_export
+        )
 
 
 def make_app(

@@ -2,8 +2,10 @@
 
 Stages are the spans between marks (`livetui.session.latency.STAGES`: first byte t0→t1, first text
 t0→t2, first audio t0→t3, total t0→t4, silence k0→k1, interrupt ack k0→k2). The pane reads the
-session's `LatencyTracker` whenever a mark arrives, so coalesced updates lose nothing. In a session with
-a speaker it also counts the jitter buffer's underruns.
+session's `LatencyTracker` whenever a mark arrives, so coalesced updates lose nothing. Below the table
+are the current turn's marks themselves (t0–t4 from t0, k0–k2 from k0, in milliseconds), and the link:
+the WebSocket round trip, the frames waiting in the send queue, and the jitter buffer's underruns ("–"
+until there is a speaker).
 """
 
 from __future__ import annotations
@@ -17,14 +19,42 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Label, Sparkline
 
 from livetui import events as ev
+from livetui.events import Mark
 from livetui.session.latency import STAGES, LatencyTracker
 from livetui.ui.messages import LatencyUpdate, SessionEvent
+from livetui.ui.widgets import status
 
 HISTORY = 40
 """Turns shown in the sparkline of totals."""
 
 COLUMNS = ("stage", "turn", "p50", "p95")
 """The table's columns: the stage, its value for the current turn, and its percentiles."""
+
+TURN_MARKS: tuple[Mark, ...] = ("t0", "t1", "t2", "t3", "t4")
+"""The marks of a turn, shown from t0."""
+INTERRUPT_MARKS: tuple[Mark, ...] = ("k0", "k1", "k2")
+"""The marks of an interruption, shown from k0."""
+
+
+def format_marks(marks: dict[str, float], names: tuple[Mark, ...]) -> str:
+    """Marks as milliseconds after the first of `names` (``t0 0 · t1 +12 · t2 — ms``)."""
+    origin = marks.get(names[0])
+    parts = []
+    for name in names:
+        at = marks.get(name)
+        if at is None or origin is None:
+            parts.append(f"{name} —")
+        else:
+            parts.append(f"{name} {'+' if at > origin else ''}{(at - origin) * 1000:.0f}")
+    return " · ".join(parts) + " ms"
+
+
+def format_link(round_trip: float | None, queued: int | None, underruns: int | None) -> str:
+    """The link line: round trip, send-queue depth, jitter-buffer underruns (``–`` when unknown)."""
+    rtt = "rtt –" if round_trip is None else status.format_round_trip(round_trip)  # as the status bar says it
+    queue = "–" if queued is None else str(queued)
+    dry = "–" if underruns is None else str(underruns)
+    return f"{rtt} · send queue {queue} · underruns {dry}"
 
 
 def format_ms(seconds: float | None) -> str:
@@ -42,13 +72,19 @@ def format_ms(seconds: float | None) -> str:
 class LatencyPane(Vertical):
     """Latency of the current turn and of the session so far."""
 
-    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (ev.LatencyMark, ev.AudioState)
+    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (ev.LatencyMark, ev.AudioState, ev.RoundTrip)
     """The session events the pane reads (a mark triggers a re-read of the tracker)."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.current_turn: int | None = None
         """The turn whose stages the table shows (the turn of the latest mark)."""
+        self.round_trip: float | None = None
+        """The latest WebSocket round trip, in seconds."""
+        self.queued: int | None = None
+        """Frames waiting in the session's send queue, when last looked."""
+        self.underruns: int | None = None
+        """The jitter buffer's underruns so far (None: no speaker)."""
 
     def compose(self) -> ComposeResult:
         """Title, the headline number, the stages table, and the history sparkline with its caption."""
@@ -59,9 +95,11 @@ class LatencyPane(Vertical):
         table: DataTable[Text] = DataTable(id="latency-table", cursor_type="none", zebra_stripes=True)
         table.can_focus = False
         yield table
+        yield Label(format_marks({}, TURN_MARKS), id="latency-marks")
+        yield Label(format_marks({}, INTERRUPT_MARKS), id="latency-interrupt-marks")
         yield Label(f"total, last {HISTORY} turns", id="history-caption")
         yield Sparkline([], id="latency-history")
-        yield Label("", id="latency-audio")
+        yield Label(format_link(None, None, None), id="latency-link")
 
     def on_mount(self) -> None:
         """One row per stage, all empty."""
@@ -82,13 +120,21 @@ class LatencyPane(Vertical):
         return str(self.table.get_cell(stage, column))
 
     @on(SessionEvent)
-    def _on_audio(self, message: SessionEvent) -> None:
+    def _on_link(self, message: SessionEvent) -> None:
+        """Every event the pane gets (marks included) refreshes the link line."""
         event = message.event
-        if isinstance(event, ev.AudioState) and event.speaker:
-            count = event.underruns
-            self.query_one("#latency-audio", Label).update(
-                f"jitter buffer: {count} underrun{'' if count == 1 else 's'}"
-            )
+        if isinstance(event, ev.AudioState):
+            self.underruns = event.underruns if event.speaker else None
+        elif isinstance(event, ev.RoundTrip):
+            self.round_trip = event.seconds
+        if message.session is not None:
+            self.queued = message.session.send_queue_depth
+        self._show_link()
+
+    def _show_link(self) -> None:
+        self.query_one("#latency-link", Label).update(
+            format_link(self.round_trip, self.queued, self.underruns)
+        )
 
     @on(LatencyUpdate)
     def _on_latency(self, message: LatencyUpdate) -> None:
@@ -109,6 +155,9 @@ class LatencyPane(Vertical):
             table.update_cell(stage, "p50", Text(format_ms(p50), justify="right"))
             table.update_cell(stage, "p95", Text(format_ms(p95), justify="right"))
         self.query_one("#latency-title", Label).update(f"turn {turn}")
+        marks = record.marks if record is not None else {}
+        self.query_one("#latency-marks", Label).update(format_marks(marks, TURN_MARKS))
+        self.query_one("#latency-interrupt-marks", Label).update(format_marks(marks, INTERRUPT_MARKS))
         first_text = record.stage("first text") if record is not None else None
         self.query_one("#headline-digits", Digits).update(
             "-" if first_text is None else f"{first_text * 1000:.0f}"

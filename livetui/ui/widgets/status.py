@@ -2,7 +2,9 @@
 
 States: ``connecting`` → ``connected`` (socket open) → ``live`` (setup accepted) → ``disconnected``, or
 ``error`` after a fatal error. Each state is also a CSS class (``-live``, ``-error``...) for its colour.
-The session clock counts from the moment the session went live. In a session with audio (class
+The session clock counts from the moment the session went live, across reconnects. After the server's
+`goAway` a countdown shows the time left on the connection, until the session has moved to a new one.
+In a session with audio (class
 ``-audio``) the bar also shows the microphone's level meter, or why it is not sent, and a speaking
 indicator while the model's speech plays.
 """
@@ -62,6 +64,7 @@ class StatusBar(Horizontal):
         ev.SessionError,
         ev.RoundTrip,
         ev.Resumed,
+        ev.GoAway,
         ev.CameraState,
         ev.AudioState,
         ev.MicLevel,
@@ -85,6 +88,8 @@ class StatusBar(Horizontal):
         """The latest WebSocket ping round trip, in seconds."""
         self.live_since: float | None = None
         """Monotonic time the session went live, for the session clock."""
+        self.go_away_at: float | None = None
+        """Monotonic time the server said it would close the connection (after `goAway`), until the move."""
         self._ticker: Timer | None = None
         self.audio: ev.AudioState | None = None
         """The microphone and speaker as last reported (None: the session has no audio)."""
@@ -97,6 +102,7 @@ class StatusBar(Horizontal):
         yield Label(self.provider, id="provider")
         yield Label(self.model, id="model")
         yield Label("", id="clock")
+        yield Label("", id="go-away")
         yield Label("", id="rtt")
         yield Label("", id="camera")
         yield Label("", id="mic")
@@ -143,7 +149,11 @@ class StatusBar(Horizontal):
             case ev.SetupComplete() | ev.Resumed():
                 self.state = "live"
                 self.detail = ""
+                self.go_away_at = None
                 self._start_clock()
+            case ev.GoAway(time_left=time_left):
+                self.go_away_at = monotonic() + time_left
+                self._tick()
             case ev.Disconnected(reason=reason, will_retry=will_retry):
                 if self.state != "error":
                     self.state = "connecting" if will_retry else "disconnected"
@@ -201,5 +211,10 @@ class StatusBar(Horizontal):
             self._ticker = None
 
     def _tick(self) -> None:
+        now = monotonic()
         if self.live_since is not None:
-            self.query_one("#clock", Label).update(format_elapsed(monotonic() - self.live_since))
+            self.query_one("#clock", Label).update(format_elapsed(now - self.live_since))
+        countdown = self.query_one("#go-away", Label)
+        countdown.set_class(self.go_away_at is not None, "-shown")
+        if self.go_away_at is not None:
+            countdown.update(f"goAway {format_elapsed(self.go_away_at - now)}")

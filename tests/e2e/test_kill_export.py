@@ -1,0 +1,87 @@
+"""End to end: an app killed with SIGKILL leaves a journal that `livetui export` turns into a transcript."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.e2e.test_tmux import Terminal, livetui_command, pytestmark  # noqa: F401  (the e2e marks)
+
+
+def journal_kinds(data: Path) -> list[str]:
+    """The event kinds on the complete lines of the one session journal under `data` (none before it
+    exists); microphone lines have no event."""
+    journals = list((data / "sessions").glob("*/events.jsonl"))
+    if not journals:
+        return []
+    assert len(journals) == 1
+    text = journals[0].read_text()
+    lines = [json.loads(line) for line in text[: text.rfind("\n") + 1].splitlines()]
+    return [line["event"]["kind"] for line in lines if "event" in line]
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Poll `condition()` (another process's files cannot be awaited) until it holds, with a deadline."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def _command_name(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def test_a_killed_app_leaves_a_journal_that_exports_to_a_transcript(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    script = tmp_path / f"script-{uuid.uuid4().hex[:8]}.json"
+    script.write_text(json.dumps({"rules": [{"match": "hello", "reply": "Hello back, {text}"}]}))
+    env = {
+        "LIVETUI_CONFIG": str(tmp_path / "none.toml"),
+        "LIVETUI_DATA_DIR": str(data),
+        "TERM": "xterm-256color",
+    }
+    app_args = f"--brain scripted --text-only --script {script}"
+    command = f"env {' '.join(f'{k}={v}' for k, v in env.items())} {livetui_command()} {app_args}"
+    terminal = Terminal(f"livetui-kill-{uuid.uuid4().hex[:8]}", script)
+    terminal.tmux("new-session", "-d", "-s", "e2e", "-x", "140", "-y", "45", "sleep 0.5; " + command)
+    terminal.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
+    try:
+        terminal.wait_for("● live")
+        terminal.keys("hello from tmux")
+        terminal.wait_for("hello from tmux")
+        terminal.keys("Enter")
+        terminal.wait_for("Hello back, hello from tmux")
+        wait_until(lambda: "turn_complete" in journal_kinds(data), "the journal's turn_complete line")
+        found = subprocess.run(["pgrep", "-f", f"livetui {app_args}"], capture_output=True, text=True).stdout
+        [pid] = [int(p) for p in found.split() if _command_name(p) == "livetui"]  # not tmux, not a shell
+        os.kill(pid, signal.SIGKILL)
+        # The killed app leaves the alternate screen up, so ask tmux rather than read the screen.
+        wait_until(lambda: terminal.tmux("list-panes", "-F", "#{pane_dead}").strip() == "1", "the app to die")
+    finally:
+        subprocess.run(["tmux", "-L", terminal.socket, "kill-server"], capture_output=True, check=False)
+
+    result = subprocess.run(
+        [livetui_command(), "export", "--last", "--format", "md"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [session] = (data / "sessions").iterdir()
+    assert result.stdout == f"wrote {session / 'transcript.md'} (1 turn)\n"
+    transcript = (session / "transcript.md").read_text()
+    assert "## Turn 1" in transcript and "hello from tmux" in transcript
+    assert "Hello back, hello from tmux" in transcript
