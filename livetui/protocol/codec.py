@@ -61,7 +61,7 @@ def load_json(frame: str | bytes) -> dict[str, Any]:
     try:
         data = json.loads(frame)
     except json.JSONDecodeError as error:
-        raise ProtocolError(f"frame is not valid JSON ({error.msg} at char {error.pos})") from None
+        raise ProtocolError(f"frame is not valid JSON ({error})") from None
     if not isinstance(data, dict):
         raise ProtocolError(f"frame is a JSON {type(data).__name__}, not an object")
     return data

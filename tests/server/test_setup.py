@@ -71,7 +71,7 @@ async def test_a_second_setup_is_closed_with_1007(live_server: LiveServer) -> No
     ("frame", "reason"),
     [
         (json.dumps({"bidiGenerateContent": {}}), "unknown message type 'bidiGenerateContent'"),
-        ("not json", "frame is not valid JSON (Expecting value at char 0)"),
+        ("not json", "frame is not valid JSON (Expecting value: line 1 column 1 (char 0))"),
         ("[1]", "frame is a JSON list, not an object"),
         (json.dumps({"clientContent": {}, "realtimeInput": {}}), "a client message has exactly one"),
         (json.dumps({"realtimeInput": {"audio": {"data": "!!", "mimeType": "audio/pcm"}}}), "invalid"),
