@@ -35,6 +35,10 @@ CLAUSE_WORDS = 6
 """A phrase may end at a comma, colon or semicolon once it has this many words."""
 MAX_WORDS = 12
 """A phrase without punctuation is cut at a word boundary once it has this many words."""
+FIRST_CLAUSE_WORDS = 3
+"""`CLAUSE_WORDS` for the reply's first phrase, kept short so the first sound comes early."""
+FIRST_MAX_WORDS = 8
+"""`MAX_WORDS` for the reply's first phrase."""
 AUDIO_MIME = f"audio/pcm;rate={RATE}"
 """The MIME type of the chunks."""
 
@@ -43,25 +47,26 @@ _CLAUSE_END = re.compile(r"[,;:]+(?=\s)")
 _TOKEN = re.compile(r"\s*\S+")
 
 
-def next_phrase(text: str, *, final: bool) -> tuple[str, str] | None:
+def next_phrase(text: str, *, final: bool, first: bool = False) -> tuple[str, str] | None:
     """Split the first complete phrase off `text`: (phrase, rest), or None if none is complete yet.
 
-    With `final`, whatever is left is a phrase. The phrase keeps its trailing whitespace, so the phrases
-    joined give back `text` exactly.
+    With `final`, whatever is left is a phrase; with `first` (the reply's first phrase) shorter phrases
+    are cut. The phrase keeps its trailing whitespace, so the phrases joined give back `text` exactly.
     """
     if not text:
         return None
+    clause_words, max_words = (FIRST_CLAUSE_WORDS, FIRST_MAX_WORDS) if first else (CLAUSE_WORDS, MAX_WORDS)
     sentence = _SENTENCE_END.search(text)
     if sentence is not None:
         return _cut(text, sentence.end())
     clause = next(
-        (m for m in _CLAUSE_END.finditer(text) if len(text[: m.end()].split()) >= CLAUSE_WORDS), None
+        (m for m in _CLAUSE_END.finditer(text) if len(text[: m.end()].split()) >= clause_words), None
     )
     if clause is not None:
         return _cut(text, clause.end())
     tokens = _TOKEN.findall(text)
-    if len(tokens) > MAX_WORDS:
-        return _cut(text, sum(map(len, tokens[:MAX_WORDS])))
+    if len(tokens) > max_words:
+        return _cut(text, sum(map(len, tokens[:max_words])))
     if final:
         return text, ""
     return None
@@ -105,6 +110,8 @@ class SpokenReply:
         """The synthesizer."""
         self.seconds_sent = 0.0
         """Speech sent so far, in seconds."""
+        self.phrases = 0
+        """Phrases spoken so far."""
         self._send = send
         self._clock = clock
         self._sleep = sleep
@@ -115,7 +122,7 @@ class SpokenReply:
     async def say(self, delta: str) -> None:
         """Take a delta of the reply; speak every phrase it completes (returns once they are sent)."""
         self._pending += delta
-        while (split := next_phrase(self._pending, final=False)) is not None:
+        while (split := next_phrase(self._pending, final=False, first=not self.phrases)) is not None:
             phrase, self._pending = split
             await self._speak(phrase)
 
@@ -126,6 +133,7 @@ class SpokenReply:
             await self._speak(phrase)
 
     async def _speak(self, phrase: str) -> None:
+        self.phrases += 1
         pcm = b""
         if not self._mute:
             try:

@@ -27,8 +27,11 @@ RATE = 16000
 """The rate the recogniser works at; audio at other rates is resampled to it."""
 PARTIAL_EVERY = 5
 """Frames (of 30 ms) between two partial hypotheses."""
+ENDPOINT_WINDOW = 0.2
+"""Seconds of audio the Endpointer decides on: speech ends after about 90 % of a window is silence (on
+top of the detector's own hangover of about 0.2 s). Pocketsphinx's default, 0.3 s, answers 0.1 s later."""
 RECENT_FRAMES = 16
-"""Raw frames kept to recover the end of an utterance (more than the Endpointer's window of 10)."""
+"""Raw frames kept to recover the end of an utterance (more than the Endpointer's window holds)."""
 DEFAULT_VAD_MODE = 0
 """The Endpointer's aggressiveness, 0 (loose, the default) to 3 (strict)."""
 
@@ -121,7 +124,7 @@ class Recognizer:
         """The shared model."""
         self.manual = manual
         """True when activityStart/activityEnd bracket utterances (no voice-activity detection)."""
-        self._endpointer = Endpointer(vad_mode=model.vad_mode, sample_rate=RATE)
+        self._endpointer = Endpointer(window=ENDPOINT_WINDOW, vad_mode=model.vad_mode, sample_rate=RATE)
         self._frame_bytes: int = self._endpointer.frame_bytes
         self._pending = bytearray()
         self._recent: deque[bytes] = deque(maxlen=RECENT_FRAMES)

@@ -1,0 +1,244 @@
+"""Voice: Esc → playback silent (20 interruptions), end of speech → first reply audio, client CPU over 30 s.
+
+- **k0 → k1**: the real app runs headless (`run_test`) against `livetui serve` as a child process, its
+  voice playing into a real-time fake speaker; a long spoken reply is interrupted with Esc once it is heard.
+  Reported from the key event being posted to the last sample handed to the speaker (k1), and k0 → k1 as
+  the session marks them.
+- **End of speech → first reply audio**: a WebSocket client streams synthesised questions to `livetui
+  serve` in real time (20 ms blocks) and times the first ``inlineData`` audio after the block holding the
+  last spoken sample (this includes the recogniser's end-of-speech hangover).
+- **Client CPU**: a session with a looping file microphone (silence) and a WAV speaker, the model speaking
+  all along, for 30 s: process CPU time / wall time (the server is another process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import tempfile
+import time
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import soxr
+from textual import events
+from textual.pilot import Pilot
+from websockets.asyncio.client import connect
+
+from livetui.config import load_settings
+from livetui.media.audio.sink import FakeSink, WavSink
+from livetui.media.audio.source import FileSource
+from livetui.protocol.client import AudioTranscriptionConfig, GenerationConfig, Setup
+from livetui.server.brains.smollm2 import smollm2_unavailable
+from livetui.server.senses.tts import Synthesizer
+from livetui.session.connect import open_session
+from livetui.session.endpoint import LOCAL_PATH, Endpoint
+from livetui.session.engine import LiveSession
+from livetui.session.latency import percentile
+from livetui.session.local_server import LocalServer
+from livetui.session.voice import Voice, run_with_voice
+from livetui.ui.app import LiveApp, make_app
+
+INTERRUPTIONS = 20
+CPU_SECONDS = 30.0
+STORY = (
+    "Once upon a time, in a quiet village by the sea, there lived an old sailor who told long stories. " * 8
+)
+SCRIPT = {"rules": [{"match": "story", "reply": STORY}]}
+QUESTIONS = (
+    "what is the weather like today",
+    "tell me a joke about cats",
+    "how are you this morning",
+    "please tell me something nice",
+    "what time is it now",
+)
+
+
+def _report(name: str, seconds: list[float], budget: str) -> None:
+    ms = [value * 1000 for value in seconds]
+    print(
+        f"   {name}: median {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms over {len(ms)} "
+        f"(budget {budget})",
+        flush=True,
+    )
+
+
+async def _until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not reach the expected state")
+        await pilot.pause(0.002)
+
+
+async def bench_interrupt(folder: Path) -> None:
+    """Esc while the model speaks, through the real app."""
+    script = folder / "script.json"
+    script.write_text(json.dumps(SCRIPT), encoding="utf-8")
+    settings = load_settings(provider="local", script=script)
+    voices: list[Voice] = []
+
+    def voice(session: LiveSession) -> Voice:
+        voices.append(Voice(session, sink=FakeSink()))
+        return voices[-1]
+
+    app = make_app(settings, lambda: open_session(settings, brain="scripted"), voice=voice)
+    key_to_silence: list[float] = []
+    async with app.run_test(size=(140, 45)) as pilot:
+        await _until(pilot, lambda: app.session is not None and app.session.ready and bool(voices))
+        session, player = app.session, voices[-1].player
+        assert session is not None and isinstance(app, LiveApp)
+        for _ in range(INTERRUPTIONS):
+            turn = session.send_text("tell me a story")
+            await _until(pilot, lambda: player.frames_by_turn.get(turn, 0) > 4800)  # noqa: B023
+            posted = session.clock()
+            app.post_message(events.Key("escape", None))  # pilot.press waits for an idle app
+            await _until(pilot, lambda: session.latency.has(turn, "k1") and session.latency.has(turn, "t4"))  # noqa: B023
+            record = session.latency.turn(turn)
+            assert record is not None
+            key_to_silence.append(record.marks["k1"] - posted)
+        _report("Esc posted → playback silent", key_to_silence, "k0 → k1 ≤ 30 ms p95")
+        _report("k0 → k1 as marked", session.latency.samples("silence"), "≤ 30 ms p95")
+        _report(
+            "first reply audio handed to the speaker (t0 → t3)", session.latency.samples("first audio"), "-"
+        )
+
+
+def _speech(synth: Synthesizer, text: str) -> tuple[bytes, float]:
+    """`text` spoken as 16 kHz PCM16 with 0.5 s of silence before and 1.5 s after; where speech ends."""
+    pcm24 = np.frombuffer(synth.speak(text), dtype=np.int16)
+    pcm16 = np.asarray(soxr.resample(pcm24, 24000, 16000), dtype=np.int16)
+    nonzero = np.flatnonzero(np.abs(pcm16) > 200)
+    end = (int(nonzero[-1]) + 1 if nonzero.size else pcm16.size) / 16000
+    padded = np.concatenate([np.zeros(8000, np.int16), pcm16, np.zeros(24000, np.int16)])
+    return padded.tobytes(), 0.5 + end
+
+
+async def _one_question(url: str, pcm: bytes, speech_end: float) -> tuple[float, float, str]:
+    """Stream one question in real time: seconds from its last spoken block to the finished transcript and
+    to the first reply audio, and what was heard."""
+    setup = {
+        "setup": {
+            "model": "models/local",
+            "generationConfig": {"responseModalities": ["AUDIO"]},
+            "inputAudioTranscription": {},
+            "outputAudioTranscription": {},
+        }
+    }
+    async with connect(url + LOCAL_PATH, max_size=None) as ws:
+        await ws.send(json.dumps(setup))
+        await ws.recv()
+        ended: list[float] = []
+        first_audio: list[float] = []
+        heard: list[str] = []
+        finished: list[float] = []
+
+        async def read() -> None:
+            async for frame in ws:
+                content = json.loads(frame).get("serverContent", {})
+                transcript = content.get("inputTranscription", {})
+                if transcript.get("finished"):
+                    heard.append(transcript.get("text", ""))
+                    finished.append(time.monotonic())
+                if ended and "modelTurn" in content:
+                    first_audio.append(time.monotonic())
+                    return  # the rest of the reply is paced in real time: no need to hear it all
+
+        reader = asyncio.create_task(read())
+        await asyncio.sleep(0.5)  # let the server load its recogniser (it preloads it after it starts)
+        start = time.monotonic()
+        for index, offset in enumerate(range(0, len(pcm), 640)):
+            due = start + (index + 1) * 0.02
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            data = base64.b64encode(pcm[offset : offset + 640]).decode("ascii")
+            await ws.send(
+                json.dumps({"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=16000", "data": data}}})
+            )
+            if not ended and (offset + 640) / 32000 >= speech_end:
+                ended.append(time.monotonic())
+            if reader.done():
+                break
+        await asyncio.wait_for(reader, 30)
+        if not first_audio or not finished:
+            raise RuntimeError("no reply audio")
+        return finished[0] - ended[0], first_audio[0] - ended[0], heard[0]
+
+
+async def bench_end_of_speech(brain: str) -> None:
+    """End of speech → first reply audio on `livetui serve --brain BRAIN`."""
+    synth = Synthesizer()
+    server = await LocalServer.start(brain=brain)
+    try:
+        latencies, recognised = [], []
+        for text in QUESTIONS:
+            pcm, end = _speech(synth, text)
+            transcript, latency, heard = await _one_question(server.url, pcm, end)
+            latencies.append(latency)
+            recognised.append(transcript)
+            print(f"     {text!r} heard as {heard!r}: {latency * 1000:.0f} ms", flush=True)
+        _report(f"end of speech → utterance recognised ({brain})", recognised, "-")
+        _report(f"end of speech → first reply audio ({brain})", latencies, "≤ 500 ms with smollm2")
+    finally:
+        await server.stop()
+
+
+async def bench_cpu(folder: Path) -> None:
+    """Client CPU while the microphone streams and the model speaks, for CPU_SECONDS."""
+    script = folder / "cpu.json"
+    script.write_text(json.dumps(SCRIPT), encoding="utf-8")
+    quiet = folder / "quiet.wav"
+    with wave.open(str(quiet), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(bytes(32000))
+    server = await LocalServer.start(brain="scripted", script=script)
+    try:
+        setup = Setup(
+            model="models/local",
+            generation_config=GenerationConfig(response_modalities=("AUDIO",)),
+            input_audio_transcription=AudioTranscriptionConfig(),
+            output_audio_transcription=AudioTranscriptionConfig(),
+        )
+        session = LiveSession(Endpoint.local(server.url), setup)
+        voice = Voice(session, source=FileSource(quiet, loop=True), sink=WavSink(folder / "out.wav"))
+        task = asyncio.create_task(run_with_voice(session, voice, lambda event: None))
+        while not session.ready:
+            await asyncio.sleep(0.05)
+        wall, cpu = time.monotonic(), time.process_time()
+        while time.monotonic() - wall < CPU_SECONDS:
+            if not session.replying and not voice.player.speaking:
+                session.send_text("tell me a story")
+            await asyncio.sleep(0.2)
+        used, elapsed = time.process_time() - cpu, time.monotonic() - wall
+        played = voice.player.frames_played / voice.player.rate
+        print(
+            f"   client CPU, mic + playback for {elapsed:.0f} s: {100 * used / elapsed:.1f} % of one core "
+            f"({voice.blocks_sent} mic blocks sent, {played:.1f} s of speech played, "
+            f"{voice.player.underruns} underruns; budget ≤ 5 % with a 1 fps camera, UI idle)",
+            flush=True,
+        )
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    finally:
+        await server.stop()
+
+
+async def main() -> None:
+    """Run the three measurements."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        os.environ["LIVETUI_CONFIG"] = str(folder / "none.toml")
+        os.environ["LIVETUI_DATA_DIR"] = str(folder / "data")
+        await bench_interrupt(folder)
+        await bench_end_of_speech("scripted")
+        reason = smollm2_unavailable()
+        if reason is None:
+            await bench_end_of_speech("smollm2")
+        else:
+            print(f"   end of speech → first reply audio (smollm2): skipped, {reason}", flush=True)
+        await bench_cpu(folder)
