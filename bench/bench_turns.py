@@ -83,7 +83,7 @@ async def main() -> None:
         script.write_text(json.dumps(SCRIPT), encoding="utf-8")
         os.environ["LIVETUI_CONFIG"] = str(Path(folder) / "none.toml")
         os.environ["LIVETUI_DATA_DIR"] = str(Path(folder) / "data")
-        settings = load_settings(provider="local", script=script)
+        settings = load_settings(provider="local", script=script, text_only=True)  # text turns, not speech
         app = make_app(settings, lambda: open_session(settings, brain="scripted"))
         async with app.run_test(size=(140, 45)) as pilot:
             await _until(pilot, lambda: app.session is not None and app.session.ready)

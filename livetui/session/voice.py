@@ -33,7 +33,9 @@ from livetui.media.audio.speaker import DeviceSink
 from livetui.session.engine import Emit, LiveSession
 
 LEVEL_BLOCKS = 5
-"""Microphone blocks per `MicLevel` event (about ten a second)."""
+"""Microphone blocks per `MicLevel` event (at most ten a second)."""
+LEVEL_STEPS = 48
+"""Levels are reported in steps of 1/48 (a level meter's resolution); an unchanged level is not reported."""
 GATE_TAIL_SECONDS = 0.3
 """Half-duplex: the microphone stays gated this long after the model's speech stops (the room's echo)."""
 
@@ -85,6 +87,7 @@ class Voice:
         self._gate_until = 0.0
         self._gate_timer: asyncio.TimerHandle | None = None
         self._levels: list[float] = []
+        self._level = -1.0
         self._published: ev.AudioState | None = None
         self._said: set[str] = set()
 
@@ -283,8 +286,11 @@ class Voice:
     def _meter(self, block: bytes) -> None:
         self._levels.append(level(block))
         if len(self._levels) >= LEVEL_BLOCKS:
-            self._forward(ev.MicLevel(level=max(self._levels)))
+            loudest = round(max(self._levels) * LEVEL_STEPS) / LEVEL_STEPS
             self._levels.clear()
+            if loudest != self._level:  # a steady level (silence, say) is not reported again
+                self._level = loudest
+                self._forward(ev.MicLevel(level=loudest))
 
     # -- player callbacks (any thread) --------------------------------------------------------------------
 

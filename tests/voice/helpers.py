@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+import numpy as np
+
 from livetui import events as ev
 from livetui.media.audio.pcm import is_silent
 from livetui.media.audio.sink import FakeSink
@@ -59,6 +61,13 @@ async def voiced(
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def rising(blocks: int) -> bytes:
+    """`blocks` 20 ms blocks of a tone whose loudness changes every block, so each level report differs
+    (the voice reports the microphone's level only when it changes)."""
+    tone = np.sin(np.arange(320) * 2 * np.pi * 440 / 16000)
+    return b"".join((tone * 300 * (n + 1)).astype(np.int16).tobytes() for n in range(blocks))
 
 
 def audible(sink: FakeSink) -> int:

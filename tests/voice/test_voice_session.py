@@ -9,7 +9,7 @@ from livetui.media.audio.pcm import is_silent
 from livetui.media.audio.source import FakeSource, FileSource
 from livetui.server.app import LiveServer
 from tests.voice.conftest import Speech, pcm_of
-from tests.voice.helpers import audible, sent, voiced
+from tests.voice.helpers import audible, rising, sent, voiced
 
 WEATHER = "It is sunny and warm today. Expect a light breeze this afternoon."
 """The test script's reply to the weather question."""
@@ -96,7 +96,7 @@ async def test_push_to_talk_brackets_the_utterance_with_activity_signals(
     mic = FakeSource()
     words = pcm_of(speech("what is the weather like today", before=0.2, after=0.2))
     async with voiced(voice_server, mic, push_to_talk=True) as (voice, sink, recorder):
-        mic.push(bytes(6400))  # before the key: held back
+        mic.push(rising(10))  # before the key: held back
         await recorder.wait_for(lambda: voice.blocks_held >= 10)
         assert voice.toggle_talk() is True
         mic.push(words)
@@ -118,10 +118,10 @@ async def test_push_to_talk_brackets_the_utterance_with_activity_signals(
 async def test_muting_ends_the_audio_stream_and_holds_the_mic_back(voice_server: LiveServer) -> None:
     mic = FakeSource()
     async with voiced(voice_server, mic) as (voice, _sink, recorder):
-        mic.push(bytes(3200))
+        mic.push(rising(5))
         await recorder.wait_for(lambda: voice.blocks_sent >= 5)
         assert voice.toggle_mute() is True
-        mic.push(bytes(3200))
+        mic.push(rising(5))
         await recorder.wait_for(lambda: voice.blocks_held >= 5)
         assert recorder.of(ev.AudioState)[-1].muted
     ended = sent(recorder, "realtimeInput.audioStreamEnd")
@@ -134,12 +134,12 @@ async def test_half_duplex_holds_the_mic_back_while_the_model_speaks(voice_serve
     async with voiced(voice_server, mic, half_duplex=True) as (voice, sink, recorder):
         voice.send_text("tell me a story")
         await recorder.first(ev.AudioState, lambda s: s.gated)
-        mic.push(bytes(6400))
+        mic.push(rising(10))
         await recorder.wait_for(lambda: voice.blocks_held >= 10)
         assert not sent(recorder, "realtimeInput.audio"), "nothing sent while the model speaks"
         voice.interrupt()
         await recorder.wait_for(lambda: not recorder.of(ev.AudioState)[-1].gated)
-        mic.push(bytes(3200))
+        mic.push(rising(5))
         await recorder.wait_for(lambda: voice.blocks_sent >= 5)
     assert len(sent(recorder, "realtimeInput.audio")) == 5
 

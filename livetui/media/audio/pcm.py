@@ -44,10 +44,10 @@ def samples(pcm: bytes) -> Samples:
 
 def level(pcm: bytes) -> float:
     """Loudness of a block from 0 (silence, -60 dBFS or less) to 1 (full scale), for a level meter."""
-    values = samples(pcm)
+    values = samples(pcm).astype(np.int64)
     if values.size == 0:
         return 0.0
-    rms = math.sqrt(float(np.mean(np.square(values, dtype=np.float64)))) / 32768.0
+    rms = math.sqrt(float(np.dot(values, values)) / values.size) / 32768.0
     if rms <= 0.001:
         return 0.0
     return min(1.0, 1.0 + 20.0 * math.log10(rms) / 60.0)

@@ -161,7 +161,7 @@ class WavSink(ClockedSink):
     def write(self, pcm: bytes, played: int) -> None:
         """Append the block to the file."""
         if self._wav is not None:
-            self._wav.writeframes(pcm)
+            self._wav.writeframesraw(pcm)  # the header's length is written once, at close
 
     async def close(self) -> None:
         """Stop, and finish the file's header."""

@@ -68,6 +68,7 @@ class EventsPane(Vertical):
         """The current filter (lower case); a frame shows when its summary contains it."""
         self._counts = {"out": 0, "in": 0}
         self._log_ready = False
+        self._visible = False
 
     def compose(self) -> ComposeResult:
         """The filter, a count line, and the log."""
@@ -93,12 +94,19 @@ class EventsPane(Vertical):
         self._counts[frame.direction] += 1
         if self._log_ready and self.matches(frame):
             self.frame_log.write(frame_line(frame))
-        self._show_count()
+        if self._visible:  # a microphone sends 50 frames a second: a hidden count is not kept current
+            self._show_count()
 
     def on_show(self) -> None:
-        """Fill the log the first time the pane is on screen (once the log has a size)."""
+        """Fill the log the first time the pane is on screen (once the log has a size); show the count."""
+        self._visible = True
+        self._show_count()
         if not self._log_ready:
             self.call_after_refresh(self._fill_when_sized)
+
+    def on_hide(self) -> None:
+        """Stop updating the count while the pane is hidden."""
+        self._visible = False
 
     def _fill_when_sized(self) -> None:
         if not self._log_ready and self.frame_log.size.width:
