@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from livetui.media.audio.pcm import duration, resample
-from livetui.server.app import LiveServer
+from livetui.server.app import LiveServer, ServerConfig
+from livetui.server.errors import StartupError
 from livetui.server.speaking import CHUNK_SECONDS
+from tests.conftest import ServerStarter
 from tests.server.wire import model_text, read_turn, send, session, user_turn
 from tests.voice.conftest import Speech, pcm_of
 from tests.voice.wire_audio import (
@@ -99,3 +104,21 @@ async def test_audio_stream_end_finishes_an_utterance_cut_short(
         await send(ws, {"realtimeInput": {"audioStreamEnd": True}})
         frames = await read_turn(ws)
     assert finished_input(frames) == ["tell me a joke about cats"]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("public <a> = hello;\n", "not a JSGF grammar (it starts with a #JSGF header)"),
+        ("#JSGF V1.0;\ngrammar x;\npublic <a> = hello | ;\n", "not a valid JSGF grammar"),
+    ],
+)
+async def test_a_bad_grammar_stops_the_server_with_one_line(
+    start_live_server: ServerStarter, tmp_path: Path, content: str, problem: str
+) -> None:
+    grammar = tmp_path / "bad.gram"
+    grammar.write_text(content, encoding="utf-8")
+    with pytest.raises(StartupError) as caught:
+        await start_live_server(ServerConfig(grammar=grammar))
+    message = str(caught.value)
+    assert message.startswith(f"{grammar}: {problem}") and "\n" not in message

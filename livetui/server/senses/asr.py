@@ -80,10 +80,12 @@ class SpeechModel:
         """
         if self.grammar is not None:
             try:
-                self.grammar.read_text(encoding="utf-8")
+                text = self.grammar.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
                 reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
                 raise StartupError(f"{self.grammar}: cannot read the grammar ({reason})") from None
+            if not text.lstrip().startswith("#JSGF"):  # pocketsphinx's parser would echo it to stdout
+                raise StartupError(f"{self.grammar}: not a JSGF grammar (it starts with a #JSGF header)")
         try:
             self.warm()
         except (ValueError, RuntimeError) as error:
