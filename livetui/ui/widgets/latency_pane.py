@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import DataTable, Digits, Label, Sparkline
 
 from livetui import events as ev
@@ -69,6 +70,10 @@ def format_ms(seconds: float | None) -> str:
     return f"{seconds:.1f} s"
 
 
+REDRAW_INTERVAL = 0.1
+"""Seconds at most between an event and the pane showing it; events in between share one redraw."""
+
+
 class LatencyPane(Vertical):
     """Latency of the current turn and of the session so far."""
 
@@ -85,6 +90,9 @@ class LatencyPane(Vertical):
         """Frames waiting in the session's send queue, when last looked."""
         self.underruns: int | None = None
         """The jitter buffer's underruns so far (None: no speaker)."""
+        self._pending: tuple[LatencyTracker, int] | None = None
+        self._redraw: Timer | None = None
+        self._link = ""
 
     def compose(self) -> ComposeResult:
         """Title, the headline number, the stages table, and the history sparkline with its caption."""
@@ -121,7 +129,7 @@ class LatencyPane(Vertical):
 
     @on(SessionEvent)
     def _on_link(self, message: SessionEvent) -> None:
-        """Every event the pane gets (marks included) refreshes the link line."""
+        """Every event the pane gets (marks included) updates the link line at the next redraw."""
         event = message.event
         if isinstance(event, ev.AudioState):
             self.underruns = event.underruns if event.speaker else None
@@ -129,18 +137,37 @@ class LatencyPane(Vertical):
             self.round_trip = event.seconds
         if message.session is not None:
             self.queued = message.session.send_queue_depth
-        self._show_link()
+        self._schedule_redraw()
 
     def _show_link(self) -> None:
-        self.query_one("#latency-link", Label).update(
-            format_link(self.round_trip, self.queued, self.underruns)
-        )
+        link = format_link(self.round_trip, self.queued, self.underruns)
+        if link != self._link:
+            self._link = link
+            self.query_one("#latency-link", Label).update(link)
 
     @on(LatencyUpdate)
     def _on_latency(self, message: LatencyUpdate) -> None:
         if message.session is None or not isinstance(message.event, ev.LatencyMark):
             return
-        self.show(message.session.latency, message.event.turn)
+        self._pending = (message.session.latency, message.event.turn)
+        self._schedule_redraw()
+
+    def _schedule_redraw(self) -> None:
+        """Redraw once after `REDRAW_INTERVAL`, however many events arrive until then.
+
+        Each redraw updates a dozen cells and labels, and a label that changes size costs a layout of the
+        whole screen, whose cost grows with the chat log; an interruption alone brings half a dozen marks
+        and frames. Coalescing them keeps the pane from delaying the chat log's own paint.
+        """
+        if self._redraw is None:
+            self._redraw = self.set_timer(REDRAW_INTERVAL, self._redraw_now)
+
+    def _redraw_now(self) -> None:
+        self._redraw = None
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.show(*pending)
+        self._show_link()
 
     def show(self, tracker: LatencyTracker, turn: int) -> None:
         """Show one turn's stages and the session's percentiles."""
@@ -165,4 +192,6 @@ class LatencyPane(Vertical):
         totals = [seconds * 1000 for seconds in tracker.samples("total")[-HISTORY:]]
         sparkline = self.query_one("#latency-history", Sparkline)
         sparkline.data = totals
-        sparkline.styles.width = max(1, len(totals))  # one column per turn: a short history is not stretched
+        width = max(1, len(totals))  # one column per turn: a short history is not stretched
+        if sparkline.styles.width is None or sparkline.styles.width.value != width:
+            sparkline.styles.width = width  # a new width lays the screen out again: only when it changes

@@ -5,9 +5,9 @@ first delta only has to append to a Markdown widget that is already on screen.
 
 The text the user saw is kept on the turn (:attr:`ModelTurn.text`), not read back from the widget. Text
 is fed to the `Markdown` through `Markdown.get_stream`, created on the turn's first text delta, so bursts of
-deltas are joined into one append. Once the turn is interrupted or complete the stream is stopped (pending
-text received before that moment is flushed once) and later text is ignored: an interrupted turn never
-grows again.
+deltas are joined into one append. When the turn completes its stream is flushed and stopped; when it is
+interrupted, text not yet painted is dropped and the turn keeps exactly what was on screen. Later text is
+ignored: an interrupted turn never grows again.
 """
 
 from __future__ import annotations
@@ -126,7 +126,10 @@ class ModelTurn(Vertical):
         self.add_class("-interrupted")
         who = "you" if by == "user" else "the server"
         self.query_one(".turn-marker", Label).update(f"■ interrupted by {who}")
+        self._discard_unpainted()
         await self._stop_stream()
+        # What was shown, exactly: text received before the key but never painted is not part of it.
+        self.chunks = [self.markdown.source] if self.markdown.source else []
         self.call_after_refresh(self._mark_final)
 
     async def finish(self, reason: str) -> None:
@@ -147,6 +150,16 @@ class ModelTurn(Vertical):
         """Stop streaming without marking how the turn ended (the turn is being removed)."""
         self.complete = True
         await self._stop_stream()
+
+    def _discard_unpainted(self) -> None:
+        """Drop fragments the stream holds but has not appended yet, so the turn stops growing at once.
+
+        `MarkdownStream.stop()` would append them first. It has no public way to drop them; Textual is
+        pinned exactly (8.2.8), where `_pending` is the list of fragments written but not yet appended.
+        An append already under way finishes (it cannot be cut short).
+        """
+        if self._stream is not None:
+            self._stream._pending.clear()
 
     async def _stop_stream(self) -> None:
         stream, self._stream = self._stream, None
