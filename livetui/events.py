@@ -84,6 +84,12 @@ class InputTranscript(Event):
     text: str
     final: bool = False
 
+    def heard_after(self, before: str) -> str:
+        """The utterance heard so far once this event is applied to `before`: a final transcript is the
+        whole utterance and replaces the deltas before it (which may have been revised); a delta is
+        appended."""
+        return self.text if self.final else before + self.text
+
 
 class OutputTranscript(Event):
     """A delta of the transcript of the model's speech."""

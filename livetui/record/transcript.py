@@ -172,8 +172,9 @@ class _Builder:
         match event:
             case ev.UserText(turn=number, text=text):
                 self.turn(number, entry).user += text
-            case ev.InputTranscript(turn=number, text=text):
-                self.turn(number, entry).heard += text
+            case ev.InputTranscript(turn=number):
+                turn = self.turn(number, entry)
+                turn.heard = event.heard_after(turn.heard)
             case ev.TextDelta(turn=number, text=text, thought=True):
                 self.reply(number, entry).thoughts += text
             case ev.TextDelta(turn=number, text=text):

@@ -189,3 +189,18 @@ def test_an_export_replaces_its_file_whole(sample_session: Path) -> None:
     exported = export_session(sample_session, "md", target)
     assert exported.path == target and target.read_text().startswith("# livetui session")
     assert [p.name for p in target.parent.iterdir()] == ["t.md"], "no temporary file left behind"
+
+
+def test_a_final_input_transcript_replaces_the_partial_ones(tmp_path: Path) -> None:
+    """The recogniser revises its early guesses: the final transcript is the whole utterance."""
+    from livetui import events as ev
+
+    with Journal(tmp_path) as journal:
+        journal.write(ev.InputTranscript(turn=1, text="well"))
+        journal.write(ev.InputTranscript(turn=1, text="what is it"))
+        journal.write(ev.InputTranscript(turn=1, text="what is six times seven", final=True))
+        journal.write(ev.TextDelta(turn=1, text="42."))
+        journal.write(ev.TurnComplete(turn=1))
+    markdown = export_session(tmp_path, "md").path.read_text(encoding="utf-8")
+    assert "what is six times seven" in markdown
+    assert "well" not in markdown and "what is it" not in markdown.replace("what is six", "")

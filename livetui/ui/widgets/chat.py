@@ -87,8 +87,8 @@ class ChatLog(VerticalScroll, can_focus=True):
                 await (await self._model_turn(turn, session)).add_text(text, thought=thought)
             case ev.OutputTranscript(turn=turn, text=text):
                 (await self._model_turn(turn, session)).add_transcript(text)
-            case ev.InputTranscript(turn=turn, text=text, final=final):
-                await self._heard_entry(turn, text, final=final)
+            case ev.InputTranscript():
+                await self._heard_entry(event)
             case ev.ToolCallRequested(calls=calls):
                 for call in calls:
                     await self._tool_entry(CallView(call))
@@ -138,12 +138,12 @@ class ChatLog(VerticalScroll, can_focus=True):
             await self._append(model_turn)
         return model_turn
 
-    async def _heard_entry(self, turn: int, text: str, *, final: bool) -> None:
-        entry = self._heard.get(turn)
+    async def _heard_entry(self, event: ev.InputTranscript) -> None:
+        entry = self._heard.get(event.turn)
         if entry is None:
-            entry = self._heard[turn] = HeardEntry(turn)
+            entry = self._heard[event.turn] = HeardEntry(event.turn)
             await self._append(entry)
-        entry.add(text, final=final)
+        entry.add(event)
 
     async def _tool_entry(self, view: CallView) -> None:
         """A call's entry goes just above its turn's reply, so the log reads: question, call, answer."""

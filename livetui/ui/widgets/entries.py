@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from livetui import events as ev
+
 
 class UserEntry(Static):
     """A turn the user typed."""
@@ -24,21 +26,13 @@ class HeardEntry(Static):
         super().__init__("", markup=False)
         self.turn = turn
         """The turn the transcript belongs to."""
-        self.chunks: list[str] = []
+        self.text = ""
         """The transcript so far."""
         self.border_title = "you (heard)"
 
-    @property
-    def text(self) -> str:
-        """The transcript so far."""
-        return "".join(self.chunks)
-
-    def add(self, text: str, *, final: bool) -> None:
-        """Add a delta; a final transcript is the whole utterance and replaces the deltas."""
-        if final:
-            self.chunks = [text]
-        else:
-            self.chunks.append(text)
+    def add(self, event: ev.InputTranscript) -> None:
+        """Apply a transcript event (a final one is the whole utterance and replaces the deltas)."""
+        self.text = event.heard_after(self.text)
         self.update(self.text.strip())
 
 
