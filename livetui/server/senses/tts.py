@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import soxr
 
+from livetui.server.senses.shared import process_wide
+
 RATE = 24000
 """The rate of the PCM16 mono audio `speak` returns."""
 VOICE = "en-us"
@@ -108,14 +110,7 @@ class Synthesizer:
         return bytes(np.asarray(soxr.resample(values, self._rate, RATE), dtype=np.int16).tobytes())
 
 
-_shared: Synthesizer | None = None
-_shared_lock = threading.Lock()
-
-
+@process_wide
 def shared_synthesizer() -> Synthesizer:
     """The process's synthesizer (espeak-ng is global: there can be only one)."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = Synthesizer()
-        return _shared
+    return Synthesizer()

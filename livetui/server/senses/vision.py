@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from livetui.server.senses.scene import Light, Scene
+from livetui.server.senses.shared import process_wide
 
 FACE_SIDE = 320
 """Faces are looked for on a copy whose longest side is at most this many pixels."""
@@ -128,14 +129,7 @@ class Vision:
         return str(text) or None
 
 
-_shared: Vision | None = None
-_shared_lock = threading.Lock()
-
-
+@process_wide
 def shared_vision() -> Vision:
     """The process's one `Vision` (its face cascade is loaded once, on first use)."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = Vision()
-        return _shared
+    return Vision()
