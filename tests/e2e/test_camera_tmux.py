@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import pytest
 
-from tests.e2e.test_tmux import Terminal, livetui_command
 from tests.frames import qr_frame
+from tests.terminal import Terminal, livetui_command
 
 pytestmark = [
     pytest.mark.e2e,
@@ -31,17 +29,14 @@ def camera_terminal(tmp_path: Path) -> Iterator[Terminal]:
         "LIVETUI_CONFIG": str(tmp_path / "none.toml"),
         "LIVETUI_DATA_DIR": str(tmp_path / "data"),
         "LIVETUI_TEXT_ONLY": "true",
-        "TERM": "xterm-256color",
     }
-    exports = " ".join(f"{key}={value}" for key, value in env.items())
-    command = f"env {exports} {livetui_command()} --brain scripted --script {script} --camera-file {photo}"
-    term = Terminal(f"livetui-cam-{uuid.uuid4().hex[:8]}", script)
-    term.tmux("new-session", "-d", "-s", "e2e", "-x", "140", "-y", "45", "sleep 0.5; " + command)
-    term.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
+    term = Terminal("camera", tmp_path)
+    args = [livetui_command(), "--brain", "scripted", "--script", str(script), "--camera-file", str(photo)]
+    term.start(args, env)
     try:
         yield term
     finally:
-        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
+        term.close()
 
 
 def test_the_camera_file_is_previewed_and_described(camera_terminal: Terminal) -> None:
@@ -58,5 +53,5 @@ def test_the_camera_file_is_previewed_and_described(camera_terminal: Terminal) -
     terminal.keys("F6")
     terminal.wait_for("cam off")
     terminal.keys("C-q")
-    screen = terminal.wait_for("Pane is dead (status 0")
-    assert "Traceback" not in screen
+    assert terminal.exit_status() == 0
+    assert "Traceback" not in terminal.screen()

@@ -1,125 +1,68 @@
-"""End to end: the installed `livetui` command in a real terminal (tmux), against its embedded server.
-
-The screen of another process cannot be awaited, so each step polls `capture-pane` until the expected text
-appears, with a deadline; nothing sleeps for a guessed time.
-"""
+"""End to end: the installed `livetui` command in a real terminal (tmux), against its embedded server."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.terminal import Terminal, livetui_command
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
 ]
 
-
-def livetui_command() -> str:
-    """The installed console script (beside this Python in a virtual environment, or on PATH)."""
-    beside = Path(sys.executable).parent / "livetui"
-    found = str(beside) if beside.exists() else shutil.which("livetui")
-    assert found, "the livetui command is not installed"
-    return found
-
-
-class Terminal:
-    """A tmux session on a private server socket."""
-
-    def __init__(self, socket: str, script: Path) -> None:
-        self.socket = socket
-        """The private tmux server's socket name."""
-        self.script = script
-        """The script file the app was started with: it names this test's server process."""
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
-        )
-        return result.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "e2e")
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "e2e", *keys)
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
-            time.sleep(0.1)
+STORY = {
+    "match": "story",
+    "reply": "Once upon a time " + "the story went on and on. " * 80,
+    "chunk_chars": 10,
+    "interval_ms": 30,
+}
+"""A reply long and slow enough to interrupt."""
 
 
 @pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    script = tmp_path / "script.json"
-    script.write_text(
-        json.dumps(
-            {
-                "rules": [
-                    {
-                        "match": "story",
-                        "reply": "Once upon a time " + "the story went on and on. " * 80,
-                        "chunk_chars": 10,
-                        "interval_ms": 30,
-                    }
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    env = {
-        "LIVETUI_CONFIG": str(tmp_path / "none.toml"),
-        "LIVETUI_DATA_DIR": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-    }
-    exports = " ".join(f"{key}={value}" for key, value in env.items())
-    command = f"env {exports} {livetui_command()} --brain scripted --script {script}"
-    term = Terminal(f"livetui-e2e-{uuid.uuid4().hex[:8]}", script)
-    term.tmux("new-session", "-d", "-s", "e2e", "-x", "140", "-y", "45", "sleep 0.5; " + command)
-    term.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")  # keeps the exit status on screen
+def script(tmp_path: Path) -> Path:
+    """A script with the story rule; its path also names this test's server process."""
+    path = tmp_path / "script.json"
+    path.write_text(json.dumps({"rules": [STORY]}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def terminal(tmp_path: Path, script: Path) -> Iterator[Terminal]:
+    term = Terminal("e2e", tmp_path)
+    env = {"LIVETUI_CONFIG": str(tmp_path / "none.toml"), "LIVETUI_DATA_DIR": str(tmp_path / "data")}
+    term.start([livetui_command(), "--brain", "scripted", "--text-only", "--script", str(script)], env)
     try:
         yield term
     finally:
-        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
+        term.close()
 
 
-def test_a_typed_message_is_answered_interrupted_and_the_app_quits_cleanly(terminal: Terminal) -> None:
+def test_a_typed_message_is_answered_interrupted_and_the_app_quits_cleanly(
+    terminal: Terminal, script: Path
+) -> None:
     terminal.wait_for("● live")
-    terminal.keys("hello from tmux")
-    terminal.wait_for("hello from tmux")
-    terminal.keys("Enter")
+    terminal.type_line("hello from tmux")
     terminal.wait_for("You said: hello from tmux")
 
-    terminal.keys("tell me a story")
-    terminal.wait_for("tell me a story")
-    terminal.keys("Enter")
+    terminal.type_line("tell me a story")
     terminal.wait_for("Once upon a time")
     terminal.keys("Escape")
     screen = terminal.wait_for("interrupted")
     assert "Traceback" not in screen
 
-    pattern = f"livetui serve .*{terminal.script}"
-    server_children = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
-    assert len(server_children) == 1, "the app runs its local server as one child process"
+    servers = subprocess.run(["pgrep", "-f", f"livetui serve .*{script}"], capture_output=True, text=True)
+    [server] = servers.stdout.split()  # the app runs its local server as one child process
     terminal.keys("C-q")
-    terminal.wait_for("Pane is dead (status 0")
-    for pid in server_children:
-        assert not os.path.exists(f"/proc/{pid}") or _is_zombie(pid), "the local server outlived the app"
+    assert terminal.exit_status() == 0
+    assert not Path(f"/proc/{server}").exists() or _is_zombie(server), "the local server outlived the app"
 
 
 def _is_zombie(pid: str) -> bool:

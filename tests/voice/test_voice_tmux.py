@@ -7,12 +7,7 @@ appears, with a deadline; nothing sleeps for a guessed time. The speech it plays
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import subprocess
-import sys
-import time
-import uuid
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,52 +16,13 @@ import numpy as np
 import pytest
 
 from livetui.server.senses.tts import shared_synthesizer
+from tests.terminal import Terminal, livetui_command
 from tests.voice.conftest import GRAMMAR, SCRIPT, Speech
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
 ]
-
-
-class Terminal:
-    """A tmux session on a private server socket."""
-
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-        """The private tmux server's socket name."""
-
-    def tmux(self, *args: str, check: bool = True) -> str:
-        """Run a tmux command on this server; its output."""
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check
-        )
-        return result.stdout
-
-    def screen(self) -> str:
-        """What the terminal shows now."""
-        return self.tmux("capture-pane", "-p", "-t", "voice")
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> None:
-        """Poll the screen until `text` is on it."""
-        deadline = time.monotonic() + timeout
-        while text not in (screen := self.screen()):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
-            time.sleep(0.1)
-
-    def wait_until_gone(self, timeout: float = 15.0) -> None:
-        """Poll until the session (the app) has ended."""
-        deadline = time.monotonic() + timeout
-        while (
-            subprocess.run(
-                ["tmux", "-L", self.socket, "has-session", "-t", "voice"], capture_output=True
-            ).returncode
-            == 0
-        ):
-            if time.monotonic() > deadline:
-                raise AssertionError("livetui did not quit")
-            time.sleep(0.1)
 
 
 WEATHER = "It is sunny and warm today. Expect a light breeze this afternoon."
@@ -80,35 +36,33 @@ def voiced_seconds(samples: np.ndarray[tuple[int], np.dtype[np.int16]]) -> float
 
 
 @pytest.fixture
-def terminal() -> Iterator[Terminal]:
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
     """A private tmux server, killed at the end."""
-    term = Terminal(f"livetui-voice-{uuid.uuid4().hex[:8]}")
+    term = Terminal("voice", tmp_path)
     try:
         yield term
     finally:
-        term.tmux("kill-server", check=False)
+        term.close()
 
 
 def test_a_spoken_conversation_in_a_terminal(terminal: Terminal, speech: Speech, tmp_path: Path) -> None:
-    livetui = Path(sys.executable).parent / "livetui"
     out = tmp_path / "out.wav"
     command = [
-        str(livetui if livetui.exists() else "livetui"),
+        livetui_command(),
         "--brain", "scripted", "--script", str(SCRIPT), "--grammar", str(GRAMMAR),
         "--mic-file", str(speech("what is the weather like today")), "--speaker-file", str(out),
     ]  # fmt: skip
     env = {"LIVETUI_CONFIG": str(tmp_path / "none.toml"), "LIVETUI_DATA_DIR": str(tmp_path / "data")}
-    line = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items()) + " " + shlex.join(command)
-    terminal.tmux("new-session", "-d", "-s", "voice", "-x", "140", "-y", "40", line)
+    terminal.start(command, env)
     terminal.wait_for("what is the weather like today")
     terminal.wait_for("Expect a light breeze this afternoon.")
     terminal.wait_for("microphone: file")  # the file microphone ended
-    terminal.tmux("send-keys", "-t", "voice", *"tell me a story", "Enter")
+    terminal.type_line("tell me a story")
     terminal.wait_for("Once upon a time")
-    terminal.tmux("send-keys", "-t", "voice", "Escape")
+    terminal.keys("Escape")
     terminal.wait_for("interrupted by you")
-    terminal.tmux("send-keys", "-t", "voice", "C-q")
-    terminal.wait_until_gone()
+    terminal.keys("C-q")
+    assert terminal.exit_status() == 0
     with wave.open(str(out), "rb") as wav:
         assert (wav.getframerate(), wav.getnchannels()) == (24000, 1)
         samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
