@@ -123,6 +123,10 @@ class LiveSession:
         """True while connected and past `setupComplete`."""
         return self._ready.is_set()
 
+    async def wait_ready(self) -> None:
+        """Wait until the session is live (past `setupComplete`)."""
+        await self._ready.wait()
+
     @property
     def replying(self) -> bool:
         """True while the model is replying (or about to) to a turn that was not interrupted."""

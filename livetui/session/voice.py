@@ -262,6 +262,8 @@ class Voice:
             await self.sink.close()
 
     async def _stream(self, source: AudioSource) -> None:
+        if source.recorded:
+            await self.session.wait_ready()  # a recording is not spoken to nobody: none of it is lost
         while (block := await source.read()) is not None:
             self._meter(block)
             if self._may_send():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 
 from livetui import events as ev
@@ -155,3 +156,19 @@ async def test_a_microphone_that_cannot_open_is_one_notice_and_text_still_works(
     assert notice.message == f"microphone file {missing}: no such file; text still works"
     assert not voice.mic_open and recorder.of(ev.AudioState)[-1].mic == ""
     assert "".join(e.text for e in recorder.of(ev.OutputTranscript)) == WEATHER
+
+
+async def test_a_recorded_mic_starts_once_the_session_is_live(
+    voice_server: LiveServer, tmp_path: Path
+) -> None:
+    """None of a file is lost while the session connects: it is read only once the session is live."""
+    path = tmp_path / "quiet.wav"
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(bytes(640 * 25))  # 25 blocks of 20 ms
+    mic = FileSource(path, realtime=False)  # unpaced: without the wait, it would be read before setup ends
+    async with voiced(voice_server, mic) as (voice, _sink, recorder):
+        await recorder.first(ev.Notice, lambda e: "ended" in e.message)
+    assert (voice.blocks_sent, voice.blocks_held) == (25, 0)

@@ -36,6 +36,9 @@ class AudioSource(ABC):
     """The rate of the blocks `read` returns (always 16 kHz)."""
     name: str = "microphone"
     """What the user sees ("default microphone", "file speech.wav")."""
+    recorded: bool = False
+    """True for a recording (a file): it starts once the session is live, so none of it is lost. A live
+    microphone streams from the start; what it hears before then is not sent."""
 
     @abstractmethod
     async def open(self) -> None:
@@ -57,10 +60,14 @@ class AudioSource(ABC):
 class FileSource(AudioSource):
     """A WAV or raw PCM16 file played as if spoken into a microphone: block by block, in real time.
 
+    It is `recorded`: its first block is read once the session is live.
+
     A ``.wav`` file may have any integer format, rate and channel count (it is mixed down and resampled);
     any other file is read as raw PCM16 mono 16 kHz. Block ``n`` is handed out when it would have been
     captured, ``(n + 1) × block`` seconds after the first read, so timing drifts never accumulate.
     """
+
+    recorded = True
 
     def __init__(
         self,
