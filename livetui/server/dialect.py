@@ -15,12 +15,14 @@ from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
+from livetui.protocol.paths import LIVE_PATH
+
 _LIVE_PATH = re.compile(
     r"/ws/google\.ai\.generativelanguage\.(?:v1|v1beta|v1alpha)"
     r"\.GenerativeService\.BidiGenerateContent(?:Constrained)?"
 )
 
-EXAMPLE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+EXAMPLE_PATH = LIVE_PATH
 """A path the server answers on, named in the 404 body."""
 
 BAD_KEY_REASON = "API key not valid. Please pass a valid API key."

@@ -7,13 +7,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import SecretStr
 
-GEMINI_URL = (
-    "wss://generativelanguage.googleapis.com/ws/"
-    "google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
-)
+from livetui.protocol.paths import LIVE_PATH
+
+GEMINI_URL = "wss://generativelanguage.googleapis.com" + LIVE_PATH
 """The Gemini Developer API's Live endpoint."""
 
-LOCAL_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+LOCAL_PATH = LIVE_PATH
 """The same path on the embedded local server."""
 
 

@@ -14,10 +14,11 @@ import pytest
 from websockets.asyncio.client import connect
 
 import livetui
+from livetui.protocol.paths import LIVE_PATH
 from livetui.server.brains.smollm2 import smollm2_unavailable
 from livetui.server.main import main
 from tests.conftest import ScriptWriter
-from tests.server.wire import LIVE_PATH, ask, recv, send, setup
+from tests.server.wire import ask, recv, send, setup
 
 ROOT = Path(livetui.__file__).resolve().parents[1]
 READY = re.compile(r"listening on (wss?)://127\.0\.0\.1:(\d+)")

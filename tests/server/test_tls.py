@@ -8,10 +8,11 @@ from pathlib import Path
 from cryptography import x509
 from websockets.asyncio.client import connect
 
+from livetui.protocol.paths import LIVE_PATH
 from livetui.server.app import ServerConfig
 from livetui.server.tls import write_self_signed
 from tests.conftest import ServerStarter
-from tests.server.wire import LIVE_PATH, ask, recv, send, setup
+from tests.server.wire import ask, recv, send, setup
 
 
 def test_the_certificate_names_loopback_and_its_key_is_private(tmp_path: Path) -> None:

@@ -11,10 +11,8 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from livetui.protocol.paths import LIVE_PATH
 from livetui.server.app import LiveServer
-
-LIVE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
-"""The path the Gemini JS SDK and livetui use."""
 
 TIMEOUT = 5.0
 """Longest wait for any one frame; a healthy local server answers in milliseconds."""
