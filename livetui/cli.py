@@ -175,7 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app(options)
 
 
-def _resolve_brain(requested: str) -> tuple[str, list[str]]:
+def resolve_brain(requested: str) -> tuple[str, list[str]]:
+    """The local server's brain for a `--brain` choice, and the notices to show: `auto` is smollm2 when it
+    can run here, else the scripted brain with a notice saying why."""
     from livetui.server.brains.smollm2 import smollm2_unavailable
 
     if requested == "scripted":
@@ -258,7 +260,7 @@ def run_app(options: argparse.Namespace) -> int:
     elif settings.use_gemini:
         connector = lambda: open_session(settings, tools=tools)  # noqa: E731
     else:
-        brain, notices = _resolve_brain(settings.brain)
+        brain, notices = resolve_brain(settings.brain)
         connector = lambda: open_session(settings, brain=brain, tools=tools)  # noqa: E731
     app = make_app(settings, connector, notices=notices, tools=tools, voice=voice_for(settings))
     app.run()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from livetui.cli import main
+from livetui.cli import main, resolve_brain
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -75,3 +75,20 @@ def test_the_api_key_never_reaches_the_settings_repr(monkeypatch: pytest.MonkeyP
     settings = load_settings()
     assert settings.use_gemini
     assert "AIza-secret-value" not in repr(settings) and "AIza-secret-value" not in settings.model_dump_json()
+
+
+def test_auto_brain_is_smollm2_when_it_can_run() -> None:
+    from livetui.server.brains.smollm2 import smollm2_unavailable
+
+    if smollm2_unavailable() is not None:
+        pytest.skip(f"smollm2 cannot run here: {smollm2_unavailable()}")
+    assert resolve_brain("auto") == ("smollm2", [])
+
+
+def test_auto_brain_falls_back_to_scripted_with_a_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # `import llama_cpp` now fails, as without the build
+    brain, notices = resolve_brain("auto")
+    assert brain == "scripted"
+    [notice] = notices
+    assert notice.startswith("The smollm2 brain is not available (") and "scripted brain" in notice
+    assert resolve_brain("scripted") == ("scripted", [])
