@@ -7,6 +7,8 @@ import contextlib
 import socket
 from collections.abc import AsyncIterator
 
+import pytest
+
 from livetui.config import Settings
 from livetui.session.connect import connect_to
 from livetui.session.engine import LiveSession
@@ -39,10 +41,23 @@ async def test_a_refused_connection_is_one_line_and_the_error_state(settings: Se
     assert app.return_code in (None, 0)
 
 
-async def test_a_connector_that_raises_is_one_line_not_a_traceback(settings: Settings) -> None:
+@pytest.mark.parametrize(
+    ("raised", "shown"),
+    [
+        (
+            LocalServerError("the local server did not start: no brain"),
+            "the local server did not start: no brain",
+        ),
+        (PermissionError("cannot open\nthe socket"), "could not start the session: cannot open the socket"),
+    ],
+    ids=["local server", "unexpected"],
+)
+async def test_a_connector_that_raises_is_one_line_not_a_traceback(
+    settings: Settings, raised: Exception, shown: str
+) -> None:
     @contextlib.asynccontextmanager
     async def failing() -> AsyncIterator[LiveSession]:
-        raise LocalServerError("the local server did not start: no brain")
+        raise raised
         yield  # pragma: no cover - makes this an async generator
 
     app = make_app(settings, failing)
@@ -50,22 +65,8 @@ async def test_a_connector_that_raises_is_one_line_not_a_traceback(settings: Set
         await until(pilot, lambda: app.main.status.state == "error", "the error state")
         await pilot.pause()
         [error] = app.main.chat.query(ErrorEntry)
-        assert error.text == "the local server did not start: no brain"
+        assert error.text == shown
         assert app.main.status.detail == error.text
-
-
-async def test_an_unexpected_connector_error_is_named_in_one_line(settings: Settings) -> None:
-    @contextlib.asynccontextmanager
-    async def failing() -> AsyncIterator[LiveSession]:
-        raise PermissionError("cannot open\nthe socket")
-        yield  # pragma: no cover - makes this an async generator
-
-    app = make_app(settings, failing)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.main.status.state == "error", "the error state")
-        await pilot.pause()
-        [error] = app.main.chat.query(ErrorEntry)
-        assert error.text == "could not start the session: cannot open the socket"
 
 
 async def test_sending_while_not_connected_keeps_the_text_and_says_so(settings: Settings) -> None:
