@@ -8,7 +8,8 @@ so their effect does not wait for the network. The model's function calls are an
 that lives as long as the session, in the mode the settings choose; in confirm and manual modes the tools
 pane asks the user and reports the decision (`ToolsPane.Decided`), which the app hands to the runner.
 Every event is journaled before it is shown (`JournalKeeper`, unless recording is off), and the export key
-writes the session's Markdown transcript next to its journal.
+writes the session's Markdown transcript next to its journal. The camera and microphone keys are in
+`MediaKeys` (`media_keys.py`), which the app builds on.
 
 Failures never reach the screen as a traceback: the engine reports its own as `SessionError` events, and
 anything the connector raises (a local server that cannot start, a bad script...) is turned into one
@@ -22,26 +23,22 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from livetui import events as ev
 from livetui.config import Settings
-from livetui.media.video.capture import CaptureOptions
-from livetui.media.video.sources import open_source
 from livetui.record.export import ExportError, export_session
 from livetui.record.keeper import JournalKeeper
-from livetui.session.camera_stream import CameraStream
 from livetui.session.connect import Connector
 from livetui.session.engine import LiveSession
 from livetui.session.local_server import LocalServerError
 from livetui.session.tools_runner import ToolRunner
 from livetui.session.voice import Voice, VoiceFactory, run_with_voice
 from livetui.tools.registry import ToolRegistry
-from livetui.ui.screens.devices import DeviceChoice, DevicesScreen
+from livetui.ui.media_keys import MediaKeys, camera_stream
 from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
 from livetui.ui.widgets.composer import Composer
@@ -51,30 +48,8 @@ STYLES = Path(__file__).parent / "styles"
 """The app's stylesheets, shipped inside the package."""
 
 
-NO_CAMERA = "no camera configured: start livetui with --camera 0, --camera test or --camera-file PATH"
-"""The notice for the camera keys when no camera was configured."""
-
-NO_MIC = "no microphone: pick one with the audio devices key, or start livetui with --mic-file PATH"
-"""The notice for the microphone keys when there is no microphone."""
-NO_PUSH_TO_TALK = (
-    "push-to-talk is off: start livetui with --push-to-talk (the microphone then waits for this key)"
-)
-"""The notice for the talk key outside push-to-talk mode."""
-NO_AUDIO = "this session has no audio (--text-only)"
-"""The notice for the audio keys in a session without a microphone or speaker."""
 NOT_RECORDED = "nothing to export: this session is not recorded (--no-record, or its journal failed)"
 """The notice for the export key when there is no journal."""
-
-
-def camera_stream(settings: Settings) -> CameraStream | None:
-    """The camera stream the settings configure (on from the start), or None."""
-    source = open_source(settings.camera, settings.camera_file)
-    if source is None:
-        return None
-    options = CaptureOptions(
-        fps=settings.camera_fps, max_side=settings.camera_size, quality=settings.camera_quality
-    )
-    return CameraStream(source, options)
 
 
 def describe_failure(error: BaseException) -> str:
@@ -85,7 +60,7 @@ def describe_failure(error: BaseException) -> str:
     return f"could not start the session: {detail}"
 
 
-class LiveApp(App[None]):
+class LiveApp(MediaKeys):
     """A terminal client for one live model session."""
 
     CSS_PATH = [
@@ -271,14 +246,6 @@ class LiveApp(App[None]):
             return self._space_talks()
         return True
 
-    def _space_talks(self) -> bool:
-        """Space toggles push-to-talk only in that mode, on the main screen, with the message box empty."""
-        voice = self.voice
-        if voice is None or not voice.push_to_talk or self.screen is not self.main:
-            return False
-        focused = self.main.focused
-        return not isinstance(focused, Input) or (isinstance(focused, Composer) and not focused.value)
-
     def action_interrupt(self) -> None:
         """Interrupt the reply in progress and silence its speech, stamped with the time of the key."""
         session = self.session
@@ -287,64 +254,6 @@ class LiveApp(App[None]):
                 self.voice.interrupt(at=session.clock())  # playback is flushed before this returns
             else:
                 session.interrupt(at=session.clock())
-
-    def action_mute(self) -> None:
-        """Mute or unmute the microphone."""
-        if self.voice is None or not self.voice.mic_open:
-            self.main.deliver(ev.Notice(message=NO_MIC), self.session)
-        else:
-            self.voice.toggle_mute()
-
-    def action_push_to_talk(self) -> None:
-        """Push-to-talk: start talking (activityStart) or stop (activityEnd, the model answers)."""
-        voice = self.voice
-        if voice is None or not voice.push_to_talk:
-            self.main.deliver(ev.Notice(message=NO_PUSH_TO_TALK), self.session)
-        elif not voice.mic_open:
-            self.main.deliver(ev.Notice(message=NO_MIC), self.session)
-        else:
-            voice.toggle_talk()
-
-    def action_talk_key(self) -> None:
-        """Space in push-to-talk mode, with the message box empty: the talk key."""
-        self.action_push_to_talk()
-
-    def action_audio_devices(self) -> None:
-        """Choose the microphone and the speaker."""
-        voice = self.voice
-        if voice is None:
-            self.main.deliver(ev.Notice(message=NO_AUDIO), self.session)
-            return
-        state = voice.state()
-        self.push_screen(DevicesScreen(mic=state.mic, speaker=state.speaker), self._use_device)
-
-    def _use_device(self, choice: DeviceChoice | None) -> None:
-        if choice is not None:
-            self.switch_device(choice)
-
-    @work(
-        name="switch device", group="audio", exclusive=True, exit_on_error=False, description="audio device"
-    )
-    async def switch_device(self, choice: DeviceChoice) -> None:
-        """Open the chosen device in place of the current one (a failure is one notice; text goes on)."""
-        voice = self.voice
-        if voice is None:
-            return
-        await voice.use_device(choice.direction, choice.index)
-
-    def action_toggle_camera(self) -> None:
-        """Switch the camera off (the device is released) or on again."""
-        if self.camera is None:
-            self.main.deliver(ev.Notice(message=NO_CAMERA), self.session)
-        else:
-            self.camera.toggle()
-
-    def action_snapshot(self) -> None:
-        """Send a camera frame now, whatever the rate (with the camera off, it is opened for one frame)."""
-        if self.camera is None:
-            self.main.deliver(ev.Notice(message=NO_CAMERA), self.session)
-        else:
-            self.camera.snapshot()
 
     def action_export(self) -> None:
         """Write the session's Markdown transcript next to its journal; the chat log says where."""

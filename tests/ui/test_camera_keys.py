@@ -17,7 +17,8 @@ from livetui import events as ev
 from livetui.config import Settings
 from livetui.server.app import LiveServer
 from livetui.session.connect import connect_to
-from livetui.ui.app import NO_CAMERA, LiveApp, make_app
+from livetui.ui.app import LiveApp, make_app
+from livetui.ui.media_keys import NO_CAMERA
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.camera import CameraPreview
 from livetui.ui.widgets.entries import ErrorEntry, NoticeEntry

@@ -1,0 +1,124 @@
+"""The camera and microphone keys of the app: mute, push-to-talk, audio devices, camera and snapshot.
+
+`LiveApp` builds on `MediaKeys`. The app owns the session, its voice and the camera; these keys only act on
+them, and say in one notice line why they cannot (no microphone, no camera, a text-only session).
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import App
+from textual.widgets import Input
+
+from livetui import events as ev
+from livetui.config import Settings
+from livetui.media.video.capture import CaptureOptions
+from livetui.media.video.sources import open_source
+from livetui.session.camera_stream import CameraStream
+from livetui.session.engine import LiveSession
+from livetui.session.voice import Voice
+from livetui.ui.screens.devices import DeviceChoice, DevicesScreen
+from livetui.ui.screens.main import MainScreen
+from livetui.ui.widgets.composer import Composer
+
+NO_CAMERA = "no camera configured: start livetui with --camera 0, --camera test or --camera-file PATH"
+"""The notice for the camera keys when no camera was configured."""
+
+NO_MIC = "no microphone: pick one with the audio devices key, or start livetui with --mic-file PATH"
+"""The notice for the microphone keys when there is no microphone."""
+NO_PUSH_TO_TALK = (
+    "push-to-talk is off: start livetui with --push-to-talk (the microphone then waits for this key)"
+)
+"""The notice for the talk key outside push-to-talk mode."""
+NO_AUDIO = "this session has no audio (--text-only)"
+"""The notice for the audio keys in a session without a microphone or speaker."""
+
+
+def camera_stream(settings: Settings) -> CameraStream | None:
+    """The camera stream the settings configure (on from the start), or None."""
+    source = open_source(settings.camera, settings.camera_file)
+    if source is None:
+        return None
+    options = CaptureOptions(
+        fps=settings.camera_fps, max_side=settings.camera_size, quality=settings.camera_quality
+    )
+    return CameraStream(source, options)
+
+
+class MediaKeys(App[None]):
+    """The media keys' actions (the bindings themselves are the app's, so they can be remapped by id)."""
+
+    session: LiveSession | None
+    """The live session, if any (the app's)."""
+    voice: Voice | None
+    """The session's microphone and speaker while it runs (the app's)."""
+    camera: CameraStream | None
+    """The configured camera, if any (the app's)."""
+    main: MainScreen
+    """The main screen (the app's)."""
+
+    def _space_talks(self) -> bool:
+        """Space toggles push-to-talk only in that mode, on the main screen, with the message box empty."""
+        voice = self.voice
+        if voice is None or not voice.push_to_talk or self.screen is not self.main:
+            return False
+        focused = self.main.focused
+        return not isinstance(focused, Input) or (isinstance(focused, Composer) and not focused.value)
+
+    def action_mute(self) -> None:
+        """Mute or unmute the microphone."""
+        if self.voice is None or not self.voice.mic_open:
+            self.main.deliver(ev.Notice(message=NO_MIC), self.session)
+        else:
+            self.voice.toggle_mute()
+
+    def action_push_to_talk(self) -> None:
+        """Push-to-talk: start talking (activityStart) or stop (activityEnd, the model answers)."""
+        voice = self.voice
+        if voice is None or not voice.push_to_talk:
+            self.main.deliver(ev.Notice(message=NO_PUSH_TO_TALK), self.session)
+        elif not voice.mic_open:
+            self.main.deliver(ev.Notice(message=NO_MIC), self.session)
+        else:
+            voice.toggle_talk()
+
+    def action_talk_key(self) -> None:
+        """Space in push-to-talk mode, with the message box empty: the talk key."""
+        self.action_push_to_talk()
+
+    def action_audio_devices(self) -> None:
+        """Choose the microphone and the speaker."""
+        voice = self.voice
+        if voice is None:
+            self.main.deliver(ev.Notice(message=NO_AUDIO), self.session)
+            return
+        state = voice.state()
+        self.push_screen(DevicesScreen(mic=state.mic, speaker=state.speaker), self._use_device)
+
+    def _use_device(self, choice: DeviceChoice | None) -> None:
+        if choice is not None:
+            self.switch_device(choice)
+
+    @work(
+        name="switch device", group="audio", exclusive=True, exit_on_error=False, description="audio device"
+    )
+    async def switch_device(self, choice: DeviceChoice) -> None:
+        """Open the chosen device in place of the current one (a failure is one notice; text goes on)."""
+        voice = self.voice
+        if voice is None:
+            return
+        await voice.use_device(choice.direction, choice.index)
+
+    def action_toggle_camera(self) -> None:
+        """Switch the camera off (the device is released) or on again."""
+        if self.camera is None:
+            self.main.deliver(ev.Notice(message=NO_CAMERA), self.session)
+        else:
+            self.camera.toggle()
+
+    def action_snapshot(self) -> None:
+        """Send a camera frame now, whatever the rate (with the camera off, it is opened for one frame)."""
+        if self.camera is None:
+            self.main.deliver(ev.Notice(message=NO_CAMERA), self.session)
+        else:
+            self.camera.snapshot()
