@@ -4,7 +4,7 @@ confirm and manual modes ask the user."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from textual.pilot import Pilot
@@ -42,8 +42,13 @@ async def tool_server(start_live_server: ServerStarter, write_script: ScriptWrit
     return await start_live_server(ServerConfig(script=write_script(SCRIPT)))
 
 
-def tools_app(server: LiveServer, settings: Settings) -> LiveApp:
-    """The app, declaring the built-in tools and the user's tools file."""
+ToolMode = Literal["auto", "confirm", "manual"]
+"""Who answers the model's function calls (the `tool_mode` setting)."""
+
+
+def tools_app(server: LiveServer, settings: Settings, *, mode: ToolMode = "auto") -> LiveApp:
+    """The app, declaring the built-in tools and the user's tools file, answering calls in `mode`."""
+    settings = settings.model_copy(update={"tool_mode": mode})
     tools = ToolRegistry.load(USER_TOOLS)
     return make_app(settings, connect_to(server.url, settings, tools=tools), tools=tools)
 
@@ -105,8 +110,7 @@ async def test_a_call_shows_done_with_its_result_in_the_tools_tab_and_the_chat(
 async def test_confirm_mode_asks_and_runs_an_approved_call(
     tool_server: LiveServer, settings: Settings
 ) -> None:
-    settings = settings.model_copy(update={"tool_mode": "confirm"})
-    app = tools_app(tool_server, settings)
+    app = tools_app(tool_server, settings, mode="confirm")
     async with app.run_test(size=(140, 45)) as pilot:
         await until_live(pilot)
         await send(pilot, "what is 6 times 7")
@@ -120,8 +124,7 @@ async def test_confirm_mode_asks_and_runs_an_approved_call(
 
 
 async def test_confirm_mode_denies_a_call_with_an_error(tool_server: LiveServer, settings: Settings) -> None:
-    settings = settings.model_copy(update={"tool_mode": "confirm"})
-    app = tools_app(tool_server, settings)
+    app = tools_app(tool_server, settings, mode="confirm")
     async with app.run_test(size=(140, 45)) as pilot:
         await until_live(pilot)
         await send(pilot, "what is 6 times 7")
@@ -137,8 +140,7 @@ async def test_confirm_mode_denies_a_call_with_an_error(tool_server: LiveServer,
 async def test_manual_mode_sends_the_typed_result_and_refuses_bad_json(
     tool_server: LiveServer, settings: Settings
 ) -> None:
-    settings = settings.model_copy(update={"tool_mode": "manual"})
-    app = tools_app(tool_server, settings)
+    app = tools_app(tool_server, settings, mode="manual")
     async with app.run_test(size=(140, 45)) as pilot:
         await until_live(pilot)
         await send(pilot, "what is 6 times 7")
@@ -164,8 +166,7 @@ async def test_manual_mode_sends_the_typed_result_and_refuses_bad_json(
 async def test_interrupting_cancels_a_call_waiting_for_its_answer(
     tool_server: LiveServer, settings: Settings
 ) -> None:
-    settings = settings.model_copy(update={"tool_mode": "manual"})
-    app = tools_app(tool_server, settings)
+    app = tools_app(tool_server, settings, mode="manual")
     async with app.run_test(size=(140, 45)) as pilot:
         await until_live(pilot)
         await send(pilot, "what is 6 times 7")
