@@ -99,7 +99,15 @@ def decode_server(frame: str | bytes) -> ServerMessage:
     Raises:
         ProtocolError: not JSON, no known top-level key, or fields of the wrong shape.
     """
-    data = load_json(frame)
+    return server_message(load_json(frame))
+
+
+def server_message(data: dict[str, Any]) -> ServerMessage:
+    """A server message from a frame's JSON object already parsed (see `load_json`).
+
+    Raises:
+        ProtocolError: no known top-level key, or fields of the wrong shape.
+    """
     if data and not _SERVER_KEYS.intersection(data):
         keys = ", ".join(sorted(data))
         raise ProtocolError(f"unknown message type {keys!r}")

@@ -35,7 +35,7 @@ from livetui.protocol.client import (
     ToolResponse,
     ToolResponseMessage,
 )
-from livetui.protocol.codec import ProtocolError, decode_server, encode, load_json
+from livetui.protocol.codec import ProtocolError, encode, load_json, server_message
 from livetui.protocol.content import Blob, Content, FunctionResponse, Part
 from livetui.protocol.server import ServerContent, ServerMessage
 from livetui.protocol.summary import summarize
@@ -234,7 +234,7 @@ class GeminiSession:
         summary, text = summarize(data)
         self._events.append(ev.WireFrame(direction="in", summary=summary, text=text, size=size))
         try:
-            message = decode_server(frame)
+            message = server_message(data)  # the object parsed above: a frame is parsed once
         except ProtocolError as error:
             self._events.append(ev.SessionError(message=f"ignored a frame from the server: {error}"))
             return
