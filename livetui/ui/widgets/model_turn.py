@@ -128,6 +128,7 @@ class ModelTurn(Vertical):
         self.query_one(".turn-marker", Label).update(f"■ interrupted by {who}")
         self._discard_unpainted()
         await self._stop_stream()
+        await self._remeasure()
         # What was shown, exactly: text received before the key but never painted is not part of it.
         self.chunks = [self.markdown.source] if self.markdown.source else []
         self.call_after_refresh(self._mark_final)
@@ -145,6 +146,7 @@ class ModelTurn(Vertical):
                 self.query_one(".turn-marker", Label).update(f"ended: {reason}")
                 self.add_class("-ended")
         await self._stop_stream()
+        await self._remeasure()
 
     async def close(self) -> None:
         """Stop streaming without marking how the turn ended (the turn is being removed)."""
@@ -165,6 +167,20 @@ class ModelTurn(Vertical):
         stream, self._stream = self._stream, None
         if stream is not None:
             await stream.stop()
+
+    async def _remeasure(self) -> None:
+        """Once any append still under way is done, have the reply's text widgets measure their final text.
+
+        Textual (pinned at 8.2.8) caches a widget's size under a counter that `refresh(layout=True)` bumps
+        only when no layout is already pending for it. A widget updated in place while one is pending keeps
+        the height of its previous text: a finished reply missing its last lines (about one turn in a
+        hundred). The next delta would heal it, but once the turn stops growing there is none, so drop the
+        cached sizes and lay the Markdown blocks, thoughts and transcript out again.
+        """
+        async with self.markdown.lock:
+            for widget in (*self.markdown.children, *self.query(".thought, .transcript")):
+                widget._box_model_cache.clear()
+                widget.refresh(layout=True)
 
     def _mark_final(self) -> None:
         if self.session is not None:
