@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from livetui import events as ev
+from livetui.ui.widgets.growing import GrowingStatic
 
 
 class UserEntry(Static):
@@ -19,7 +20,7 @@ class UserEntry(Static):
         self.border_title = "you"
 
 
-class HeardEntry(Static):
+class HeardEntry(GrowingStatic):
     """What the model heard the user say (the input transcript), delta by delta."""
 
     def __init__(self, turn: int) -> None:

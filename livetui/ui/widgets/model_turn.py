@@ -20,6 +20,7 @@ from textual.widgets import Label, Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
 from livetui.session.engine import LiveSession
+from livetui.ui.widgets.growing import GrowingStatic
 
 
 class ModelTurn(Vertical):
@@ -63,9 +64,9 @@ class ModelTurn(Vertical):
         """Header, thoughts, Markdown body, transcript and end marker (the optional parts start hidden)."""
         yield Label(f"model · turn {self.turn}", classes="turn-header")
         yield Label("waiting for the reply…", classes="waiting")
-        yield Static("", classes="thought", markup=False)
+        yield GrowingStatic("", classes="thought", markup=False)
         yield Markdown(classes="reply")
-        yield Static("", classes="transcript", markup=False)
+        yield GrowingStatic("", classes="transcript", markup=False)
         yield Label("", classes="turn-marker")
 
     @property
@@ -169,18 +170,17 @@ class ModelTurn(Vertical):
             await stream.stop()
 
     async def _remeasure(self) -> None:
-        """Once any append still under way is done, have the reply's text widgets measure their final text.
+        """Once any append still under way is done, have the Markdown blocks measure their final text.
 
-        Textual (pinned at 8.2.8) caches a widget's size under a counter that `refresh(layout=True)` bumps
-        only when no layout is already pending for it. A widget updated in place while one is pending keeps
-        the height of its previous text: a finished reply missing its last lines (about one turn in a
-        hundred). The next delta would heal it, but once the turn stops growing there is none, so drop the
-        cached sizes and lay the Markdown blocks, thoughts and transcript out again.
+        The stream grows the last block in place, and Textual can reuse the size it cached for the block's
+        shorter text (the race `livetui.ui.widgets.growing` describes): a finished reply missing its last
+        lines, about one turn in a hundred. The next delta would heal it, but once the turn stops growing
+        there is none, so drop the blocks' cached sizes and lay them out again.
         """
         async with self.markdown.lock:
-            for widget in (*self.markdown.children, *self.query(".thought, .transcript")):
-                widget._box_model_cache.clear()
-                widget.refresh(layout=True)
+            for block in self.markdown.children:
+                block._box_model_cache.clear()
+                block.refresh(layout=True)
 
     def _mark_final(self) -> None:
         if self.session is not None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
+from livetui.ui.widgets.growing import GrowingStatic
 from livetui.ui.widgets.tool_calls import CallView
 
 
-class ToolEntry(Static):
+class ToolEntry(GrowingStatic):
     """``⚙ calculator(expression="6 * 7") → 42 · done · 1.2 ms``, updated as the call goes on."""
 
     def __init__(self, view: CallView) -> None:

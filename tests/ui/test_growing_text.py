@@ -1,0 +1,94 @@
+"""Text that grows in place is shown whole, even when Textual's size cache raced its last update.
+
+Textual 8.2.8 caches a widget's size under a counter that `refresh(layout=True)` bumps only when no layout
+is pending for the widget. In the app this race is lost about once a hundred turns; these tests lose it on
+purpose, step by step (`lose_the_race`), then grow the text.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets.markdown import MarkdownBlock
+
+from livetui import events as ev
+from livetui.ui.app import STYLES
+from livetui.ui.widgets.entries import HeardEntry
+from livetui.ui.widgets.model_turn import ModelTurn
+from tests.ui.waiting import until
+
+SHORT = "Seen: a QR code."
+LONG = " It says hello from the terminal, and the picture is bright and mostly blue."
+
+
+class ChatApp(App[None]):
+    """A model turn and a heard entry, 40 columns wide, so a long line wraps."""
+
+    CSS_PATH = [STYLES / "chat.tcss"]
+    CSS = "ModelTurn, HeardEntry { width: 40; }"
+
+    def compose(self) -> ComposeResult:
+        yield ModelTurn(1, None)
+        yield HeardEntry(1)
+
+
+def lose_the_race(pilot: Pilot[None], widget: Widget) -> None:
+    """A layout refresh of `widget` is pending (its size counter bumped) when a layout pass measures it
+    and caches its size under that counter. (In the app the pass comes from other panes' updates.)"""
+    for node in widget.ancestors_with_self:
+        if isinstance(node, Widget):
+            if node is not pilot.app.screen:
+                node.refresh(layout=True)
+            node._clear_arrangement_cache()
+    pilot.app.screen._refresh_layout()
+
+
+def lines(text: str, width: int) -> int:
+    """The lines `text` takes at `width` columns."""
+    return len(Content(text).wrap(width))
+
+
+@pytest.mark.parametrize("end", ["complete", "interrupted by the user"])
+async def test_an_ended_reply_shows_every_line_of_its_last_paragraph(end: str) -> None:
+    async with ChatApp().run_test(size=(60, 20)) as pilot:
+        turn = pilot.app.query_one(ModelTurn)
+        await turn.add_text(SHORT)
+        await until(pilot, lambda: len(turn.markdown.children) == 1, "the first paragraph")
+        await pilot.pause()
+        paragraph = turn.markdown.children[0]
+        assert isinstance(paragraph, MarkdownBlock) and paragraph.size.height == 1
+
+        # The stream grows the paragraph in place just after the pass: later passes reuse the short size.
+        lose_the_race(pilot, paragraph)
+        paragraph.set_content(Content(SHORT + LONG))
+        await pilot.pause()
+        wanted = lines(SHORT + LONG, paragraph.size.width)
+        assert wanted > 1, "the whole reply wraps at 40 columns"
+        assert paragraph.size.height == 1, "the race left the grown paragraph one line high"
+
+        if end == "complete":
+            await turn.finish("complete")
+        else:
+            await turn.interrupt("user")
+        await pilot.pause()
+        assert paragraph.size.height == wanted
+        marker = 0 if end == "complete" else 1
+        assert turn.size.height == 1 + wanted + marker, "the header, every line of the reply (and the marker)"
+
+
+async def test_a_transcript_that_grows_after_the_race_shows_every_line() -> None:
+    async with ChatApp().run_test(size=(60, 20)) as pilot:
+        heard = pilot.app.query_one(HeardEntry)
+        heard.add(ev.InputTranscript(turn=1, text=SHORT))
+        await pilot.pause()
+        assert heard.content_size.height == 1
+
+        lose_the_race(pilot, heard)
+        heard.add(ev.InputTranscript(turn=1, text=LONG))
+        await pilot.pause()
+        wanted = lines(SHORT + LONG, heard.content_size.width)
+        assert wanted > 1, "the whole transcript wraps at 40 columns"
+        assert heard.content_size.height == wanted
