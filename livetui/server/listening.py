@@ -139,7 +139,9 @@ class Listener:
             if isinstance(item, _Audio):
                 heard += recognizer.audio(item.pcm, item.rate)
             elif item.name == "start":
-                heard += recognizer.start_activity()
+                # The connection stopped the reply when activityStart arrived. Acting on this later
+                # SpeechStarted too could stop the reply to a turn the client sent meanwhile.
+                heard += [h for h in recognizer.start_activity() if not isinstance(h, SpeechStarted)]
             elif item.name == "end":
                 heard += recognizer.end_activity()
             else:
@@ -149,9 +151,8 @@ class Listener:
     async def _act(self, heard: Heard) -> None:
         conversation = self.conversation
         match heard:
-            case SpeechStarted():
-                if not self.manual:  # under manual activity, activityStart already interrupted the reply
-                    await conversation.interrupt()
+            case SpeechStarted():  # heard in the audio (activityStart is acted on when it arrives)
+                await conversation.interrupt()
             case Partial(text=text):
                 await self._transcript(Transcription(text=text))
             case SpeechEnded(text=text):
