@@ -213,8 +213,16 @@ class StatusBar(Horizontal):
     def _tick(self) -> None:
         now = monotonic()
         if self.live_since is not None:
-            self.query_one("#clock", Label).update(format_elapsed(now - self.live_since))
+            _repaint(self.query_one("#clock", Label), format_elapsed(now - self.live_since))
         countdown = self.query_one("#go-away", Label)
         countdown.set_class(self.go_away_at is not None, "-shown")
         if self.go_away_at is not None:
-            countdown.update(f"goAway {format_elapsed(self.go_away_at - now)}")
+            _repaint(countdown, f"goAway {format_elapsed(self.go_away_at - now)}")
+
+
+def _repaint(label: Label, text: str) -> None:
+    """Show `text`; the screen is laid out again only when its width changes (``9:59`` → ``10:00``), so a
+    ticking clock repaints its own cells and nothing else."""
+    old = str(label.content)
+    if text != old:
+        label.update(text, layout=len(text) != len(old))
