@@ -93,7 +93,8 @@ async def main() -> None:
         settings = load_settings(provider="local", script=script, text_only=True)
         app = make_app(settings, lambda: open_session(settings, brain="scripted"))
         print(
-            "   turn | Enter→text p50  p95 | Esc→last p50  p95 | idle CPU % | RSS MB | fill turns/s", flush=True
+            "   turn | Enter→text p50  p95 | Esc→last p50  p95 | idle CPU % | RSS MB | fill turns/s",
+            flush=True,
         )
         async with app.run_test(size=(140, 45)) as pilot:
             await _until(pilot, lambda: app.session is not None and app.session.ready)

@@ -27,6 +27,7 @@ from typing import Any
 from rich.console import RenderableType
 from textual import events
 from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Markdown
 from websockets.asyncio.client import connect
@@ -81,10 +82,10 @@ class Paints:
 
     def run(self, sent: list[float], count: int) -> Run:
         """Each delta's lag against the server's send times."""
-        ends, end = [], 0
-        for text in deltas(count):
-            end += len(text)
-            ends.append(end)
+        ends, text = [], ""
+        for delta in deltas(count):
+            text += delta
+            ends.append(len(text.rstrip()))  # trailing white space changes no cell: no update shows it
         lags, j = [], 0
         for at, wanted in zip(sent, ends, strict=True):
             while j < len(self.times) and (self.lengths[j] < wanted or self.times[j] < at):
@@ -92,6 +93,11 @@ class Paints:
             lags.append(self.times[min(j, len(self.times) - 1)] - at)
         last_shown = sent[-1] + lags[-1]
         return Run(lags, lags[0], lags[-1], count / max(last_shown - sent[0], 1e-9))
+
+
+def _visible(count: int) -> int:
+    """The length of the reply up to its last visible character."""
+    return len("".join(deltas(count)).rstrip())
 
 
 async def _until(condition: Callable[[], bool]) -> None:
@@ -103,10 +109,16 @@ async def _until(condition: Callable[[], bool]) -> None:
 
 
 class BareApp(App[None]):
-    """A `Markdown` widget and nothing else, streamed into through `Markdown.get_stream`."""
+    """A `Markdown` widget streamed into through `Markdown.get_stream`, in a scroll view anchored to its end
+    (as Textual's own chat examples have it: text below the screen would never be painted)."""
 
     def compose(self) -> ComposeResult:
-        yield Markdown()
+        with VerticalScroll():
+            yield Markdown()
+
+    def on_mount(self) -> None:
+        """Keep the end of the reply in view."""
+        self.query_one(VerticalScroll).anchor()
 
     async def converse(self, url: str, words: str) -> None:
         """One text turn: setup, the user's words, then every text delta written to the stream."""
@@ -127,7 +139,7 @@ class BareApp(App[None]):
 
 
 async def _bare(url: str, words: str, count: int, sent_line: asyncio.StreamReader) -> Run:
-    total = sum(map(len, deltas(count)))
+    total = _visible(count)
     app = BareApp()
     async with app.run_test(size=SIZE):
         markdown = app.query_one(Markdown)
@@ -142,13 +154,14 @@ async def _bare(url: str, words: str, count: int, sent_line: asyncio.StreamReade
 def _shown_by(app: LiveApp) -> Callable[[], int]:
     def shown() -> int:
         turn = app.query_one(ChatLog).turn(1)
-        return 0 if turn is None else len(turn.markdown.source)
+        markdown = None if turn is None else next(iter(turn.query(Markdown)), None)  # not yet composed
+        return 0 if markdown is None else len(markdown.source)
 
     return shown
 
 
 async def _livetui(url: str, words: str, count: int, sent_line: asyncio.StreamReader) -> Run:
-    total = sum(map(len, deltas(count)))
+    total = _visible(count)
     settings = load_settings(provider="local", text_only=True)
     app = make_app(settings, connect_to(url, settings))
     async with app.run_test(size=SIZE):
@@ -204,7 +217,9 @@ async def main() -> None:
                     order = [(_livetui, ours), (_bare, bare)]
                     for client, runs in order if round_ % 2 == 0 else order[::-1]:
                         runs.append(await client(url, words, count, server.stdout))
-                print(f"   {'unpaced' if rate == 0 else f'{rate} deltas/s'}, {count} deltas, {ROUNDS} rounds:")
+                print(
+                    f"   {'unpaced' if rate == 0 else f'{rate} deltas/s'}, {count} deltas, {ROUNDS} rounds:"
+                )
                 print(_row("livetui", ours))
                 print(_row("bare", bare))
                 print(
