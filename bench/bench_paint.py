@@ -197,6 +197,18 @@ def _p95(runs: list[Run]) -> float:
     return statistics.median(percentile([lag * 1000 for lag in run.lags], 95) for run in runs)
 
 
+def _ratios(ours: list[Run], bare: list[Run]) -> str:
+    def ratio(pick: Callable[[Run], float]) -> float:
+        return _median(ours, pick) / max(_median(bare, pick), 1e-9)
+
+    p95 = _p95(ours) / max(_p95(bare), 1e-9)
+    first, capacity = ratio(lambda r: r.first), ratio(lambda r: r.rate)
+    return (
+        f"   ratios: lag p95 {p95:.2f}× (≤ 1.5×), first paint {first:.2f}× (≤ 2×),"
+        f" capacity {capacity:.2f}× (≥ 1×)"
+    )
+
+
 async def main() -> None:
     """Start the server, run the rounds interleaved, print a block per rate."""
     with tempfile.TemporaryDirectory() as folder:
@@ -222,13 +234,7 @@ async def main() -> None:
                 )
                 print(_row("livetui", ours))
                 print(_row("bare", bare))
-                print(
-                    f"   ratios: lag p95 {_p95(ours) / max(_p95(bare), 1e-9):.2f}× (≤ 1.5×), first paint"
-                    f" {_median(ours, lambda r: r.first) / max(_median(bare, lambda r: r.first), 1e-9):.2f}×"
-                    f" (≤ 2×), capacity {_median(ours, lambda r: r.rate) / _median(bare, lambda r: r.rate):.2f}×"
-                    " (≥ 1×)",
-                    flush=True,
-                )
+                print(_ratios(ours, bare), flush=True)
         finally:
             server.kill()
             await server.wait()

@@ -1,4 +1,4 @@
-"""A Live-protocol server for the paint benchmark: streams a paced text reply and says when it sent each delta.
+"""A Live-protocol server for the paint benchmark: a paced text reply, and when it sent each delta.
 
 `python -m bench.paint_server` prints ``port N`` once it listens on loopback. Every text turn the client
 sends (``clientContent``) is answered with the deltas of :func:`deltas` for the rate and count the user's

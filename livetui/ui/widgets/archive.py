@@ -90,7 +90,7 @@ class Palette:
 
 
 class Barred:
-    """A renderable drawn beside a one-cell bar (Textual's ``border-left: outer``), padded one cell each side."""
+    """A renderable beside a one-cell bar (Textual's ``border-left: outer``), padded a cell each side."""
 
     def __init__(self, body: RenderableType, bar: Style | None, fill: Style | None = None) -> None:
         self.body = body
