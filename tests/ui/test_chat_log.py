@@ -84,7 +84,9 @@ async def test_old_entries_are_archived_and_show_what_they_showed(monkeypatch: p
                 deliver(log, ev.Interrupted(turn=turn, by="user"))
             deliver(log, ev.TurnComplete(turn=turn, reason="interrupted" if turn == 3 else "complete"))
         deliver(log, ev.Notice(message="the last notice"))
-        await until(pilot, lambda: bool(log.archived) and log.archived[-1].text == "question 19", "the archive")
+        await until(
+            pilot, lambda: bool(log.archived) and log.archived[-1].text == "question 19", "the archive"
+        )
         await pilot.pause()
 
         live = [child for child in log.children if not isinstance(child, ArchiveBlock)]
