@@ -26,7 +26,7 @@ from textual.widgets.markdown import MarkdownStream
 
 from livetui.session.engine import LiveSession
 from livetui.ui.widgets.archive import ArchivedEntry
-from livetui.ui.widgets.growing import GrowingStatic
+from livetui.ui.widgets.growing import GrowingStatic, ReplyMarkdown
 
 PARSER = MarkdownIt("gfm-like")
 """One Markdown parser for every reply: `Markdown` would build a new one for each streamed append."""
@@ -86,7 +86,7 @@ class ModelTurn(Vertical):
         yield Label(self.header, classes="turn-header")
         yield Label("waiting for the reply…", classes="waiting")
         yield GrowingStatic("", classes="thought", markup=False)
-        yield Markdown(classes="reply", parser_factory=_parser)
+        yield ReplyMarkdown(classes="reply", parser_factory=_parser)
         yield GrowingStatic("", classes="transcript", markup=False)
         yield Label(self.marker, classes="turn-marker")
 
