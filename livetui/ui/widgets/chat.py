@@ -6,6 +6,9 @@ user scrolls up. Only the newest :data:`LIVE_ENTRIES` entries are widgets of the
 can no longer change are folded into archive blocks (`livetui.ui.widgets.archive`), so a long session lays
 out and paints as cheaply as a fresh one. Long sessions keep the newest :data:`MAX_ENTRIES` entries.
 
+The reply to the next typed turn is mounted ahead of time, hidden, while nothing streams: when the user
+sends a turn its reply is already composed, and the first delta only appends to its Markdown.
+
 Events for a turn whose entries already left the log (archived, or dropped by the cap) are ignored: a late
 delta never brings an old turn back at the bottom of the log.
 """
@@ -71,11 +74,24 @@ class ChatLog(VerticalScroll, can_focus=True):
         """The newest turn whose heard entry left the live entries."""
         self._completed_turn = 0
         """The newest turn the server closed."""
+        self._spare: ModelTurn | None = None
+        """A reply mounted hidden at the end of the log, ready for the next typed turn."""
 
     def compose(self) -> ComposeResult:
         """The start-up notices."""
         for notice in self.notices:
             yield NoticeEntry(notice)
+
+    async def on_mount(self) -> None:
+        """Have a reply ready for the first turn."""
+        await self._ready_spare()
+
+    async def _ready_spare(self) -> None:
+        """Mount a hidden reply for the next typed turn, unless one is ready."""
+        if self._spare is None:
+            self._spare = ModelTurn(0, None)
+            self._spare.add_class("-spare")
+            await self.mount(self._spare)
 
     def watch_virtual_size(self, size: Size) -> None:
         """Once the entries overflow the view, stay at the bottom as they grow, until the user scrolls up.
@@ -92,7 +108,7 @@ class ChatLog(VerticalScroll, can_focus=True):
     @property
     def model_turns(self) -> list[ModelTurn]:
         """The mounted model replies, oldest first."""
-        return list(self.query_children(ModelTurn))
+        return [turn for turn in self.query_children(ModelTurn) if turn is not self._spare]
 
     @property
     def archived(self) -> list[ArchivedEntry]:
@@ -102,15 +118,29 @@ class ChatLog(VerticalScroll, can_focus=True):
     @property
     def entry_count(self) -> int:
         """The entries kept: archived and live."""
-        return sum(b.count if isinstance(b, ArchiveBlock) else 1 for b in self.children)
+        return sum(
+            b.count if isinstance(b, ArchiveBlock) else 1 for b in self.children if b is not self._spare
+        )
 
     @on(SessionEvent)
     async def _on_session_event(self, message: SessionEvent) -> None:
         event, session = message.event, message.session
         match event:
             case ev.UserText(turn=turn, text=text):
-                await self._append(UserEntry(turn, text))
-                await self._model_turn(turn, session)
+                # The reply's turn is mounted with the user's entry: one layout and paint for both, so the
+                # first delta finds its Markdown ready.
+                user = UserEntry(turn, text)
+                if turn in self._turns or turn <= self._retired_turn:
+                    await self._append(user)
+                elif (spare := self._spare) is not None:
+                    self._spare = None
+                    self._turns[turn] = spare
+                    await self.mount(user, before=spare)
+                    spare.claim(turn, session)
+                    await self._tidy()
+                else:
+                    self._turns[turn] = ModelTurn(turn, session)
+                    await self._append(user, self._turns[turn])
             case ev.TextDelta(turn=turn, text=text, thought=thought):
                 if model_turn := await self._model_turn(turn, session):
                     await model_turn.add_text(text, thought=thought)
@@ -136,6 +166,8 @@ class ChatLog(VerticalScroll, can_focus=True):
                 if model_turn is not None:
                     await model_turn.finish(reason)
                 await self._fold()
+                if not any(not t.complete for t in self._turns.values()):
+                    await self._ready_spare()
             case ev.Notice(message=text):
                 await self.add_notice(text)
             case ev.SessionError(message=text):
@@ -162,8 +194,9 @@ class ChatLog(VerticalScroll, can_focus=True):
         self._heard.clear()
         self._tool_entries.clear()
         self._retired_turn = self._retired_heard = self._completed_turn = 0
+        self._spare = None
         await self.remove_children()
-        self.anchor(False)
+        self.anchor(False)  # (the next turn's reply is mounted when it comes; a spare follows its end)
 
     async def _model_turn(self, turn: int, session: LiveSession | None) -> ModelTurn | None:
         """The turn's reply, mounted on its first event; None once the turn left the log."""
@@ -191,8 +224,12 @@ class ChatLog(VerticalScroll, can_focus=True):
         else:
             await self._append(entry)
 
-    async def _append(self, entry: Widget) -> None:
-        await self.mount(entry)
+    async def _append(self, *entries: Widget) -> None:
+        await self.mount_all(entries, before=self._spare)
+        await self._tidy()
+
+    async def _tidy(self) -> None:
+        """Archive what can be archived, then drop what the cap does not keep."""
         await self._fold()
         await self._evict()
 
@@ -226,7 +263,7 @@ class ChatLog(VerticalScroll, can_focus=True):
 
     async def _fold(self) -> None:
         """Archive the oldest live entries beyond :data:`LIVE_ENTRIES` that can no longer change."""
-        live = [child for child in self.children if not isinstance(child, ArchiveBlock)]
+        live = [c for c in self.children if not isinstance(c, ArchiveBlock) and c is not self._spare]
         folding: list[Entry] = []
         for widget in live[: max(0, len(live) - LIVE_ENTRIES)]:
             if not isinstance(widget, Entry) or not self._settled(widget):
@@ -254,7 +291,7 @@ class ChatLog(VerticalScroll, can_focus=True):
         excess = self.entry_count - MAX_ENTRIES
         gone: list[Widget] = []
         for child in self.children:
-            if excess <= 0:
+            if excess <= 0 or child is self._spare:
                 break
             if isinstance(child, ArchiveBlock):
                 if child.count <= excess:

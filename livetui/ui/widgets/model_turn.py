@@ -71,6 +71,14 @@ class ModelTurn(Vertical):
         """The transcript of the spoken reply."""
         return "".join(self.transcript_chunks)
 
+    def claim(self, turn: int, session: LiveSession | None) -> None:
+        """Make a spare turn (mounted hidden ahead of time, see `ChatLog`) the reply to `turn`, and show it."""
+        self.turn = turn
+        self.session = session
+        if self._live:
+            self.query_one(".turn-header", Label).update(self.header)
+        self.remove_class("-spare")
+
     @property
     def header(self) -> str:
         """The turn's header line."""
