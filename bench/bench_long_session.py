@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
 
+from bench import bench_turns
 from bench.bench_turns import _marked, _session, _until
+from bench.isolation import isolated
 from livetui.config import load_settings
 from livetui.session.connect import open_session
 from livetui.session.engine import LiveSession
@@ -32,14 +33,7 @@ MEASURED = int(os.environ.get("BENCH_LONG_MEASURED", "5"))
 IDLE_SECONDS = float(os.environ.get("BENCH_LONG_IDLE", "10"))
 
 SCRIPT = {
-    "rules": [
-        {
-            "match": "story",
-            "reply": "Once upon a time **there was** a reply. " + "And then it went on, and on. " * 40,
-            "chunk_chars": 12,
-            "interval_ms": 20,
-        },
-    ],
+    "rules": bench_turns.SCRIPT["rules"],  # "story": a long reply, to interrupt
     "default": {"reply": "Noted, *turn {turn}*: `{text}`.\n\n- one\n- two"},
 }
 
@@ -85,11 +79,9 @@ def _ms(values: list[float]) -> str:
 
 async def main() -> None:
     """Drive the turns and print one row per checkpoint."""
-    with tempfile.TemporaryDirectory() as folder:
-        script = Path(folder) / "script.json"
+    with isolated() as folder:
+        script = folder / "script.json"
         script.write_text(json.dumps(SCRIPT), encoding="utf-8")
-        os.environ["LIVETUI_CONFIG"] = str(Path(folder) / "none.toml")
-        os.environ["LIVETUI_DATA_DIR"] = str(Path(folder) / "data")
         settings = load_settings(provider="local", script=script, text_only=True)
         app = make_app(settings, lambda: open_session(settings, brain="scripted"))
         print(

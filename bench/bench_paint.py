@@ -17,11 +17,9 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from rich.console import RenderableType
@@ -32,6 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Markdown
 from websockets.asyncio.client import connect
 
+from bench.isolation import isolated
 from bench.paint_server import deltas
 from livetui.config import load_settings
 from livetui.session.connect import connect_to
@@ -211,9 +210,7 @@ def _ratios(ours: list[Run], bare: list[Run]) -> str:
 
 async def main() -> None:
     """Start the server, run the rounds interleaved, print a block per rate."""
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["LIVETUI_CONFIG"] = str(Path(folder) / "none.toml")
-        os.environ["LIVETUI_DATA_DIR"] = str(Path(folder) / "data")
+    with isolated():
         server = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.paint_server", stdout=asyncio.subprocess.PIPE
         )

@@ -53,15 +53,21 @@ def lines(text: str, width: int) -> int:
     return len(Content(text).wrap(width))
 
 
+async def first_paragraph(pilot: Pilot[None]) -> tuple[ModelTurn, MarkdownBlock]:
+    """The app's model turn, once the first paragraph of its reply is on screen, one line high."""
+    turn = pilot.app.query_one(ModelTurn)
+    await turn.add_text(SHORT)
+    await until(pilot, lambda: len(turn.markdown.children) == 1, "the first paragraph")
+    await pilot.pause()
+    paragraph = turn.markdown.children[0]
+    assert isinstance(paragraph, MarkdownBlock) and paragraph.size.height == 1
+    return turn, paragraph
+
+
 @pytest.mark.parametrize("end", ["complete", "interrupted by the user"])
 async def test_an_ended_reply_shows_every_line_of_its_last_paragraph(end: str) -> None:
     async with ChatApp().run_test(size=(60, 20)) as pilot:
-        turn = pilot.app.query_one(ModelTurn)
-        await turn.add_text(SHORT)
-        await until(pilot, lambda: len(turn.markdown.children) == 1, "the first paragraph")
-        await pilot.pause()
-        paragraph = turn.markdown.children[0]
-        assert isinstance(paragraph, MarkdownBlock) and paragraph.size.height == 1
+        turn, paragraph = await first_paragraph(pilot)
 
         # A block grows in place just after the pass (as Textual's own blocks do; a reply's paragraphs
         # measure themselves, see the next test): later passes reuse the short size.
@@ -84,12 +90,8 @@ async def test_an_ended_reply_shows_every_line_of_its_last_paragraph(end: str) -
 
 async def test_a_streamed_paragraph_that_grows_after_the_race_shows_every_line_at_once() -> None:
     async with ChatApp().run_test(size=(60, 20)) as pilot:
-        turn = pilot.app.query_one(ModelTurn)
-        await turn.add_text(SHORT)
-        await until(pilot, lambda: len(turn.markdown.children) == 1, "the first paragraph")
-        await pilot.pause()
-        paragraph = turn.markdown.children[0]
-        assert isinstance(paragraph, StreamedParagraph) and paragraph.size.height == 1
+        _, paragraph = await first_paragraph(pilot)
+        assert isinstance(paragraph, StreamedParagraph)
 
         lose_the_race(pilot, paragraph)
         paragraph.set_content(Content(SHORT + LONG))
