@@ -72,7 +72,7 @@ class ModelTurn(Vertical):
         return "".join(self.transcript_chunks)
 
     def claim(self, turn: int, session: LiveSession | None) -> None:
-        """Make a spare turn (mounted hidden ahead of time, see `ChatLog`) the reply to `turn`, and show it."""
+        """Make a spare turn (mounted hidden ahead of time, see `ChatLog`) the reply to `turn`; show it."""
         self.turn = turn
         self.session = session
         if self._live:
