@@ -143,7 +143,7 @@ class LatencyPane(Vertical):
         link = format_link(self.round_trip, self.queued, self.underruns)
         if link != self._link:
             self._link = link
-            self.query_one("#latency-link", Label).update(link)
+            status.repaint(self.query_one("#latency-link", Label), link)
 
     @on(LatencyUpdate)
     def _on_latency(self, message: LatencyUpdate) -> None:

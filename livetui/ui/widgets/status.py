@@ -14,6 +14,7 @@ from __future__ import annotations
 from time import monotonic
 from typing import ClassVar, Literal
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -167,7 +168,7 @@ class StatusBar(Horizontal):
                     self._stop_clock()
             case ev.RoundTrip(seconds=seconds):
                 self.round_trip = seconds
-                self.query_one("#rtt", Label).update(format_round_trip(seconds))
+                repaint(self.query_one("#rtt", Label), format_round_trip(seconds))
             case ev.AudioState():
                 self.audio = event
                 self._show_audio()
@@ -213,16 +214,16 @@ class StatusBar(Horizontal):
     def _tick(self) -> None:
         now = monotonic()
         if self.live_since is not None:
-            _repaint(self.query_one("#clock", Label), format_elapsed(now - self.live_since))
+            repaint(self.query_one("#clock", Label), format_elapsed(now - self.live_since))
         countdown = self.query_one("#go-away", Label)
         countdown.set_class(self.go_away_at is not None, "-shown")
         if self.go_away_at is not None:
-            _repaint(countdown, f"goAway {format_elapsed(self.go_away_at - now)}")
+            repaint(countdown, f"goAway {format_elapsed(self.go_away_at - now)}")
 
 
-def _repaint(label: Label, text: str) -> None:
-    """Show `text`; the screen is laid out again only when its width changes (``9:59`` → ``10:00``), so a
-    ticking clock repaints its own cells and nothing else."""
+def repaint(label: Label, text: str) -> None:
+    """Show `text` in `label`; the screen is laid out again only when its width changes (``9:59`` →
+    ``10:00``), so a ticking clock or a new round trip repaints its own cells and nothing else."""
     old = str(label.content)
     if text != old:
-        label.update(text, layout=len(text) != len(old))
+        label.update(text, layout=cell_len(text) != cell_len(old))
