@@ -128,19 +128,21 @@ class ChatLog(VerticalScroll, can_focus=True):
         match event:
             case ev.UserText(turn=turn, text=text):
                 # The reply's turn is mounted with the user's entry: one layout and paint for both, so the
-                # first delta finds its Markdown ready.
+                # first delta finds its Markdown ready (a spare one, already composed, if there is one).
+                # Archiving waits for the end of the turn, off the path to its first paint.
                 user = UserEntry(turn, text)
                 if turn in self._turns or turn <= self._retired_turn:
-                    await self._append(user)
+                    await self._append(user, tidy=False)
                 elif (spare := self._spare) is not None:
                     self._spare = None
                     self._turns[turn] = spare
                     await self.mount(user, before=spare)
                     spare.claim(turn, session)
-                    await self._tidy()
                 else:
                     self._turns[turn] = ModelTurn(turn, session)
-                    await self._append(user, self._turns[turn])
+                    await self._append(user, self._turns[turn], tidy=False)
+                if self.entry_count > MAX_ENTRIES:  # turns that never end still leave the log
+                    await self._evict()
             case ev.TextDelta(turn=turn, text=text, thought=thought):
                 if model_turn := await self._model_turn(turn, session):
                     await model_turn.add_text(text, thought=thought)
@@ -165,7 +167,7 @@ class ChatLog(VerticalScroll, can_focus=True):
                 model_turn = self._turns.get(turn)
                 if model_turn is not None:
                     await model_turn.finish(reason)
-                await self._fold()
+                await self._tidy()
                 if not any(not t.complete for t in self._turns.values()):
                     await self._ready_spare()
             case ev.Notice(message=text):
@@ -224,9 +226,10 @@ class ChatLog(VerticalScroll, can_focus=True):
         else:
             await self._append(entry)
 
-    async def _append(self, *entries: Widget) -> None:
+    async def _append(self, *entries: Widget, tidy: bool = True) -> None:
         await self.mount_all(entries, before=self._spare)
-        await self._tidy()
+        if tidy:
+            await self._tidy()
 
     async def _tidy(self) -> None:
         """Archive what can be archived, then drop what the cap does not keep."""
