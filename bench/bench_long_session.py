@@ -28,7 +28,7 @@ from livetui.session.latency import percentile
 from livetui.ui.app import make_app
 
 CHECKPOINTS = tuple(int(n) for n in os.environ.get("BENCH_LONG_TURNS", "1,100,500,1000").split(","))
-MEASURED = int(os.environ.get("BENCH_LONG_MEASURED", "5"))
+MEASURED = int(os.environ.get("BENCH_LONG_MEASURED", "10"))
 """Turns of each kind measured at a checkpoint."""
 IDLE_SECONDS = float(os.environ.get("BENCH_LONG_IDLE", "10"))
 
