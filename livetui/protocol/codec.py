@@ -5,7 +5,6 @@ Decoding never raises anything but :class:`ProtocolError`, whose message is one 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -18,6 +17,7 @@ from livetui.protocol.client import (
     ToolResponseMessage,
 )
 from livetui.protocol.server import ServerMessage
+from livetui.protocol.wire_bounds import BoundsError, load_bounded
 
 MAX_FRAME_BYTES = 1 << 20
 """Frames larger than 1 MiB are refused, as Google's endpoint and the Python SDK do."""
@@ -50,8 +50,11 @@ def encode(message: BaseModel) -> str:
 def load_json(frame: str | bytes) -> dict[str, Any]:
     """Parse a frame's JSON object (text or binary frame).
 
+    The frame must stay within the bounds of :mod:`livetui.protocol.wire_bounds` (nesting, numbers); a
+    lone surrogate in a string becomes U+FFFD.
+
     Raises:
-        ProtocolError: the frame is not a JSON object.
+        ProtocolError: the frame is not a JSON object within those bounds.
     """
     if isinstance(frame, bytes | bytearray | memoryview):
         try:
@@ -59,9 +62,9 @@ def load_json(frame: str | bytes) -> dict[str, Any]:
         except UnicodeDecodeError:
             raise ProtocolError("binary frame is not UTF-8 JSON") from None
     try:
-        data = json.loads(frame)
-    except json.JSONDecodeError as error:
-        raise ProtocolError(f"frame is not valid JSON ({error})") from None
+        data = load_bounded(frame)
+    except BoundsError as error:
+        raise ProtocolError(str(error)) from None
     if not isinstance(data, dict):
         raise ProtocolError(f"frame is a JSON {type(data).__name__}, not an object")
     return data

@@ -39,6 +39,7 @@ from livetui.protocol.codec import ProtocolError, encode, load_json, server_mess
 from livetui.protocol.content import Blob, Content, FunctionResponse, Part
 from livetui.protocol.server import ServerContent, ServerMessage
 from livetui.protocol.summary import summarize
+from livetui.protocol.wire_bounds import BoundsError, bounded_seconds, parse_rate
 
 TextRoute = Literal["client_content", "realtime_input"]
 """How typed text is sent: as an ordered ``clientContent`` turn (interrupts generation), or as
@@ -279,7 +280,7 @@ class GeminiSession:
                 )
             )
         if message.go_away is not None:
-            self._events.append(ev.GoAway(time_left=message.go_away.time_left))
+            self._events.append(ev.GoAway(time_left=bounded_seconds(message.go_away.time_left)))
         update = message.session_resumption_update
         if update is not None and update.new_handle:
             self._events.append(
@@ -345,8 +346,17 @@ class GeminiSession:
                 self._events.append(ev.TextDelta(turn=number, text=part.text, thought=bool(part.thought)))
             blob = part.inline_data
             if blob is not None and blob.mime_type.startswith("audio/") and blob.data:
-                self._events.append(ev.AudioOut(turn=number, pcm=blob.data, rate=blob.rate or 24000))
+                self._audio(number, blob)
             if part.executable_code is not None:
                 code = part.executable_code
                 block = f"\n```{code.language.lower()}\n{code.code}\n```\n"
                 self._events.append(ev.TextDelta(turn=number, text=block, thought=True))
+
+    def _audio(self, number: int, blob: Blob) -> None:
+        """A chunk of the model's speech, or an error and no chunk when its rate cannot be played."""
+        try:
+            rate = parse_rate(blob.mime_type) or 24000
+        except BoundsError as error:
+            self._events.append(ev.SessionError(message=f"dropped an audio chunk from the server: {error}"))
+            return
+        self._events.append(ev.AudioOut(turn=number, pcm=blob.data, rate=rate))
