@@ -83,8 +83,11 @@ GO_AWAY = frozenset({"NaN time left", "infinite time left"})
 _TEMPLATES: tuple[dict[str, Any], ...] = (
     {"setupComplete": {"sessionId": "s"}},
     {"serverContent": {"modelTurn": {"role": "model", "parts": [{"text": "hi"}]}}},
-    {"serverContent": {"modelTurn": {"parts": [{"inlineData": {"mimeType": "audio/pcm;rate=24000",
-                                                               "data": "AAAA"}}]}}},
+    {
+        "serverContent": {
+            "modelTurn": {"parts": [{"inlineData": {"mimeType": "audio/pcm;rate=24000", "data": "AAAA"}}]}
+        }
+    },
     {"serverContent": {"modelTurn": {"parts": [{"executableCode": {"language": "PYTHON", "code": "1"}}]}}},
     {"serverContent": {"turnComplete": True, "turnCompleteReason": "STOP"}},
     {"serverContent": {"interrupted": True}},

@@ -66,7 +66,9 @@ def test_an_unreadable_frame_is_one_error_line(name: str) -> None:
     assert not any(isinstance(e, ev.ToolCallRequested | ev.Usage) for e in events)
 
 
-@pytest.mark.parametrize("name", ["rate=²", "rate=1", "rate=10¹⁵", "a rate of a thousand digits", "rate=96000"])
+@pytest.mark.parametrize(
+    "name", ["rate=²", "rate=1", "rate=10¹⁵", "a rate of a thousand digits", "rate=96000"]
+)
 def test_audio_at_a_rate_outside_8_to_48_khz_is_an_error_and_a_dropped_chunk(name: str) -> None:
     session = live_session()
     events = check_frame(session, HOSTILE_FRAMES[name])
