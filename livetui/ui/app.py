@@ -18,6 +18,8 @@ in the single `Worker.StateChanged` handler.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -43,6 +45,13 @@ from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
 from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.tools_pane import ToolsPane
+
+QUIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+"""Signals that quit the app as Ctrl+Q does: the journal is closed and a local server stopped."""
+
+QUIT_SETTLE_ROUNDS = 200
+"""How many turns of the event loop quitting waits at most for messages still on their way to the app,
+before it quits regardless (a message takes a few, one per widget it bubbles through)."""
 
 STYLES = Path(__file__).parent / "styles"
 """The app's stylesheets, shipped inside the package."""
@@ -156,11 +165,36 @@ class LiveApp(MediaKeys):
         return self.main
 
     def on_mount(self) -> None:
-        """Apply the keymap and open the session."""
+        """Apply the keymap, quit cleanly on SIGHUP and SIGTERM, and open the session."""
         self.set_keymap(self.settings.keymap)
+        loop = asyncio.get_running_loop()
+        for number in QUIT_SIGNALS:
+            loop.add_signal_handler(number, self.exit)
         self.run_session()
         if self.camera is not None:
             self.run_camera()
+
+    def on_unmount(self) -> None:
+        """Give the quit signals back (a test runs many apps in one process)."""
+        loop = asyncio.get_running_loop()
+        for number in QUIT_SIGNALS:
+            loop.remove_signal_handler(number)
+
+    async def action_quit(self) -> None:
+        """Quit once the messages already on their way to the app are handled: a message sent with Enter
+        just before Ctrl+Q (both keys read at once) is journaled and sent before the session closes."""
+        await self._quit_when_settled(QUIT_SETTLE_ROUNDS)
+
+    async def _quit_when_settled(self, rounds: int) -> None:
+        focused = self.focused
+        on_the_way = [focused, *focused.ancestors] if focused is not None else []
+        while rounds > 0 and any(node is not self and node.message_queue_size for node in on_the_way):
+            rounds -= 1
+            await asyncio.sleep(0)  # the widgets' own tasks hand their messages on
+        if rounds > 0 and self.message_queue_size:
+            self.call_later(self._quit_when_settled, rounds - 1)  # behind what reached the app's queue
+        else:
+            self.exit()
 
     @work(name="session", group="session", exclusive=True, exit_on_error=False, description="live session")
     async def run_session(self) -> None:
