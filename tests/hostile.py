@@ -66,6 +66,10 @@ HOSTILE_FRAMES: dict[str, Frame] = {
         '{"serverContent":{"turnComplete":true,"turnCompleteReason":"[/][red]x"}}'
     ),
     "markup in a text part": '{"serverContent":{"modelTurn":{"parts":[{"text":"[/] [link=x]y"}]}}}',
+    "a repeated tool-call id": (
+        '{"toolCall":{"functionCalls":[{"id":"same","name":"f","args":{}},{"id":"same","name":"g","args":{}}]}}'
+    ),
+    "tool calls without ids": '{"toolCall":{"functionCalls":[{"name":"f"},{"name":"g"}]}}',
     "markup in a tool name": '{"toolCall":{"functionCalls":[{"id":"c3","name":"[/]","args":{"[/]":"[/]"}}]}}',
     "NaN time left": '{"goAway":{"timeLeft":NaN}}',
     "infinite time left": '{"goAway":{"timeLeft":"1e999s"}}',

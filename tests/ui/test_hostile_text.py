@@ -18,7 +18,7 @@ from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
 from livetui.ui.widgets.entries import ErrorEntry
 from livetui.ui.widgets.model_turn import ModelTurn
-from tests.hostile import HOSTILE_FRAMES, SENTINEL, hostile_peer
+from tests.hostile import GO_AWAY, HOSTILE_FRAMES, SENTINEL, fuzzed_frames, hostile_peer, moves_the_session
 from tests.ui.waiting import until, until_live
 
 
@@ -27,8 +27,8 @@ def replied(app: LiveApp) -> bool:
     return any(SENTINEL in turn.text for turn in app.query(ModelTurn))
 
 
-MARKUP = [name for name in HOSTILE_FRAMES if "markup" in name]
-"""The frames with Rich markup in what the app shows."""
+MARKUP = [name for name in HOSTILE_FRAMES if "markup" in name or "tool" in name]
+"""The frames with Rich markup in what the app shows, and odd tool calls for the tools pane."""
 
 
 @pytest.mark.parametrize("name", MARKUP)
@@ -104,3 +104,18 @@ async def test_a_quit_signal_closes_the_app_and_its_journal(
     assert app.return_code in (None, 0)
     assert app.keeper is not None and not app.keeper.recording, "the journal was closed"
     assert signal.getsignal(number) is signal.SIG_DFL, "the signal is given back"
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+async def test_fuzzed_frames_through_the_app_leave_it_running(settings: Settings, seed: int) -> None:
+    frames = [frame for frame in fuzzed_frames(300, seed) if not moves_the_session(frame)]
+    frames += [HOSTILE_FRAMES[name] for name in HOSTILE_FRAMES if name not in GO_AWAY]
+    async with hostile_peer(frames) as (url, _received):
+        app = make_app(settings, connect_to(url, settings))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: replied(app) or app.main.status.state == "error", "the last reply")
+            app.main.action_toggle_panes()
+            await pilot.pause()
+            app.save_screenshot(str(Path(os.devnull)))
+            assert app.is_running and app.main.status.state == "live"
+    assert app.return_code in (None, 0)
