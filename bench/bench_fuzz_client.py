@@ -65,7 +65,10 @@ async def fuzz_engine(frames: list[Frame]) -> tuple[int, int, bool]:
     async with hostile_peer(frames) as (url, _received):
         session = LiveSession(Endpoint.local(url), TEXT_SETUP)
         async with running(session) as recorder:
-            wire_in = lambda: [e for e in recorder.of(ev.WireFrame) if e.direction == "in"]  # noqa: E731
+
+            def wire_in() -> list[ev.WireFrame]:
+                return [e for e in recorder.of(ev.WireFrame) if e.direction == "in"]
+
             with contextlib.suppress(TimeoutError):  # a session that died reports fewer frames
                 await recorder.wait_for(lambda: len(wire_in()) >= len(frames) + 3, timeout=120)
             live = session.ready and not recorder.of(ev.Disconnected)

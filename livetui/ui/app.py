@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -152,6 +153,7 @@ class LiveApp(MediaKeys):
         """The journal of the latest session (kept after it ends, for the export key); None when off."""
         self.space_talks = False
         """Push-to-talk: Space in the empty message box is the talk key (the composer leaves it to us)."""
+        self._quit_signals: list[signal.Signals] = []
         self.camera = camera_stream(settings)
         """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
         provider = "gemini" if settings.use_gemini else "local"
@@ -167,9 +169,11 @@ class LiveApp(MediaKeys):
     def on_mount(self) -> None:
         """Apply the keymap, quit cleanly on SIGHUP and SIGTERM, and open the session."""
         self.set_keymap(self.settings.keymap)
-        loop = asyncio.get_running_loop()
-        for number in QUIT_SIGNALS:
-            loop.add_signal_handler(number, self.exit)
+        if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
+            loop = asyncio.get_running_loop()
+            for number in QUIT_SIGNALS:
+                loop.add_signal_handler(number, self.exit)
+                self._quit_signals.append(number)
         self.run_session()
         if self.camera is not None:
             self.run_camera()
@@ -177,8 +181,8 @@ class LiveApp(MediaKeys):
     def on_unmount(self) -> None:
         """Give the quit signals back (a test runs many apps in one process)."""
         loop = asyncio.get_running_loop()
-        for number in QUIT_SIGNALS:
-            loop.remove_signal_handler(number)
+        while self._quit_signals:
+            loop.remove_signal_handler(self._quit_signals.pop())
 
     async def action_quit(self) -> None:
         """Quit once the messages already on their way to the app are handled: a message sent with Enter

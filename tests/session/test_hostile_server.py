@@ -3,7 +3,6 @@ event when it cannot be used), keeps the connection, and still reads the reply t
 
 from __future__ import annotations
 
-
 import pytest
 
 from livetui import events as ev

@@ -36,7 +36,7 @@ def header_and_data_frames(path: Path) -> tuple[int, int]:
 def largest_chunk(session: Path, track: str) -> int:
     """The most frames one journal line put in `track` (the track grows by such chunks)."""
     refs = [json.loads(line).get("audio") for line in (session / "events.jsonl").read_text().splitlines()]
-    return max(ref["frames"] for ref in refs if ref is not None and ref["track"] == track)
+    return max(int(ref["frames"]) for ref in refs if ref is not None and ref["track"] == track)
 
 
 def children(pid: int) -> list[int]:
