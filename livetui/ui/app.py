@@ -241,10 +241,12 @@ class LiveApp(MediaKeys):
             runner.deny(message.call_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The interrupt and help keys act only on the main screen (Esc closes a dialog above it)."""
+        """The interrupt and help keys act only on the main screen (Esc closes a dialog above it, or the
+        side panes shown over the chat)."""
         if action in ("interrupt", "help", "audio_devices"):
             stack = self.screen_stack
-            return bool(stack) and stack[-1] is self.main
+            covered = action == "interrupt" and self.main.panes_over_chat
+            return bool(stack) and stack[-1] is self.main and not covered
         if action == "talk_key":
             return self._space_talks()
         return True
