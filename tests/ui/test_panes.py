@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label, TabbedContent
+from textual.widgets import DataTable, Label, TabbedContent
 
 from livetui import events as ev
 from livetui.config import Settings
 from livetui.server.app import LiveServer
 from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
+from livetui.ui.screens.help import HelpScreen
 from livetui.ui.screens.main import NARROW_BELOW
 from livetui.ui.widgets.camera import CameraPreview
 from livetui.ui.widgets.chat import MAX_ENTRIES
@@ -151,3 +152,24 @@ async def test_a_long_session_keeps_the_newest_entries_and_follows_the_bottom(
         assert len(chat.children) == MAX_ENTRIES
         assert chat.turn(100) is None and chat.turn(209) is not None
         assert chat.is_anchored and chat.scroll_y == chat.max_scroll_y > 0
+
+
+async def test_at_80x24_the_help_screen_fits_and_its_table_scrolls(
+    live_server: LiveServer, settings: Settings
+) -> None:
+    app = make_app(settings, connect_to(live_server.url, settings))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_live(pilot)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        await pilot.pause()
+        screen = app.screen
+        dialog, table = screen.query_one("#help-dialog"), screen.query_one("#help-table", DataTable)
+        for line in ("#help-title", "#help-table", "#help-hint", "#help-close"):
+            region = screen.query_one(line).region
+            assert region.height > 0 and dialog.region.contains_region(region), line
+        assert screen.region.contains_region(dialog.region), "the dialog fits the screen"
+        assert table.max_scroll_x == 0, "descriptions wrap: nothing is cut off at the side"
+        assert table.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await until(pilot, lambda: table.scroll_y > 0, "the table to scroll")
