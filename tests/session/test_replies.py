@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
+import types
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,8 +15,10 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
 from livetui.config import Settings
+from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.sink import WavSink
 from livetui.media.audio.source import FakeSource
+from livetui.media.audio.speaker import DeviceSink
 from livetui.protocol.client import Modality, Setup
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
@@ -99,3 +103,29 @@ async def test_without_a_speaker_text_is_asked_for() -> None:
     assert session.setup.modality == "TEXT"
     text = local_session("ws://127.0.0.1:9", build_setup(Settings(text_only=True)))
     assert await choose_replies(text, None) is None, "text asked for already: nothing to say"
+
+
+class InputOnly(types.ModuleType):
+    """A sounddevice whose PortAudio sees one microphone and no output (a USB headset's mic, say)."""
+
+    class default:  # noqa: N801 - sounddevice's name
+        device = (0, -1)
+
+    def __init__(self) -> None:
+        super().__init__("sounddevice")
+
+    def query_hostapis(self) -> list[dict[str, object]]:
+        return [{"name": "ALSA"}]
+
+    def query_devices(self) -> list[dict[str, object]]:
+        device = {"index": 0, "name": "USB mic", "hostapi": 0, "default_samplerate": 16000.0}
+        return [{**device, "max_input_channels": 1, "max_output_channels": 0}]
+
+
+async def test_a_microphone_without_a_speaker_still_listens(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", InputOnly())
+    session = local_session("ws://127.0.0.1:9")
+    voice = Voice(session, source=DeviceSource(), sink=DeviceSink())
+    assert await choose_replies(session, voice) == "no audio output device found: replies come as text"
+    assert voice.sink is None and isinstance(voice.source, DeviceSource), "the user speaks, the model writes"
+    assert session.setup.modality == "TEXT" and session.setup.input_audio_transcription is not None
