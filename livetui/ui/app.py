@@ -35,6 +35,7 @@ from livetui.record.keeper import JournalKeeper
 from livetui.session.connect import Connector
 from livetui.session.engine import LiveSession
 from livetui.session.local_server import LocalServerError
+from livetui.session.replies import choose_replies
 from livetui.session.tools_runner import ToolRunner
 from livetui.session.voice import Voice, VoiceFactory, run_with_voice
 from livetui.tools.registry import ToolRegistry
@@ -177,6 +178,8 @@ class LiveApp(MediaKeys):
                 self.deliver(event, session)
 
             self.voice = self.voice_factory(session) if self.voice_factory is not None else None
+            if (replies := await choose_replies(session, self.voice)) is not None:
+                emit(ev.Notice(message=replies))
             self.space_talks = self.voice is not None and self.voice.push_to_talk
             try:
                 await run_with_voice(session, self.voice, runner.wrap(emit))
@@ -238,10 +241,12 @@ class LiveApp(MediaKeys):
             runner.deny(message.call_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The interrupt and help keys act only on the main screen (Esc closes a dialog above it)."""
+        """The interrupt and help keys act only on the main screen (Esc closes a dialog above it, or the
+        side panes shown over the chat)."""
         if action in ("interrupt", "help", "audio_devices"):
             stack = self.screen_stack
-            return bool(stack) and stack[-1] is self.main
+            covered = action == "interrupt" and self.main.panes_over_chat
+            return bool(stack) and stack[-1] is self.main and not covered
         if action == "talk_key":
             return self._space_talks()
         return True
