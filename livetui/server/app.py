@@ -123,7 +123,8 @@ class LiveServer:
         config = self.config
         if not is_loopback(config.host) and not config.key:
             raise StartupError(
-                f"refusing to listen on {config.host} without --key: anyone who can reach it could use it"
+                f"refusing to listen on {config.host} without a key (--key-file or LIVETUI_SERVE_KEY): "
+                "anyone who can reach it could use it"
             )
         if self.brain is None:
             self.brain = make_brain(config)

@@ -110,7 +110,8 @@ def test_serve_refuses_a_public_address_without_a_key(capsys: pytest.CaptureFixt
     status, err = run_main(["--host", "0.0.0.0"], capsys)
     assert status == 2
     assert err == (
-        "livetui serve: refusing to listen on 0.0.0.0 without --key: anyone who can reach it could use it\n"
+        "livetui serve: refusing to listen on 0.0.0.0 without a key (--key-file or LIVETUI_SERVE_KEY): "
+        "anyone who can reach it could use it\n"
     )
 
 
