@@ -12,10 +12,10 @@ refused costs the server one short HTTP answer:
 from __future__ import annotations
 
 import resource
-from collections.abc import Callable
 from http import HTTPStatus
 
 from websockets.asyncio.server import ServerConnection
+from websockets.protocol import State
 from websockets.http11 import Request, Response
 
 from livetui.server.dialect import BAD_KEY_REASON, check_path, key_accepted, presented_key
@@ -29,25 +29,35 @@ BUSY_BODY = "The local live server is at its connection limit; try again shortly
 """The body of the 503 answer to a client over the cap."""
 
 
-def default_capacity() -> int:
-    """The default cap on concurrent connections: half of what the open-file limit leaves after
-    `RESERVED_FILES` (so 480 under the common limit of 1,024), at most `MAX_CONNECTIONS`."""
-    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY:
+def capacity_for(file_limit: int) -> int:
+    """The default cap on concurrent connections under an open-file limit: half of what is left after
+    `RESERVED_FILES` (so 480 under the common limit of 1,024), at least 1 and at most `MAX_CONNECTIONS`."""
+    if file_limit == resource.RLIM_INFINITY:
         return MAX_CONNECTIONS
-    return max(1, min(MAX_CONNECTIONS, (soft - RESERVED_FILES) // 2))
+    return max(1, min(MAX_CONNECTIONS, (file_limit - RESERVED_FILES) // 2))
+
+
+def default_capacity() -> int:
+    """The default cap on concurrent connections for this process (`capacity_for` its RLIMIT_NOFILE)."""
+    return capacity_for(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
 
 
 class Admission:
     """The websockets ``process_request`` hook that admits or refuses each upgrade (module docstring)."""
 
-    def __init__(self, key: str | None, capacity: int, open_connections: Callable[[], int]) -> None:
+    def __init__(self, key: str | None, capacity: int) -> None:
         self.capacity = capacity
         """The most connections served at once."""
         self.refused_busy = 0
         """Upgrades refused with 503 so far."""
         self._key = key
-        self._open_connections = open_connections
+        self._admitted: set[ServerConnection] = set()
+
+    @property
+    def open_connections(self) -> int:
+        """Connections admitted and not yet closed."""
+        self._admitted = {c for c in self._admitted if c.state is not State.CLOSED}
+        return len(self._admitted)
 
     def __call__(self, connection: ServerConnection, request: Request) -> Response | None:
         """Answer `request` with an HTTP error, or None to let the upgrade go ahead."""
@@ -57,7 +67,8 @@ class Admission:
             given = presented_key(request.path, request.headers)
             status = HTTPStatus.UNAUTHORIZED if given is None else HTTPStatus.FORBIDDEN
             return connection.respond(status, BAD_KEY_REASON + "\n")
-        if self._open_connections() > self.capacity:  # this connection is counted among them
+        if self.open_connections >= self.capacity:
             self.refused_busy += 1
             return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, BUSY_BODY)
+        self._admitted.add(connection)
         return None

@@ -107,7 +107,7 @@ class LiveServer:
         self.handles = Handles()
         """Resumable conversations by handle, shared by every connection (so a session survives a new one)."""
         capacity = self.config.max_connections or default_capacity()
-        self.admission = Admission(self.config.key, capacity, self._open_connections)
+        self.admission = Admission(self.config.key, capacity)
         """Checks every upgrade: the path, the key, the cap on connections."""
         self._preload: asyncio.Task[None] | None = None
         self._server: Server | None = None
@@ -159,10 +159,6 @@ class LiveServer:
         assert self.brain is not None
         timeout = self.config.setup_timeout
         await Connection(websocket, self.brain, self.hearing, self.handles, timeout).run()
-
-    def _open_connections(self) -> int:
-        """Connections open now, those still in their handshake included."""
-        return len(self._server.all_connections) if self._server is not None else 0
 
     @property
     def port(self) -> int:
