@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from livetui.protocol.content import Content, Part
 from livetui.server.app import LiveServer
+from livetui.server.brains.base import content_text
 from livetui.server.history import MAX_TURNS, History
 from livetui.server.resumption import HANDLES_PER_CONVERSATION, Handles
 from tests.server.wire import ask, recv, send, session, user_turn
+
+
+def texts(history: History) -> list[str]:
+    """The text of every turn `history` keeps."""
+    return [content_text(turn) for turn in history]
 
 
 def turn(text: str, role: str = "user") -> Content:
@@ -17,7 +23,7 @@ def turn(text: str, role: str = "user") -> Content:
 def test_the_oldest_turns_are_forgotten_past_the_turn_bound() -> None:
     history = History(max_turns=3)
     history.extend(turn(f"u{i}") for i in range(5))
-    assert [t.parts[0].text for t in history] == ["u2", "u3", "u4"]
+    assert texts(history) == ["u2", "u3", "u4"]
     assert history.user_turns == 5, "forgotten user turns still count"
     assert history.forgotten_user_turns == 2
 
@@ -25,10 +31,10 @@ def test_the_oldest_turns_are_forgotten_past_the_turn_bound() -> None:
 def test_the_oldest_turns_are_forgotten_past_the_character_bound_but_the_latest_stays() -> None:
     history = History(max_chars=250)  # each of these turns takes about 140 characters of JSON
     history.extend([turn("a" * 100), turn("b" * 100, "model"), turn("c" * 100)])
-    assert [t.parts[0].text[0] for t in history] == ["c"]
+    assert [text[0] for text in texts(history)] == ["c"]
     assert history.chars <= 250 and history.user_turns == 2
     history.extend([turn("d" * 1000)])
-    assert [t.parts[0].text[0] for t in history] == ["d"], "a turn larger than the bound is kept alone"
+    assert [text[0] for text in texts(history)] == ["d"], "a turn larger than the bound is kept alone"
 
 
 def test_a_copy_is_separate_and_keeps_the_count() -> None:
@@ -36,8 +42,8 @@ def test_a_copy_is_separate_and_keeps_the_count() -> None:
     history.extend([turn("one"), turn("two")])
     twin = history.copy()
     twin.extend([turn("three")])
-    assert [t.parts[0].text for t in history] == ["two"] and history.user_turns == 2
-    assert [t.parts[0].text for t in twin] == ["three"] and twin.user_turns == 3
+    assert texts(history) == ["two"] and history.user_turns == 2
+    assert texts(twin) == ["three"] and twin.user_turns == 3
 
 
 async def test_a_long_conversation_keeps_a_bounded_history_on_the_server(live_server: LiveServer) -> None:
@@ -51,7 +57,7 @@ async def test_a_long_conversation_keeps_a_bounded_history_on_the_server(live_se
     history = live_server.handles.find(handle)
     assert history is not None and len(history) == MAX_TURNS
     assert history.user_turns == MAX_TURNS + 51, "every turn counted, the forgotten ones too"
-    assert history[-1].parts[0].text == "You said: done"
+    assert content_text(history[-1]) == "You said: done"
 
 
 class Clock:
