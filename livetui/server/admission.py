@@ -15,8 +15,8 @@ import resource
 from http import HTTPStatus
 
 from websockets.asyncio.server import ServerConnection
-from websockets.protocol import State
 from websockets.http11 import Request, Response
+from websockets.protocol import State
 
 from livetui.server.dialect import BAD_KEY_REASON, check_path, key_accepted, presented_key
 
