@@ -7,18 +7,22 @@ or refused with 1007 (1009 when too big); anything else, or an error the server 
 
 from __future__ import annotations
 
+import importlib.util
 import time
-
-from hypothesis import HealthCheck, given, seed, settings
-
-from tests.server.fuzz import FRAMES, SEED, FuzzFailure, ServerThread, Tally, check_frame, still_live
 
 EXAMPLES = 1500
 """Frames fuzzed."""
 
 
 def main() -> None:
-    """Fuzz the server and print the tally."""
+    """Fuzz the server and print the tally (hypothesis is a test dependency: ``make fuzz`` installs it)."""
+    if importlib.util.find_spec("hypothesis") is None:
+        print("   skipped: hypothesis is not installed (make fuzz installs the test dependencies)")
+        return
+    from hypothesis import HealthCheck, given, seed, settings
+
+    from tests.server.fuzz import FRAMES, SEED, FuzzFailure, ServerThread, Tally, check_frame, still_live
+
     tally = Tally()
     escaped: list[str] = []
     with ServerThread().running() as server:
