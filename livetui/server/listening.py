@@ -78,6 +78,11 @@ class Listener:
         self._warned: set[str] = set()
         self._queued_bytes = 0
 
+    @property
+    def queued_bytes(self) -> int:
+        """Audio waiting for the recogniser, in bytes (at most `MAX_QUEUED_BYTES`)."""
+        return self._queued_bytes
+
     def take(self, realtime: RealtimeInput) -> None:
         """Queue what a ``realtimeInput`` message carries for the ears: audio, activity, end of stream."""
         blobs = [realtime.audio, *(realtime.media_chunks or ())]

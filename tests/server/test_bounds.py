@@ -8,12 +8,19 @@ clients go on being served.
 from __future__ import annotations
 
 import base64
+import logging
 
 import pytest
 from websockets.asyncio.client import ClientConnection
 
+from livetui.protocol.client import RealtimeInput, Setup
+from livetui.protocol.content import Blob
 from livetui.protocol.limits import MAX_DEPTH
 from livetui.server.app import LiveServer, ServerConfig
+from livetui.server.brains.scripted import ScriptedBrain
+from livetui.server.conversation import Conversation
+from livetui.server.listening import MAX_QUEUED_BYTES, Listener
+from livetui.server.senses.asr import SpeechModel
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.server.wire import ask, closed_with, raw_socket, read_turn, send, session, user_turn
 
@@ -118,3 +125,24 @@ async def test_a_connection_that_sends_no_setup_is_closed_after_the_setup_timeou
         assert await closed_with(ws) == (1008, "no setup message within 0.2 s of connecting")
     async with session(server) as ws:  # a client that sends setup at once is served as before
         assert await ask(ws, "hi") == "You said: hi"
+
+
+async def test_audio_arriving_faster_than_it_is_recognised_is_bounded_and_dropped_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def ignore(_: object) -> None:
+        return None
+
+    conversation = Conversation(Setup(model="models/x"), ScriptedBrain(), ignore, ignore)
+    listener = Listener(SpeechModel(), conversation, ignore)
+    block = RealtimeInput(audio=Blob(mime_type="audio/pcm;rate=48000", data=bytes(700_000)))
+    try:
+        with caplog.at_level(logging.WARNING, logger="livetui.server"):
+            for _ in range(12):  # all before the recogniser's task first runs
+                listener.take(block)
+        assert 0 < listener.queued_bytes <= MAX_QUEUED_BYTES
+        assert [r.getMessage() for r in caplog.records] == [
+            "dropped audio: it arrives faster than it can be recognised"
+        ]
+    finally:
+        await listener.aclose()
