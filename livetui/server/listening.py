@@ -146,7 +146,13 @@ class Listener:
                 batch.append(item)
                 size += len(item.pcm) if isinstance(item, _Audio) else BATCH_BYTES
             self._queued_bytes -= sum(len(i.pcm) for i in batch if isinstance(i, _Audio))
-            heard = await loop.run_in_executor(self._executor, self._recognise, batch)
+            try:
+                heard = await loop.run_in_executor(self._executor, self._recognise, batch)
+            except Exception as error:  # audio the recogniser chokes on must not stop the hearing
+                log.warning(
+                    "ignored audio the recogniser could not take: %s: %s", type(error).__name__, error
+                )
+                continue
             for event in heard:
                 await self._act(event)
 
