@@ -56,8 +56,11 @@ class Admission:
     @property
     def open_connections(self) -> int:
         """Connections admitted and not yet closed."""
-        self._admitted = {c for c in self._admitted if c.state is not State.CLOSED}
+        self._forget_closed()
         return len(self._admitted)
+
+    def _forget_closed(self) -> None:
+        self._admitted = {c for c in self._admitted if c.state is not State.CLOSED}
 
     def __call__(self, connection: ServerConnection, request: Request) -> Response | None:
         """Answer `request` with an HTTP error, or None to let the upgrade go ahead."""
@@ -67,7 +70,9 @@ class Admission:
             given = presented_key(request.path, request.headers)
             status = HTTPStatus.UNAUTHORIZED if given is None else HTTPStatus.FORBIDDEN
             return connection.respond(status, BAD_KEY_REASON + "\n")
-        if self.open_connections >= self.capacity:
+        if len(self._admitted) >= self.capacity:  # closed ones are forgotten only then: O(n) when full
+            self._forget_closed()
+        if len(self._admitted) >= self.capacity:
             self.refused_busy += 1
             return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, BUSY_BODY)
         self._admitted.add(connection)
