@@ -21,8 +21,21 @@ from livetui.server.brains.scripted import ScriptedBrain
 from livetui.server.conversation import Conversation
 from livetui.server.listening import MAX_QUEUED_BYTES, Listener
 from livetui.server.senses.asr import SpeechModel
+from livetui.server.senses.image_size import image_size
+from livetui.server.senses.vision import Vision, VisionError
 from tests.conftest import ScriptWriter, ServerStarter
+from tests.frames import BLUE, Picture, jpeg, solid
 from tests.server.wire import ask, closed_with, raw_socket, read_turn, send, session, user_turn
+
+
+def png(picture: Picture) -> bytes:
+    """`picture` as PNG."""
+    import cv2
+
+    ok, data = cv2.imencode(".png", picture)
+    assert ok
+    return bytes(data.tobytes())
+
 
 SILENCE = base64.b64encode(bytes(3200)).decode()
 """0.1 s of silence at 16 kHz."""
@@ -146,3 +159,13 @@ async def test_audio_arriving_faster_than_it_is_recognised_is_bounded_and_droppe
         ]
     finally:
         await listener.aclose()
+
+
+def test_a_jpeg_over_the_pixel_bound_is_decoded_reduced_and_a_png_is_refused() -> None:
+    big = solid(BLUE, width=6000, height=4000)  # 24 Mpx: over MAX_PIXELS, fits at a half
+    scene = Vision().analyse(jpeg(big))
+    assert (scene.width, scene.height, scene.colour) == (6000, 4000, "blue"), "the header's size is reported"
+    with pytest.raises(VisionError, match="6000×4000 pixels"):
+        Vision().analyse(png(big))
+    assert image_size(jpeg(solid(BLUE, width=64, height=48))) == (64, 48)
+    assert image_size(b"GIF89a....") is None
