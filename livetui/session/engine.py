@@ -355,7 +355,10 @@ class LiveSession:
     def _connect_error(self, error: BaseException) -> str:
         where = self.endpoint.safe_url
         if isinstance(error, InvalidStatus):
-            return f"{where} refused the WebSocket: HTTP {error.response.status_code}"
+            status = error.response.status_code
+            if status in (401, 403):  # a keyed local server refuses a missing or wrong key at the upgrade
+                return f"{where} refused the API key (HTTP {status}): check the key"
+            return f"{where} refused the WebSocket: HTTP {status}"
         if isinstance(error, TimeoutError):
             return f"timed out connecting to {where}"
         if isinstance(error, ConnectionRefusedError):
