@@ -248,6 +248,7 @@ class LiveApp(MediaKeys):
 
     def action_interrupt(self) -> None:
         """Interrupt the reply in progress and silence its speech, stamped with the time of the key."""
+        self.call_later(self.main.chat.escape)  # the key also closes the hint and leaves the chat log
         session = self.session
         if session is not None and session.ready:
             if self.voice is not None:

@@ -46,7 +46,7 @@ async def test_a_message_streams_into_the_chat_log_with_latency(
         assert len(deltas) > 1, "the default reply streams a few words per delta"
         assert "".join(d.text for d in deltas) == turn.text
         assert [e.text for e in chat.query(UserEntry)] == ["hello there"]
-        assert app.main.composer.value == ""
+        assert app.main.composer.text == ""
 
         session = app.session
         assert session is not None

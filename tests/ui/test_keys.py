@@ -54,7 +54,7 @@ async def test_question_mark_is_text_in_the_composer_and_help_elsewhere(
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         await pilot.press("question_mark")
-        assert app.main.composer.value == "?"
+        assert app.main.composer.text == "?"
         assert app.screen is app.main
         app.main.chat.focus()
         await pilot.press("question_mark")
