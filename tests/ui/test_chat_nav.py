@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -27,9 +28,20 @@ SCRIPT = {"rules": [{"match": "code", "reply": CODE_REPLY}, {"match": "tall", "r
 """Replies by the words of the message."""
 
 
-async def scripted_server(start_live_server: ServerStarter, write_script: ScriptWriter) -> LiveServer:
-    """A local server answering with `SCRIPT`."""
-    return await start_live_server(ServerConfig(script=write_script(SCRIPT)))
+@pytest.fixture
+async def app(start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings) -> LiveApp:
+    """The app on a local server answering with `SCRIPT`."""
+    server = await start_live_server(ServerConfig(script=write_script(SCRIPT)))
+    return make_app(settings, connect_to(server.url, settings))
+
+
+async def tall_reply_shown(pilot: Pilot[Any]) -> ChatLog:
+    """Once live, ask for the tall reply and wait for the chat to show its end; the chat log."""
+    await until_live(pilot)
+    await reply_to(pilot, "tall", 1)
+    chat = live_app(pilot).main.chat
+    await until(pilot, lambda: at_bottom(chat), "the chat at its newest text")
+    return chat
 
 
 async def reply_to(pilot: Pilot[Any], text: str, turn: int) -> None:
@@ -54,16 +66,9 @@ def at_bottom(chat: ChatLog) -> bool:
     return chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y
 
 
-async def test_scroll_keys_in_the_composer_scroll_the_chat(
-    start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
-) -> None:
-    server = await scripted_server(start_live_server, write_script)
-    app = make_app(settings, connect_to(server.url, settings))
+async def test_scroll_keys_in_the_composer_scroll_the_chat(app: LiveApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
-        await until_live(pilot)
-        await reply_to(pilot, "tall", 1)
-        chat, composer = app.main.chat, app.main.composer
-        await until(pilot, lambda: at_bottom(chat), "the chat at its newest text")
+        chat, composer = await tall_reply_shown(pilot), app.main.composer
         bottom = chat.scroll_y
         await pilot.press("pageup")
         assert app.focused is composer
@@ -80,11 +85,7 @@ async def test_scroll_keys_in_the_composer_scroll_the_chat(
         assert chat.scroll_y == 0
 
 
-async def test_a_selected_reply_and_its_code_blocks_are_copied(
-    start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
-) -> None:
-    server = await scripted_server(start_live_server, write_script)
-    app = make_app(settings, connect_to(server.url, settings))
+async def test_a_selected_reply_and_its_code_blocks_are_copied(app: LiveApp) -> None:
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await until_live(pilot)
         await reply_to(pilot, "some code please", 1)
@@ -113,17 +114,10 @@ async def test_a_selected_reply_and_its_code_blocks_are_copied(
         assert not reply.has_class(SELECTED)
 
 
-async def test_new_text_does_not_move_a_view_scrolled_up_and_the_marker_brings_it_back(
-    start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
-) -> None:
-    server = await scripted_server(start_live_server, write_script)
-    app = make_app(settings, connect_to(server.url, settings))
+async def test_new_text_does_not_move_a_view_scrolled_up_and_the_marker_brings_it_back(app: LiveApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
-        await until_live(pilot)
-        chat = app.main.chat
+        chat = await tall_reply_shown(pilot)
         marker = app.main.query_one("#new-text")
-        await reply_to(pilot, "tall", 1)
-        await until(pilot, lambda: at_bottom(chat), "the chat at its newest text")
         assert not marker.display
         await pilot.press("pageup", "pageup")
         scrolled = chat.scroll_y
@@ -141,10 +135,7 @@ async def test_new_text_does_not_move_a_view_scrolled_up_and_the_marker_brings_i
         assert at_bottom(chat) and not marker.display
 
 
-async def test_the_first_screen_shows_a_hint_until_the_first_turn(
-    live_server: LiveServer, settings: Settings
-) -> None:
-    app = make_app(settings, connect_to(live_server.url, settings))
+async def test_the_first_screen_shows_a_hint_until_the_first_turn(app: LiveApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         hint = app.main.chat.query_one(FirstHint)

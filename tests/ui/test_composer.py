@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from textual import events
 
 from livetui.config import Settings
 from livetui.protocol.codec import MAX_FRAME_BYTES
-from livetui.server.app import LiveServer
 from livetui.server.script import ReplySpec, Script
 from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
@@ -20,6 +20,19 @@ from tests.ui.waiting import send, until, until_live
 
 FIVE_LINES = "first line\nsecond line\n\n  fourth, indented\nfifth and last"
 """A pasted block: five lines, one of them blank, one indented."""
+
+
+@pytest.fixture
+def brain() -> RecordingBrain:
+    """The local server's brain: answers every message "got it" and keeps what it was asked."""
+    return RecordingBrain(Script(default=ReplySpec(reply="got it")))
+
+
+@pytest.fixture
+async def app(start_live_server: ServerStarter, brain: RecordingBrain, settings: Settings) -> LiveApp:
+    """The app on a local server started for the test with `brain`."""
+    server = await start_live_server(brain=brain)
+    return make_app(settings, connect_to(server.url, settings))
 
 
 def journaled_user_texts(app: LiveApp) -> list[str]:
@@ -36,12 +49,7 @@ def user_texts(app: LiveApp) -> list[str]:
     return [entry.text for entry in app.main.chat.query(UserEntry)]
 
 
-async def test_a_pasted_block_is_one_message_with_every_line(
-    start_live_server: ServerStarter, settings: Settings
-) -> None:
-    brain = RecordingBrain()
-    server = await start_live_server(brain=brain)
-    app = make_app(settings, connect_to(server.url, settings))
+async def test_a_pasted_block_is_one_message_with_every_line(app: LiveApp, brain: RecordingBrain) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         app.post_message(events.Paste(FIVE_LINES))  # what the terminal's bracketed paste delivers
@@ -55,12 +63,7 @@ async def test_a_pasted_block_is_one_message_with_every_line(
         assert app.main.composer.text == ""
 
 
-async def test_ctrl_j_starts_a_new_line_and_enter_sends(
-    start_live_server: ServerStarter, settings: Settings
-) -> None:
-    brain = RecordingBrain()
-    server = await start_live_server(brain=brain)
-    app = make_app(settings, connect_to(server.url, settings))
+async def test_ctrl_j_starts_a_new_line_and_enter_sends(app: LiveApp, brain: RecordingBrain) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         await pilot.press("a", "ctrl+j", "b")
@@ -70,11 +73,7 @@ async def test_ctrl_j_starts_a_new_line_and_enter_sends(
         assert user_texts(app) == ["a\nb"]
 
 
-async def test_up_and_down_walk_the_sent_messages_and_return_to_the_draft(
-    start_live_server: ServerStarter, settings: Settings
-) -> None:
-    server = await start_live_server()
-    app = make_app(settings, connect_to(server.url, settings))
+async def test_up_and_down_walk_the_sent_messages_and_return_to_the_draft(app: LiveApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         composer = app.main.composer
@@ -92,10 +91,7 @@ async def test_up_and_down_walk_the_sent_messages_and_return_to_the_draft(
         await until(pilot, lambda: user_texts(app) == ["one", "two", "two"], "the recalled message sent")
 
 
-async def test_up_in_a_message_of_several_lines_moves_the_cursor(
-    live_server: LiveServer, settings: Settings
-) -> None:
-    app = make_app(settings, connect_to(live_server.url, settings))
+async def test_up_in_a_message_of_several_lines_moves_the_cursor(app: LiveApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         await send(pilot, "sent")
@@ -105,14 +101,9 @@ async def test_up_in_a_message_of_several_lines_moves_the_cursor(
         assert composer.text == "a\nb" and composer.cursor_location == (0, 1)
 
 
-async def test_a_message_longer_than_a_frame_is_sent_whole(
-    start_live_server: ServerStarter, settings: Settings
-) -> None:
-    brain = RecordingBrain(Script(default=ReplySpec(reply="got it")))
-    server = await start_live_server(brain=brain)
+async def test_a_message_longer_than_a_frame_is_sent_whole(app: LiveApp, brain: RecordingBrain) -> None:
     long_text = "".join(f"line {index:07d} of a long paste\n" for index in range(40_000)) + "the end"
     assert len(long_text.encode()) > MAX_FRAME_BYTES
-    app = make_app(settings, connect_to(server.url, settings))
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         app.main.composer.value = long_text

@@ -160,7 +160,9 @@ async def test_transcripts_show_inline(live_server: LiveServer, settings: Settin
         chat = app.main.chat
         await until(pilot, lambda: (t := chat.turn(5)) is not None and t.complete, "the spoken turn")
         [heard] = chat.query(HeardEntry)
-        assert heard.text == "What's the weather?"
+        assert heard.text == "What's the weather?" and heard.border_title == "you (heard)", (
+            "as the README says"
+        )
         turn = chat.turn(5)
         assert turn is not None
         assert turn.transcript == "It is sunny." and turn.text == ""
