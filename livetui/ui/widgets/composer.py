@@ -20,7 +20,7 @@ from textual.widgets import TextArea
 
 from livetui.ui.widgets.history import History
 
-PLACEHOLDER = "Message the model… (Enter sends · Ctrl+J new line · ↑ history)"
+PLACEHOLDER = "Message… Enter sends · Ctrl+J new line · ↑ history"
 """What the empty composer shows."""
 
 ChatScroll = Literal["page_up", "page_down", "home", "end"]
@@ -87,6 +87,12 @@ class Composer(TextArea):
     def value(self, text: str) -> None:
         self.load_text(text)
         self.move_cursor(self.document.end)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """TextArea's F6 (select line) and F7 (select all) are off: those keys are the app's camera keys."""
+        if action in ("select_line", "select_all"):
+            return False
+        return super().check_action(action, parameters)
 
     def check_consume_key(self, key: str, character: str | None = None) -> bool:
         """Printable keys are text, except Space in an empty composer when the app makes it the talk key
