@@ -88,6 +88,7 @@ class Conversation:
         self.brain = brain
         """Writes the model's replies."""
         self._history = History()
+        self._answered = 0  # the history's length when the latest reply began
         self._send = send
         self._on_failure = on_failure
         self._on_fault = on_fault
@@ -161,7 +162,14 @@ class Conversation:
         self._history.extend((Content(role="user", parts=(Part(text=text),)),))
 
     def last_user_text(self) -> str:
-        """The words of the latest user turn ("" if the user has said nothing)."""
+        """The words of the latest user turn ("" if the user has said nothing).
+
+        A message too long for one frame arrives as several user contents before its turn completes:
+        the user contents added since the last reply began are one turn, their texts joined.
+        """
+        pending = self._history[self._answered :]
+        if pending and all(turn.role != "model" for turn in pending):
+            return "".join(content_text(turn) for turn in pending)
         for turn in reversed(self._history):
             if turn.role != "model":
                 return content_text(turn)
@@ -224,7 +232,9 @@ class Conversation:
         self._generating = True
         self._tool_responses = ()
         self.replies += 1
-        self._reply = asyncio.create_task(self._run_reply(self.last_user_text()), name="reply")
+        text = self.last_user_text()
+        self._answered = len(self._history)
+        self._reply = asyncio.create_task(self._run_reply(text), name="reply")
 
     async def aclose(self) -> None:
         """Stop any reply at once, without telling the client (the connection is ending)."""

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -253,6 +253,7 @@ class LiveApp(MediaKeys):
 
     def action_interrupt(self) -> None:
         """Interrupt the reply in progress and silence its speech, stamped with the time of the key."""
+        self.call_later(self.main.chat.escape)  # the key also closes the hint and leaves the chat log
         session = self.session
         if session is not None and session.ready:
             if self.voice is not None:
@@ -282,13 +283,18 @@ class LiveApp(MediaKeys):
     def action_help(self) -> None:
         """Show the key bindings as they are now (remapped keys included).
 
-        They are read with nothing focused, when every binding of the screen and the app is active: a
-        focused input would hide the printable ones (such as `?`) that it takes as text.
+        They are read with nothing focused, when every binding of the screen and the app is active (a
+        focused input would hide the printable ones, such as `?`, that it takes as text), then with the
+        composer and the chat log focused, for their own keys.
         """
-        focused = self.main.focused
-        self.main.set_focus(None, scroll_visible=False)
-        rows = binding_rows(self, self.main.active_bindings.values())
-        self.main.set_focus(focused, scroll_visible=False)
+        main = self.main
+        focused = main.focused
+        active: list[ActiveBinding] = []
+        for widget in (None, main.composer, main.chat):
+            main.set_focus(widget, scroll_visible=False)
+            active.extend(main.active_bindings.values())
+        main.set_focus(focused, scroll_visible=False)
+        rows = binding_rows(self, active)
         self.push_screen(HelpScreen(rows))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

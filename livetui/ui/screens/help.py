@@ -1,7 +1,8 @@
 """The help screen: every key binding with its keys, id and what it does.
 
-The rows are read from the main screen's active bindings at the moment help opens, so keys remapped with
-``[keymap]`` in the config show as they really are. Ids are what the keymap names.
+The rows are read from the main screen's active bindings at the moment help opens (with nothing focused,
+then with the composer and the chat log focused, for their own keys), so keys remapped with ``[keymap]``
+in the config show as they really are. Ids are what the keymap names.
 """
 
 from __future__ import annotations
@@ -51,11 +52,12 @@ class BindingRow:
 
 
 def binding_rows(app: App[Any], active: Iterable[ActiveBinding]) -> list[BindingRow]:
-    """The app's and screen's own bindings (not a focused widget's), one row per binding, keys merged."""
+    """The app's and screen's own bindings, and a widget's that have an id (the composer's, the chat
+    log's), one row per binding, keys merged; a widget's unnamed ones (a text box's) are left out."""
     grouped: dict[str, tuple[Binding, list[str]]] = {}
     for item in active:
         binding = item.binding
-        if item.node is not app and item.node is not app.screen:
+        if item.node is not app and item.node is not app.screen and binding.id is None:
             continue
         if binding.id is None and binding.action != "command_palette":
             continue

@@ -4,7 +4,8 @@ and the camera is a status-bar indicator.
 
 The screen composes the panes and routes each session event to the panes that declare its type in their
 ``CONSUMES`` (see `livetui.ui.messages`); the panes handle their own messages. Its own bindings change
-only its layout: hide the side panes, clear the log, focus the composer.
+only its layout: hide the side panes, clear the log, focus the composer or the chat log (the composer's
+scroll keys are passed to the log).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual import getters
+from textual import getters, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,12 +23,14 @@ from textual.widgets import TabbedContent, TabPane
 
 from livetui import events as ev
 from livetui.session.engine import LiveSession
+from livetui.ui.key_names import bound_keys
 from livetui.ui.messages import EventConsumer, wrap
 from livetui.ui.widgets.camera import CameraPreview
 from livetui.ui.widgets.chat import ChatLog
 from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.events_pane import EventsPane
 from livetui.ui.widgets.latency_pane import LatencyPane
+from livetui.ui.widgets.new_text import NewTextMarker
 from livetui.ui.widgets.status import StatusBar
 from livetui.ui.widgets.tools_pane import ToolsPane
 
@@ -56,6 +59,14 @@ class MainScreen(Screen[None]):
             "Compose",
             id="focus_composer",
             tooltip="Move the focus to the message input.",
+            show=False,
+        ),
+        Binding(
+            "f2",
+            "focus_chat",
+            "Chat",
+            id="focus_chat",
+            tooltip="Move the focus to the chat log: Up/Down select an entry, c copies it, b its code.",
             show=False,
         ),
         Binding("ctrl+l", "clear_log", "Clear", id="clear_log", tooltip="Clear the chat log."),
@@ -104,7 +115,9 @@ class MainScreen(Screen[None]):
         """Conversation on the left, tabs on the right, the status bar at the bottom."""
         with Horizontal(id="body"):
             with Vertical(id="conversation"):
-                yield self._chat
+                with Vertical(id="chat-column"):
+                    yield self._chat
+                    yield NewTextMarker(self._chat, id="new-text")
                 yield Composer(id="composer")
             # With a camera, its preview sits above the side panes (and stays when they are hidden).
             with Vertical(id="side-column"):
@@ -121,11 +134,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Name the main keys in the status bar, as the keymap binds them."""
-        keys: dict[str, str] = {}
-        for item in self.active_bindings.values():
-            binding_id = item.binding.id
-            if binding_id is not None and binding_id not in keys:
-                keys[binding_id] = self.app.get_key_display(item.binding)
+        keys = bound_keys(self)
         self._status.hints = " · ".join(f"{keys[i]} {label}" for i, label in HINTS if i in keys)
 
     def deliver(self, event: ev.AnyEvent, session: LiveSession | None) -> None:
@@ -155,6 +164,14 @@ class MainScreen(Screen[None]):
     def action_focus_composer(self) -> None:
         """Focus the message input."""
         self.composer.focus()
+
+    def action_focus_chat(self) -> None:
+        """Focus the chat log, to select and copy its entries."""
+        self.chat.focus(scroll_visible=False)
+
+    @on(Composer.ScrollChat)
+    def _scroll_chat(self, message: Composer.ScrollChat) -> None:
+        self.chat.scroll_chat(message.scroll)
 
     async def action_clear_log(self) -> None:
         """Remove every entry from the chat log."""
