@@ -17,8 +17,9 @@ from livetui.protocol.content import Content
 
 MAX_TURNS = 400
 """The most turns a conversation keeps."""
-MAX_CHARS = 400_000
-"""The most characters (of the turns' JSON, base64 data included) a conversation keeps."""
+MAX_CHARS = 4_000_000
+"""The most characters (of the turns' JSON, base64 data included) a conversation keeps: room for a message
+sent as several 1 MiB frames, which must all be remembered until it is answered."""
 
 
 def _size(turn: Content) -> int:

@@ -20,6 +20,10 @@ def turn(text: str, role: str = "user") -> Content:
     return Content(role=role, parts=(Part(text=text),))
 
 
+MODEL_NOTED = {"role": "model", "parts": [{"text": "noted"}]}
+"""A model turn of the context a client gives."""
+
+
 def test_the_oldest_turns_are_forgotten_past_the_turn_bound() -> None:
     history = History(max_turns=3)
     history.extend(turn(f"u{i}") for i in range(5))
@@ -49,8 +53,9 @@ def test_a_copy_is_separate_and_keeps_the_count() -> None:
 async def test_a_long_conversation_keeps_a_bounded_history_on_the_server(live_server: LiveServer) -> None:
     async with session(live_server, sessionResumption={}) as ws:
         await recv(ws)  # the first handle
-        for number in range(MAX_TURNS + 50):
-            await send(ws, user_turn(f"note {number}", turn_complete=False))
+        for number in range(MAX_TURNS + 50):  # exchanges given as context, with no reply asked for
+            exchange = [user_turn(f"note {number}")["clientContent"]["turns"][0], MODEL_NOTED]
+            await send(ws, {"clientContent": {"turns": exchange, "turnComplete": False}})
         assert await ask(ws, "done") == "You said: done"
         update = await recv(ws)
     handle = update["sessionResumptionUpdate"]["newHandle"]
