@@ -16,8 +16,8 @@ from livetui.protocol.client import (
     SetupMessage,
     ToolResponseMessage,
 )
+from livetui.protocol.limits import LimitError, bounded_json
 from livetui.protocol.server import ServerMessage
-from livetui.protocol.wire_bounds import BoundsError, load_bounded
 
 MAX_FRAME_BYTES = 1 << 20
 """Frames larger than 1 MiB are refused, as Google's endpoint and the Python SDK do."""
@@ -50,20 +50,14 @@ def encode(message: BaseModel) -> str:
 def load_json(frame: str | bytes) -> dict[str, Any]:
     """Parse a frame's JSON object (text or binary frame).
 
-    The frame must stay within the bounds of :mod:`livetui.protocol.wire_bounds` (nesting, numbers); a
-    lone surrogate in a string becomes U+FFFD.
+    The frame must stay within the bounds of :mod:`livetui.protocol.limits` (nesting, numbers, text).
 
     Raises:
         ProtocolError: the frame is not a JSON object within those bounds.
     """
-    if isinstance(frame, bytes | bytearray | memoryview):
-        try:
-            frame = bytes(frame).decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProtocolError("binary frame is not UTF-8 JSON") from None
     try:
-        data = load_bounded(frame)
-    except BoundsError as error:
+        data = bounded_json(frame)
+    except LimitError as error:
         raise ProtocolError(str(error)) from None
     if not isinstance(data, dict):
         raise ProtocolError(f"frame is a JSON {type(data).__name__}, not an object")

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import soxr
 
-from livetui.protocol.wire_bounds import check_rate
+from livetui.protocol.limits import MIN_AUDIO_RATE, LimitError
 from livetui.record.paths import PRIVATE_FILE
 
 Track = Literal["model", "mic"]
@@ -93,10 +93,11 @@ class TrackWriter:
         """Write a chunk (resampled to the track's rate if needed) and flush it; where it went.
 
         Raises:
-            BoundsError: `rate` is below 8 kHz or above `MAX_INPUT_RATE` (the resampler would never
+            LimitError: `rate` is below 8 kHz or above `MAX_INPUT_RATE` (the resampler would never
                 return, or would need gigabytes).
         """
-        check_rate(rate, highest=MAX_INPUT_RATE)
+        if not MIN_AUDIO_RATE <= rate <= MAX_INPUT_RATE:
+            raise LimitError(f"audio rate {rate} Hz is outside {MIN_AUDIO_RATE}–{MAX_INPUT_RATE} Hz")
         data = resample(pcm[: len(pcm) - len(pcm) % 2], rate, self.rate)
         ref = AudioRef(self.track, self.frames, len(data) // 2, self.rate)
         self._wav.writeframes(data)

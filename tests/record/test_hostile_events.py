@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from livetui import events as ev
-from livetui.protocol.wire_bounds import BoundsError
+from livetui.protocol.limits import LimitError
 from livetui.record.journal import Journal
 from livetui.record.keeper import JournalKeeper
 from livetui.record.reader import read_recording
@@ -34,7 +34,7 @@ def test_an_event_with_a_lone_surrogate_is_journaled_repaired(tmp_path: Path) ->
 @pytest.mark.parametrize("rate", [1, 7999, 10**15])
 def test_a_track_refuses_a_rate_it_cannot_resample_and_writes_nothing(tmp_path: Path, rate: int) -> None:
     writer = TrackWriter(tmp_path / "model.wav", "model")
-    with pytest.raises(BoundsError):
+    with pytest.raises(LimitError):
         writer.append(tone(0.1, 24000), rate)
     assert writer.frames == 0
     writer.close()

@@ -77,7 +77,7 @@ async def test_sending_while_not_connected_keeps_the_text_and_says_so(settings: 
         await until(pilot, lambda: bool(app.main.chat.query(NoticeEntry)), "the notice")
         [notice] = app.main.chat.query(NoticeEntry)
         assert notice.text == "not connected: the message was not sent"
-        assert app.main.composer.value == "hi"
+        assert app.main.composer.text == "hi"
 
 
 async def test_start_up_notices_open_the_chat_log(settings: Settings) -> None:
