@@ -155,6 +155,7 @@ class LiveApp(MediaKeys):
         self.space_talks = False
         """Push-to-talk: Space in the empty message box is the talk key (the composer leaves it to us)."""
         self._quit_signals: list[signal.Signals] = []
+        self._quitting = False
         self.camera = camera_stream(settings)
         """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
         provider = "gemini" if settings.use_gemini else "local"
@@ -173,7 +174,7 @@ class LiveApp(MediaKeys):
         if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
             loop = asyncio.get_running_loop()
             for number in QUIT_SIGNALS:
-                loop.add_signal_handler(number, self.exit)
+                loop.add_signal_handler(number, self._quit_now)
                 self._quit_signals.append(number)
         self.run_session()
         if self.camera is not None:
@@ -185,21 +186,24 @@ class LiveApp(MediaKeys):
         while self._quit_signals:
             loop.remove_signal_handler(self._quit_signals.pop())
 
+    def _quit_now(self) -> None:
+        self._quitting = True
+        self.exit()
+
     async def action_quit(self) -> None:
         """Quit once the messages already on their way to the app are handled: a message sent with Enter
-        just before Ctrl+Q (both keys read at once) is journaled and sent before the session closes."""
-        await self._quit_when_settled(QUIT_SETTLE_ROUNDS)
+        just before Ctrl+Q (both keys read at once) is journaled and sent before the session closes.
 
-    async def _quit_when_settled(self, rounds: int) -> None:
+        From the key on, events are journaled but no longer shown: the screen is going away, and a reply
+        that starts now must not mount widgets while it is torn down."""
+        self._quitting = True
         focused = self.focused
-        on_the_way = [focused, *focused.ancestors] if focused is not None else []
-        while rounds > 0 and any(node is not self and node.message_queue_size for node in on_the_way):
-            rounds -= 1
-            await asyncio.sleep(0)  # the widgets' own tasks hand their messages on
-        if rounds > 0 and self.message_queue_size:
-            self.call_later(self._quit_when_settled, rounds - 1)  # behind what reached the app's queue
-        else:
-            self.exit()
+        on_the_way = [node for node in (focused, *focused.ancestors) if node is not self] if focused else []
+        for _ in range(QUIT_SETTLE_ROUNDS):
+            if not any(node.message_queue_size for node in on_the_way):
+                break
+            await asyncio.sleep(0)  # the widgets' own tasks hand their messages on, up to the app's queue
+        self.call_later(self._quit_now)  # behind what reached the app's queue meanwhile
 
     @work(name="session", group="session", exclusive=True, exit_on_error=False, description="live session")
     async def run_session(self) -> None:
@@ -240,7 +244,8 @@ class LiveApp(MediaKeys):
         """Journal an event, then show it: every event of the session (and of the camera) comes here."""
         if self.keeper is not None:
             self.keeper.event(event)
-        self.main.deliver(event, session)
+        if not self._quitting:  # the screen is closing: what arrives now is journaled, not shown
+            self.main.deliver(event, session)
 
     def _notice(self, text: str) -> None:
         self.main.deliver(ev.Notice(message=text), self.session)
