@@ -10,24 +10,19 @@ tests/session/test_hostile_server.py). Needs the test dependency group (hypothes
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import time
+from typing import TYPE_CHECKING
 
 from livetui import events as ev
 from livetui.protocol.client import Setup
 from livetui.protocol.session import GeminiSession
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
-from tests.hostile import (
-    GO_AWAY,
-    HOSTILE_FRAMES,
-    SENTINEL_FRAMES,
-    Frame,
-    fuzzed_frames,
-    hostile_peer,
-    moves_the_session,
-)
-from tests.session.conftest import TEXT_SETUP, running
+
+if TYPE_CHECKING:
+    from tests.hostile import Frame
 
 FRAMES = int(os.environ.get("LIVETUI_FUZZ_FRAMES", "3000"))
 """Random frames drawn (set LIVETUI_FUZZ_FRAMES for a longer run)."""
@@ -38,6 +33,8 @@ SEED = int(os.environ.get("LIVETUI_FUZZ_SEED", "20261201"))
 
 def fuzz_decoder(frames: list[Frame]) -> tuple[int, int, bool]:
     """Each frame into a fresh live state machine: (escaped exceptions, error events, still live)."""
+    from tests.hostile import SENTINEL_FRAMES
+
     escaped = errors = 0
     live = True
     for frame in frames:
@@ -62,6 +59,9 @@ def fuzz_decoder(frames: list[Frame]) -> tuple[int, int, bool]:
 async def fuzz_engine(frames: list[Frame]) -> tuple[int, int, bool]:
     """All frames through one connection to a loopback peer: (frames the engine reported, error events,
     still live)."""
+    from tests.hostile import hostile_peer
+    from tests.session.conftest import TEXT_SETUP, running
+
     async with hostile_peer(frames) as (url, _received):
         session = LiveSession(Endpoint.local(url), TEXT_SETUP)
         async with running(session) as recorder:
@@ -78,6 +78,11 @@ async def fuzz_engine(frames: list[Frame]) -> tuple[int, int, bool]:
 
 async def main() -> None:
     """Draw the frames, fuzz the decoder and the engine, print the numbers."""
+    if importlib.util.find_spec("hypothesis") is None:
+        print("   skipped: hypothesis is not installed (make fuzz installs the test dependencies)")
+        return
+    from tests.hostile import GO_AWAY, HOSTILE_FRAMES, fuzzed_frames, moves_the_session
+
     started = time.perf_counter()
     drawn = fuzzed_frames(FRAMES, SEED)
     explicit = list(HOSTILE_FRAMES.values())
