@@ -55,6 +55,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("api_key", "LIVETUI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"),
     )
     """The Gemini API key. Secret: never shown."""
+    url_key: SecretStr | None = None
+    """The key presented to a `--url` server started with one (`LIVETUI_URL_KEY`), in the
+    `x-goog-api-key` header, never in the URL. Secret: never shown. The Gemini key is never sent there."""
     model: str = "gemini-live-2.5-flash-preview"
     """The Gemini Live model (without the `models/` prefix)."""
     system_prompt: str | None = None

@@ -20,6 +20,8 @@ MIN_AUDIO_RATE = 8000
 """The lowest PCM sample rate accepted, in Hz."""
 MAX_AUDIO_RATE = 48000
 """The highest PCM sample rate accepted, in Hz."""
+MAX_SECONDS = 86400.0
+"""The longest duration a frame may announce (a `goAway`'s time left); longer ones are cut to it."""
 
 
 class LimitError(ValueError):
@@ -122,3 +124,10 @@ def audio_rate(mime_type: str, default: int) -> int:
             )
         return int(value)
     return default
+
+
+def bounded_seconds(seconds: float) -> float:
+    """A duration from the wire within 0..`MAX_SECONDS` (a NaN, negative or infinite one is cut to it)."""
+    if math.isnan(seconds):
+        return 0.0
+    return min(max(seconds, 0.0), MAX_SECONDS)

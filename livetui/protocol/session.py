@@ -37,6 +37,7 @@ from livetui.protocol.client import (
 )
 from livetui.protocol.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
 from livetui.protocol.content import Blob, Content, FunctionResponse, Part
+from livetui.protocol.limits import LimitError, audio_rate, bounded_seconds
 from livetui.protocol.server import ServerContent, ServerMessage
 from livetui.protocol.split import split_to_fit
 from livetui.protocol.summary import summarize
@@ -287,7 +288,7 @@ class GeminiSession:
                 )
             )
         if message.go_away is not None:
-            self._events.append(ev.GoAway(time_left=message.go_away.time_left))
+            self._events.append(ev.GoAway(time_left=bounded_seconds(message.go_away.time_left)))
         update = message.session_resumption_update
         if update is not None and update.new_handle:
             self._events.append(
@@ -353,11 +354,20 @@ class GeminiSession:
                 self._events.append(ev.TextDelta(turn=number, text=part.text, thought=bool(part.thought)))
             blob = part.inline_data
             if blob is not None and blob.mime_type.startswith("audio/") and blob.data:
-                self._events.append(ev.AudioOut(turn=number, pcm=blob.data, rate=blob.rate or 24000))
+                self._audio(number, blob)
             if part.executable_code is not None:
                 code = part.executable_code
                 block = f"\n```{code.language.lower()}\n{code.code}\n```\n"
                 self._events.append(ev.TextDelta(turn=number, text=block, thought=True))
+
+    def _audio(self, number: int, blob: Blob) -> None:
+        """A chunk of the model's speech, or an error and no chunk when its rate cannot be played."""
+        try:
+            rate = audio_rate(blob.mime_type, 24000)
+        except LimitError as error:
+            self._events.append(ev.SessionError(message=f"dropped an audio chunk from the server: {error}"))
+            return
+        self._events.append(ev.AudioOut(turn=number, pcm=blob.data, rate=rate))
 
 
 def _frame_bytes(message: ClientMessage) -> int:

@@ -49,13 +49,15 @@ def connect_to(
     url: str, settings: Settings, *, clock: Clock | None = None, tools: ToolRegistry | None = None
 ) -> Connector:
     """A connector for a server that is already running at `ws://HOST:PORT` (tests, `--url`); `tools` are
-    declared in `setup`."""
+    declared in `setup`, and the settings' `url_key` is presented in a header."""
 
     @contextlib.asynccontextmanager
     async def connector() -> AsyncIterator[LiveSession]:
         # Which brain answers is the server's business: the status bar says `local`, not a Gemini model.
         setup = build_setup(settings, tools=tools).model_copy(update={"model": "models/local"})
-        session = LiveSession(Endpoint.local(url), setup, text_route=settings.text_route)
+        key = settings.url_key
+        endpoint = Endpoint.local(url, key if key is not None and key.get_secret_value() else None)
+        session = LiveSession(endpoint, setup, text_route=settings.text_route)
         if clock is not None:
             session.clock = clock
         yield session

@@ -12,7 +12,8 @@ of an interrupted reply) does not wait for the network.
 
 Every failure becomes events: `Disconnected` with the close code (and whether a reconnect follows), and a
 one-line `SessionError` when the session cannot go on (a refused connection, a bad key, an invalid setup,
-a stale handle, or too many failed reconnects). A reply cut off by a lost connection is closed locally
+a stale handle, or too many failed reconnects). A frame that cannot be read or handled is one non-fatal
+`SessionError`, and the connection reads on. A reply cut off by a lost connection is closed locally
 with ``TurnComplete(reason="disconnected")``.
 """
 
@@ -407,11 +408,21 @@ class LiveSession:
                         frame = await ws.recv()
                 except TimeoutError:
                     return True
-                self._protocol.receive(frame, at=self.clock())
-                self._flush()
+                self._receive(frame)
                 if self._protocol.ready and not self._ready.is_set():
                     self._went_live()
         return False
+
+    def _receive(self, frame: str | bytes) -> None:
+        """Hand one frame to the protocol and its events on. Whatever one frame does wrong becomes an
+        error event: it never ends the connection or the session."""
+        try:
+            self._protocol.receive(frame, at=self.clock())
+            self._flush()
+        except Exception as error:  # one bad frame must not end the session
+            detail = " ".join(str(error).split())[:200] or type(error).__name__
+            self._emit(ev.SessionError(message=f"could not handle a frame from the server: {detail}"))
+            self._flush()
 
     def _went_live(self) -> None:
         self._ready.set()

@@ -18,6 +18,9 @@ in the single `Worker.StateChanged` handler.
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -44,6 +47,13 @@ from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
 from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.tools_pane import ToolsPane
+
+QUIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+"""Signals that quit the app as Ctrl+Q does: the journal is closed and a local server stopped."""
+
+QUIT_SETTLE_ROUNDS = 200
+"""How many turns of the event loop quitting waits at most for messages still on their way to the app,
+before it quits regardless (a message takes a few, one per widget it bubbles through)."""
 
 STYLES = Path(__file__).parent / "styles"
 """The app's stylesheets, shipped inside the package."""
@@ -144,6 +154,8 @@ class LiveApp(MediaKeys):
         """The journal of the latest session (kept after it ends, for the export key); None when off."""
         self.space_talks = False
         """Push-to-talk: Space in the empty message box is the talk key (the composer leaves it to us)."""
+        self._quit_signals: list[signal.Signals] = []
+        self._quitting = False
         self.camera = camera_stream(settings)
         """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
         provider = "gemini" if settings.use_gemini else "local"
@@ -157,11 +169,41 @@ class LiveApp(MediaKeys):
         return self.main
 
     def on_mount(self) -> None:
-        """Apply the keymap and open the session."""
+        """Apply the keymap, quit cleanly on SIGHUP and SIGTERM, and open the session."""
         self.set_keymap(self.settings.keymap)
+        if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
+            loop = asyncio.get_running_loop()
+            for number in QUIT_SIGNALS:
+                loop.add_signal_handler(number, self._quit_now)
+                self._quit_signals.append(number)
         self.run_session()
         if self.camera is not None:
             self.run_camera()
+
+    def on_unmount(self) -> None:
+        """Give the quit signals back (a test runs many apps in one process)."""
+        loop = asyncio.get_running_loop()
+        while self._quit_signals:
+            loop.remove_signal_handler(self._quit_signals.pop())
+
+    def _quit_now(self) -> None:
+        self._quitting = True
+        self.exit()
+
+    async def action_quit(self) -> None:
+        """Quit once the messages already on their way to the app are handled: a message sent with Enter
+        just before Ctrl+Q (both keys read at once) is journaled and sent before the session closes.
+
+        From the key on, events are journaled but no longer shown: the screen is going away, and a reply
+        that starts now must not mount widgets while it is torn down."""
+        self._quitting = True
+        focused = self.focused
+        on_the_way = [node for node in (focused, *focused.ancestors) if node is not self] if focused else []
+        for _ in range(QUIT_SETTLE_ROUNDS):
+            if not any(node.message_queue_size for node in on_the_way):
+                break
+            await asyncio.sleep(0)  # the widgets' own tasks hand their messages on, up to the app's queue
+        self.call_later(self._quit_now)  # behind what reached the app's queue meanwhile
 
     @work(name="session", group="session", exclusive=True, exit_on_error=False, description="live session")
     async def run_session(self) -> None:
@@ -202,7 +244,8 @@ class LiveApp(MediaKeys):
         """Journal an event, then show it: every event of the session (and of the camera) comes here."""
         if self.keeper is not None:
             self.keeper.event(event)
-        self.main.deliver(event, session)
+        if not self._quitting:  # the screen is closing: what arrives now is journaled, not shown
+            self.main.deliver(event, session)
 
     def _notice(self, text: str) -> None:
         self.main.deliver(ev.Notice(message=text), self.session)

@@ -67,7 +67,7 @@ class ModelTurn(Vertical):
         yield GrowingStatic("", classes="thought", markup=False)
         yield Markdown(classes="reply")
         yield GrowingStatic("", classes="transcript", markup=False)
-        yield Label("", classes="turn-marker")
+        yield Label("", classes="turn-marker", markup=False)  # the end reason is wire text
 
     @property
     def markdown(self) -> Markdown:

@@ -99,15 +99,15 @@ class StatusBar(Horizontal):
     def compose(self) -> ComposeResult:
         """The state, then what the session is talking to, then the clock, round trip and hints."""
         yield Label(id="state")
-        yield Label(self.provider, id="provider")
-        yield Label(self.model, id="model")
+        yield Label(self.provider, id="provider", markup=False)
+        yield Label(self.model, id="model", markup=False)
         yield Label("", id="clock")
         yield Label("", id="go-away")
         yield Label("", id="rtt")
         yield Label("", id="camera")
         yield Label("", id="mic")
         yield Label("", id="voice")
-        yield Label("", id="detail")
+        yield Label("", id="detail", markup=False)  # wire text: data, never markup
         yield Label("", id="hints")
 
     def on_mount(self) -> None:
