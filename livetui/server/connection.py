@@ -28,7 +28,7 @@ from livetui.protocol.client import (
 )
 from livetui.protocol.codec import ProtocolError, decode_client, encode
 from livetui.protocol.content import Blob
-from livetui.protocol.limits import LimitError, audio_rate, bounded_json
+from livetui.protocol.limits import LimitError, audio_rate
 from livetui.protocol.server import ServerMessage, SetupComplete
 from livetui.server.brains.base import Brain
 from livetui.server.conversation import Conversation
@@ -166,9 +166,8 @@ class Connection:
     async def _decode(self, frame: str | bytes) -> ClientMessage | None:
         """The message in `frame`, or None after closing the connection with 1007."""
         try:
-            bounded_json(frame)  # depth, numbers and text first: the decoder and the reply trust them
-            return decode_client(frame)
-        except (ProtocolError, LimitError) as error:
+            return decode_client(frame)  # within the bounds of protocol.limits, or a ProtocolError
+        except ProtocolError as error:
             await self.websocket.close(close_codes.INVALID, fit_reason(str(error)))
             return None
 
