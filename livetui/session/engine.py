@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from livetui import events as ev
 from livetui.protocol import close_codes
@@ -35,6 +35,7 @@ from livetui.protocol.session import GeminiSession, TextRoute
 from livetui.session.endpoint import Endpoint
 from livetui.session.latency import LatencyTracker
 from livetui.session.reconnect import Backoff, Resumption
+from livetui.session.unreachable import describe_unreachable
 
 Emit = Callable[[ev.AnyEvent], None]
 """Where the engine hands its events (called on the event loop, never from a thread)."""
@@ -315,15 +316,7 @@ class LiveSession:
         )
 
     def _connect_error(self, error: BaseException) -> str:
-        where = self.endpoint.safe_url
-        if isinstance(error, InvalidStatus):
-            return f"{where} refused the WebSocket: HTTP {error.response.status_code}"
-        if isinstance(error, TimeoutError):
-            return f"timed out connecting to {where}"
-        if isinstance(error, ConnectionRefusedError):
-            return f"connection refused by {where}"
-        detail = " ".join(str(error).split()) or type(error).__name__
-        return f"could not connect to {where}: {detail}"
+        return describe_unreachable(self.endpoint.url, error, self.open_timeout)
 
     async def _serve(self, ws: ClientConnection) -> _Ending:
         self._moving = False
