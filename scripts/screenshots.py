@@ -182,6 +182,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    # The user's own config must not change the screenshots.
+    # The user's own config, and the theme the app remembers for them, must not change the screenshots.
     os.environ["LIVETUI_CONFIG"] = os.devnull
+    os.environ["LIVETUI_STATE_DIR"] = tempfile.mkdtemp(prefix="livetui-state-")
     sys.exit(asyncio.run(main()))
