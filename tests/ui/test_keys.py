@@ -39,6 +39,9 @@ async def test_f1_opens_the_help_screen_with_every_binding(
         assert rows["interrupt"][:3] == ["esc", "Interrupt", "interrupt"]
         assert "Stop the model's reply" in rows["interrupt"][3]
         assert rows["help"][0] == "f1 / ?"
+        assert rows["reconnect"][:3] == ["^r", "Reconnect", "reconnect"]
+        assert rows["new_session"][:3] == ["^n", "New session", "new_session"]
+        assert rows["use_local"][0] == "^o" and "local server" in rows["use_local"][3]
         for binding_id in ("toggle_panes", "focus_composer", "clear_log", "quit"):
             assert rows[binding_id][3], f"{binding_id} has a tooltip"
         assert app.focused is not app.main.composer
