@@ -301,8 +301,9 @@ class LiveApp(SessionKeys):
             runner.deny(message.call_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The interrupt and help keys act only on the main screen (Esc closes a dialog above it)."""
-        if action in ("interrupt", "help", "audio_devices"):
+        """The interrupt, help and session keys act only on the main screen (Esc closes a dialog above it,
+        and a session is not replaced behind a dialog)."""
+        if action in ("interrupt", "help", "audio_devices", "reconnect", "new_session", "use_local"):
             stack = self.screen_stack
             return bool(stack) and stack[-1] is self.main
         if action == "talk_key":
