@@ -35,9 +35,10 @@ from livetui.protocol.client import (
     ToolResponse,
     ToolResponseMessage,
 )
-from livetui.protocol.codec import ProtocolError, encode, load_json, server_message
+from livetui.protocol.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
 from livetui.protocol.content import Blob, Content, FunctionResponse, Part
 from livetui.protocol.server import ServerContent, ServerMessage
+from livetui.protocol.split import split_to_fit
 from livetui.protocol.summary import summarize
 
 TextRoute = Literal["client_content", "realtime_input"]
@@ -129,7 +130,10 @@ class GeminiSession:
         return turn
 
     def send_text(self, text: str, *, at: float) -> int:
-        """Send a typed user turn; returns its number. A reply in progress is interrupted first."""
+        """Send a typed user turn; returns its number. A reply in progress is interrupted first.
+
+        A text too long for one frame goes whole, in several (`livetui.protocol.split`).
+        """
         if self.replying:
             self._interrupt_locally(at)
             if self.text_route == "realtime_input":
@@ -137,16 +141,20 @@ class GeminiSession:
         turn = self._new_turn()
         self._events.append(ev.UserText(turn=turn.number, text=text))
         self._events.append(ev.LatencyMark(turn=turn.number, mark="t0", at=at))
-        if self.text_route == "client_content":
-            content = Content(role="user", parts=(Part(text=text),))
-            self._send(
-                ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=True))
-            )
-        else:
-            self._send(RealtimeInputMessage(realtime_input=RealtimeInput(text=text)))
+        pieces = split_to_fit(text, lambda piece: _frame_bytes(self._text_message(piece)) <= MAX_FRAME_BYTES)
+        for index, piece in enumerate(pieces, start=1):
+            self._send(self._text_message(piece, last=index == len(pieces)))
         if self._activity_open:
             self.activity_end(at=at)
         return turn.number
+
+    def _text_message(self, text: str, *, last: bool = True) -> ClientMessage:
+        """A typed turn's text, or a piece of it (only the `last` piece completes a `clientContent` turn;
+        on the realtime route each piece is one more ``realtimeInput.text``)."""
+        if self.text_route == "client_content":
+            content = Content(role="user", parts=(Part(text=text),))
+            return ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=last))
+        return RealtimeInputMessage(realtime_input=RealtimeInput(text=text))
 
     def interrupt(self, *, at: float) -> int | None:
         """Interrupt the reply in progress; returns the interrupted turn's number, or None if none was."""
@@ -350,3 +358,8 @@ class GeminiSession:
                 code = part.executable_code
                 block = f"\n```{code.language.lower()}\n{code.code}\n```\n"
                 self._events.append(ev.TextDelta(turn=number, text=block, thought=True))
+
+
+def _frame_bytes(message: ClientMessage) -> int:
+    """The size of a message's frame on the wire (UTF-8 JSON), as a frame limit counts it."""
+    return len(encode(message).encode("utf-8"))

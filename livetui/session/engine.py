@@ -48,6 +48,10 @@ MAX_INCOMING = 16 << 20
 MOVING_REASON = "moving the session to a new connection, as the server asked"
 """The reason given for closing a connection after `goAway`."""
 
+REFUSED_SETUP = frozenset((close_codes.INVALID, close_codes.POLICY, close_codes.INTERNAL))
+"""Codes a server closes a setup it cannot serve with, before `setupComplete` (a native-audio Gemini model
+asked for TEXT: 1007; gemini-3.1 live: 1011)."""
+
 
 @dataclass(frozen=True)
 class _Ending:
@@ -116,6 +120,7 @@ class LiveSession:
         self._moving = False
         self._ever_live = False
         self._turns_done = 0
+        self._fallback: tuple[Setup, str] | None = None
 
     # -- inputs -------------------------------------------------------------------------------------------
 
@@ -199,6 +204,23 @@ class LiveSession:
         if self.latency.mark(turn, mark, at):
             self._emit(ev.LatencyMark(turn=turn, mark=mark, at=at))
 
+    def prefer(self, setup: Setup, *, otherwise: str) -> None:
+        """Open the session with `setup` instead of the one it was made with (call it before `run`).
+
+        If the server refuses it on the first connection, before `setupComplete` (with a code of
+        :data:`REFUSED_SETUP`), the session goes back to its own setup at once, with no backoff, and says
+        so in a `Notice`: `otherwise`, then the server's words.
+        """
+        if setup.session_resumption is None:
+            setup = setup.model_copy(update={"session_resumption": self.setup.session_resumption})
+        self._fallback = (self.setup, otherwise)
+        self.setup = setup
+        self._protocol = GeminiSession(
+            setup=self._setup_with(self._resuming_with),
+            text_route=self._text_route,
+            first_turn=self._protocol.next_turn,
+        )
+
     def _flush(self) -> None:
         for frame in self._protocol.data_to_send():
             self._outbox.put_nowait(frame)
@@ -241,6 +263,8 @@ class LiveSession:
             ending = await self._connect_once()
             self._protocol.abandon()
             self._flush()
+            if self._fall_back(ending):
+                continue
             if ending.healthy:
                 failures = 0
             if ending.moving:
@@ -266,6 +290,20 @@ class LiveSession:
                 )
             )
             await asyncio.sleep(delay)
+
+    def _fall_back(self, ending: _Ending) -> bool:
+        """After the first connection that opened with a preferred setup: True, with the session's own
+        setup back in force, if the server refused the preferred one."""
+        if self._fallback is None or not ending.opened:
+            return False
+        (setup, otherwise), self._fallback = self._fallback, None
+        if ending.live or ending.error is not None or ending.code not in REFUSED_SETUP:
+            return False
+        self.setup = setup
+        self._next_connection()
+        self._attempt = 0  # the refused connection does not count: the next one is the session's first
+        self._emit(ev.Notice(message=f"{otherwise} ({close_codes.explain(ending.code, ending.reason)})"))
+        return True
 
     def _setup_with(self, handle: str | None) -> Setup:
         """The setup of a connection: resuming with `handle`, or asking for handles (`{}`) without one."""

@@ -34,8 +34,6 @@ def host_of(url: str) -> str:
 
 def cause(error: BaseException, timeout: float) -> str:
     """What went wrong, in a few words."""
-    if isinstance(error, InvalidStatus):
-        return f"it refused the WebSocket (HTTP {error.response.status_code})"
     if isinstance(error, TimeoutError):
         return f"no answer within {timeout:g} s (a slow or blocked network)"
     if isinstance(error, ConnectionRefusedError):
@@ -54,5 +52,11 @@ def cause(error: BaseException, timeout: float) -> str:
 
 
 def describe_unreachable(url: str, error: BaseException, timeout: float) -> str:
-    """One line: `cannot reach HOST:PORT: CAUSE`."""
+    """One line: `cannot reach HOST:PORT: CAUSE`, or, when the server answered the upgrade with a refusal,
+    `HOST:PORT refused ...`."""
+    if isinstance(error, InvalidStatus):
+        status = error.response.status_code
+        if status in (401, 403):  # a keyed local server refuses a missing or wrong key at the upgrade
+            return f"{host_of(url)} refused the API key (HTTP {status}): check the key"
+        return f"{host_of(url)} refused the WebSocket: HTTP {status}"
     return f"cannot reach {host_of(url)}: {cause(error, timeout)}"

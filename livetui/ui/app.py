@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -41,6 +41,7 @@ from livetui.record.keeper import JournalKeeper
 from livetui.session.connect import Connector, LocalPlanner, Target
 from livetui.session.engine import Emit, LiveSession
 from livetui.session.local_server import LocalServerError
+from livetui.session.replies import choose_replies
 from livetui.session.tools_runner import ToolRunner
 from livetui.session.voice import Voice, VoiceFactory, run_with_voice
 from livetui.state import remember, remembered_theme
@@ -237,6 +238,8 @@ class LiveApp(SessionKeys):
         """Run the session (and its voice) once, until it ends."""
         self.session = session
         voice = self.voice = self.voice_factory(session) if self.voice_factory is not None else None
+        if (replies := await choose_replies(session, voice)) is not None:
+            emit(ev.Notice(message=replies))
         self.space_talks = voice is not None and voice.push_to_talk
         try:
             await run_with_voice(session, voice, emit)
@@ -301,17 +304,19 @@ class LiveApp(SessionKeys):
             runner.deny(message.call_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The interrupt, help and session keys act only on the main screen (Esc closes a dialog above it,
-        and a session is not replaced behind a dialog)."""
+        """The interrupt, help and session keys act only on the main screen (Esc closes a dialog above it, or
+        the side panes shown over the chat; a session is not replaced behind a dialog)."""
         if action in ("interrupt", "help", "audio_devices", "reconnect", "new_session", "use_local"):
             stack = self.screen_stack
-            return bool(stack) and stack[-1] is self.main
+            covered = action == "interrupt" and self.main.panes_over_chat
+            return bool(stack) and stack[-1] is self.main and not covered
         if action == "talk_key":
             return self._space_talks()
         return True
 
     def action_interrupt(self) -> None:
         """Interrupt the reply in progress and silence its speech, stamped with the time of the key."""
+        self.call_later(self.main.chat.escape)  # the key also closes the hint and leaves the chat log
         session = self.session
         if session is not None and session.ready:
             if self.voice is not None:
@@ -341,13 +346,18 @@ class LiveApp(SessionKeys):
     def action_help(self) -> None:
         """Show the key bindings as they are now (remapped keys included).
 
-        They are read with nothing focused, when every binding of the screen and the app is active: a
-        focused input would hide the printable ones (such as `?`) that it takes as text.
+        They are read with nothing focused, when every binding of the screen and the app is active (a
+        focused input would hide the printable ones, such as `?`, that it takes as text), then with the
+        composer and the chat log focused, for their own keys.
         """
-        focused = self.main.focused
-        self.main.set_focus(None, scroll_visible=False)
-        rows = binding_rows(self, self.main.active_bindings.values())
-        self.main.set_focus(focused, scroll_visible=False)
+        main = self.main
+        focused = main.focused
+        active: list[ActiveBinding] = []
+        for widget in (None, main.composer, main.chat):
+            main.set_focus(widget, scroll_visible=False)
+            active.extend(main.active_bindings.values())
+        main.set_focus(focused, scroll_visible=False)
+        rows = binding_rows(self, active)
         self.push_screen(HelpScreen(rows))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

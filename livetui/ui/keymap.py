@@ -140,7 +140,9 @@ def check_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
 
 
 def _check_clashes(bindings: list[KnownBinding], keymap: Mapping[str, str]) -> None:
-    """Two actions on one key: an entry's key that a binding in force with it already has."""
+    """Two actions on one key: an entry's key that a binding in force with it already has. A key the
+    entry's binding has by default is never a clash: the app's defaults share keys on purpose (Esc
+    interrupts, or hides the side panes shown over the chat)."""
     holders: dict[str, set[tuple[str | None, str]]] = {}
     for binding in bindings:
         if not binding.with_main:
@@ -152,7 +154,10 @@ def _check_clashes(bindings: list[KnownBinding], keymap: Mapping[str, str]) -> N
         for key in keys:
             holders.setdefault(key, set()).add((binding.binding_id, binding.action))
     for binding_id, value in keymap.items():
+        defaults = _defaults_of(bindings, binding_id)
         for key in value.split(","):
+            if key in defaults:
+                continue
             others = {
                 other_id or action
                 for other_id, action in holders.get(key, set())
@@ -160,6 +165,10 @@ def _check_clashes(bindings: list[KnownBinding], keymap: Mapping[str, str]) -> N
             }
             if others:
                 raise _error(binding_id, f"{key!r} is already the key of {', '.join(sorted(others))}")
+
+
+def _defaults_of(bindings: list[KnownBinding], binding_id: str) -> set[str]:
+    return {key for binding in bindings if binding.binding_id == binding_id for key in binding.keys}
 
 
 def _action_of(bindings: list[KnownBinding], binding_id: str) -> str:

@@ -90,7 +90,7 @@ def test_a_table_variable_that_is_not_json_names_the_variable(tmp_path: Path) ->
         ('interrupt = "notakey!!"', "keymap.interrupt: 'notakey!!' is not a key"),
         ('intrerupt = "ctrl+x"', "keymap.intrerupt: no key binding has this id (the ids are: "),
         ('clear_log = "f1"', "keymap.clear_log: 'f1' is already the key of help"),
-        ('export = "f2"\ninterrupt = "f2"', "keymap.export: 'f2' is already the key of interrupt"),
+        ('export = "f9"\ninterrupt = "f9"', "keymap.export: 'f9' is already the key of interrupt"),
         ('help = "cmd+h"', "keymap.help: 'cmd+h' is not a key"),
     ],
     ids=["unparsable key", "unknown id", "a key another action has", "two entries on one key", "modifier"],

@@ -81,7 +81,7 @@ async def test_sending_while_not_connected_keeps_the_text_and_says_so(settings: 
             return [notice.text for notice in app.main.chat.query(NoticeEntry)]
 
         await until(pilot, lambda: not_sent in texts(), "the notice")
-        assert app.main.composer.value == "hi"
+        assert app.main.composer.text == "hi"
 
 
 async def test_start_up_notices_open_the_chat_log(settings: Settings) -> None:

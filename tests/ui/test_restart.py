@@ -109,7 +109,7 @@ async def test_reconnect_after_giving_up_resumes_the_same_session_and_journal(
         assert app.main.status.state == "live"
 
 
-async def test_new_session_after_a_1008_opens_a_fresh_session_and_journal(
+async def test_new_session_after_a_refused_key_opens_a_fresh_session_and_journal(
     start_live_server: ServerStarter, settings: Settings
 ) -> None:
     server = await start_live_server(ServerConfig(key="right-key"))
@@ -123,7 +123,7 @@ async def test_new_session_after_a_1008_opens_a_fresh_session_and_journal(
     app = make_app(settings, connector)
     async with app.run_test(size=(120, 40)) as pilot:
         await fatal(pilot, app)
-        assert any("(1008)" in line for line in errors(app))
+        assert any("refused the API key (HTTP 403): check the key" in line for line in errors(app))
         first = app.keeper
         assert first is not None and first.directory is not None
         assert "New session" in palette_titles(app) and "Reconnect" in palette_titles(app)

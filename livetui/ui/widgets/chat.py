@@ -2,7 +2,9 @@
 
 It shows the session events a person reads (`UserText`, text deltas, transcripts, function calls,
 interruptions, notices, errors) and keeps the view anchored to the bottom while a reply streams, until the
-user scrolls up. Long sessions keep only the newest :data:`MAX_ENTRIES` entries mounted.
+user scrolls up. Long sessions keep only the newest :data:`MAX_ENTRIES` entries mounted. Keyboard
+navigation, selection and copying, the new-text flag and the first-turn hint are `NavigableLog`'s
+(`chat_nav.py`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.widget import Widget
 
 from livetui import events as ev
 from livetui.session.engine import LiveSession
 from livetui.ui.messages import SessionEvent
+from livetui.ui.widgets.chat_nav import NavigableLog
 from livetui.ui.widgets.entries import ErrorEntry, HeardEntry, NoticeEntry, UserEntry
 from livetui.ui.widgets.model_turn import ModelTurn
 from livetui.ui.widgets.tool_calls import CallView
@@ -28,7 +30,7 @@ MAX_ENTRIES = 200
 """Entries kept mounted; older ones are removed as new ones arrive."""
 
 
-class ChatLog(VerticalScroll, can_focus=True):
+class ChatLog(NavigableLog, can_focus=True):
     """The conversation: user turns, streamed model replies, transcripts, notices and errors."""
 
     CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (

@@ -147,7 +147,15 @@ class ModelTurn(Vertical):
                 self.query_one(".turn-marker", Label).update(f"ended: {reason}")
                 self.add_class("-ended")
         await self._stop_stream()
+        if not self.interrupted and self.transcript_chunks and not self.chunks:
+            await self._transcript_as_markdown()
         await self._remeasure()
+
+    async def _transcript_as_markdown(self) -> None:
+        """A spoken reply's transcript, plain text while it is spoken, is shown as Markdown once the turn
+        is complete (a table, a list, code), in place of the plain text."""
+        await self.markdown.update(self.transcript.strip())
+        self.query_one(".transcript", Static).display = False
 
     async def close(self) -> None:
         """Stop streaming without marking how the turn ended (the turn is being removed)."""
