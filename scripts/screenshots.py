@@ -22,7 +22,7 @@ from textual.widgets import TabbedContent
 
 from livetui.config import Settings
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.session.connect import Connector, connect_to
+from livetui.session.connect import Connector, Target, connect_to
 from livetui.session.engine import LiveSession
 from livetui.ui.app import LiveApp, make_app
 from livetui.ui.screens.help import HelpScreen
@@ -179,7 +179,8 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
 async def shoot(name: str, steps: Steps, size: tuple[int, int], script: Path) -> None:
     """Run the app, take one screenshot, quit."""
     settings = Settings(text_only=True)  # text replies: the screenshots show Markdown streaming
-    app = make_app(settings, in_process(settings, script))
+    # The in-process server runs the scripted brain: the status bar says so, as it would for `livetui`.
+    app = make_app(settings, in_process(settings, script), target=Target("local", "scripted"))
     async with app.run_test(size=size) as pilot:
         await steps(pilot)
         app.save_screenshot(filename=name, path=str(OUT))
@@ -197,6 +198,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    # The user's own config must not change the screenshots.
+    # The user's own config, and the theme the app remembers for them, must not change the screenshots.
     os.environ["LIVETUI_CONFIG"] = os.devnull
+    os.environ["LIVETUI_STATE_DIR"] = tempfile.mkdtemp(prefix="livetui-state-")
     sys.exit(asyncio.run(main()))

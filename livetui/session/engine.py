@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from livetui import events as ev
 from livetui.protocol import close_codes
@@ -36,6 +36,7 @@ from livetui.protocol.session import GeminiSession, TextRoute
 from livetui.session.endpoint import Endpoint
 from livetui.session.latency import LatencyTracker
 from livetui.session.reconnect import Backoff, Resumption
+from livetui.session.unreachable import describe_unreachable
 
 Emit = Callable[[ev.AnyEvent], None]
 """Where the engine hands its events (called on the event loop, never from a thread)."""
@@ -354,18 +355,7 @@ class LiveSession:
         )
 
     def _connect_error(self, error: BaseException) -> str:
-        where = self.endpoint.safe_url
-        if isinstance(error, InvalidStatus):
-            status = error.response.status_code
-            if status in (401, 403):  # a keyed local server refuses a missing or wrong key at the upgrade
-                return f"{where} refused the API key (HTTP {status}): check the key"
-            return f"{where} refused the WebSocket: HTTP {status}"
-        if isinstance(error, TimeoutError):
-            return f"timed out connecting to {where}"
-        if isinstance(error, ConnectionRefusedError):
-            return f"connection refused by {where}"
-        detail = " ".join(str(error).split()) or type(error).__name__
-        return f"could not connect to {where}: {detail}"
+        return describe_unreachable(self.endpoint.url, error, self.open_timeout)
 
     async def _serve(self, ws: ClientConnection) -> _Ending:
         self._moving = False

@@ -9,7 +9,13 @@ that lives as long as the session, in the mode the settings choose; in confirm a
 pane asks the user and reports the decision (`ToolsPane.Decided`), which the app hands to the runner.
 Every event is journaled before it is shown (`JournalKeeper`, unless recording is off), and the export key
 writes the session's Markdown transcript next to its journal. The camera and microphone keys are in
-`MediaKeys` (`media_keys.py`), which the app builds on.
+`MediaKeys` (`media_keys.py`), and the keys that bring an ended session back in `SessionKeys`
+(`session_keys.py`), which the app builds on: once its session has ended for good, the worker waits for
+Reconnect instead of ending, so the connection's server (a local child) and journal are still there.
+
+The chosen theme is remembered in the state file (`livetui.state`) and applied at the next start; the
+palette's screenshot is written into the session's directory (or `screenshots/` in the data directory
+when the session is not recorded), and the chat log says where.
 
 Failures never reach the screen as a traceback: the engine reports its own as `SessionError` events, and
 anything the connector raises (a local server that cannot start, a bad script...) is turned into one
@@ -32,19 +38,21 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from livetui import events as ev
-from livetui.config import Settings
+from livetui.config import Settings, data_dir
 from livetui.record.export import ExportError, export_session
 from livetui.record.keeper import JournalKeeper
-from livetui.session.connect import Connector
-from livetui.session.engine import LiveSession
+from livetui.session.connect import Connector, LocalPlanner, Target
+from livetui.session.engine import Emit, LiveSession
 from livetui.session.local_server import LocalServerError
 from livetui.session.replies import choose_replies
 from livetui.session.tools_runner import ToolRunner
 from livetui.session.voice import Voice, VoiceFactory, run_with_voice
+from livetui.state import remember, remembered_theme
 from livetui.tools.registry import ToolRegistry
-from livetui.ui.media_keys import MediaKeys, camera_stream
+from livetui.ui.media_keys import camera_stream
 from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
+from livetui.ui.session_keys import SessionKeys
 from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.tools_pane import ToolsPane
 
@@ -71,7 +79,7 @@ def describe_failure(error: BaseException) -> str:
     return f"could not start the session: {detail}"
 
 
-class LiveApp(MediaKeys):
+class LiveApp(SessionKeys):
     """A terminal client for one live model session."""
 
     CSS_PATH = [
@@ -123,6 +131,27 @@ class LiveApp(MediaKeys):
             id="export",
             tooltip="Write the session's transcript (Markdown) next to its journal.",
         ),
+        Binding(
+            "ctrl+r",
+            "reconnect",
+            "Reconnect",
+            id="reconnect",
+            tooltip="Reconnect a session that has ended (same journal; resumed when the server knows it).",
+        ),
+        Binding(
+            "ctrl+n",
+            "new_session",
+            "New session",
+            id="new_session",
+            tooltip="Start a new session with the same settings (a new journal; the chat log is cleared).",
+        ),
+        Binding(
+            "ctrl+o",
+            "use_local",
+            "Go local",
+            id="use_local",
+            tooltip="Continue on the embedded local server in a new session (when Gemini cannot be reached).",
+        ),
     ]
     """The app-wide keys; each has an id the `[keymap]` setting can rebind."""
 
@@ -134,6 +163,8 @@ class LiveApp(MediaKeys):
         notices: Sequence[str] = (),
         tools: ToolRegistry | None = None,
         voice: VoiceFactory | None = None,
+        target: Target | None = None,
+        local: LocalPlanner | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -158,9 +189,15 @@ class LiveApp(MediaKeys):
         self._quitting = False
         self.camera = camera_stream(settings)
         """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
-        provider = "gemini" if settings.use_gemini else "local"
+        self.target = target if target is not None else Target.of(settings)
+        """What the session talks to, as the status bar names it from the start."""
+        self.local = local
+        """Makes the local server's plan, for Continue on the local server (None: not offered)."""
         self.main = MainScreen(
-            provider=provider, model=settings.model, notices=notices, camera=self.camera is not None
+            provider=self.target.provider,
+            model=self.target.model,
+            notices=notices,
+            camera=self.camera is not None,
         )
         """The main screen (kept while other screens are pushed over it)."""
 
@@ -169,8 +206,13 @@ class LiveApp(MediaKeys):
         return self.main
 
     def on_mount(self) -> None:
-        """Apply the keymap, quit cleanly on SIGHUP and SIGTERM, and open the session."""
+        """Apply the keymap and the remembered theme, quit cleanly on SIGHUP and SIGTERM, and open the
+        session."""
         self.set_keymap(self.settings.keymap)
+        theme = remembered_theme()
+        if theme is not None and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
             loop = asyncio.get_running_loop()
             for number in QUIT_SIGNALS:
@@ -207,9 +249,13 @@ class LiveApp(MediaKeys):
 
     @work(name="session", group="session", exclusive=True, exit_on_error=False, description="live session")
     async def run_session(self) -> None:
-        """Open the session with the connector and run it until it ends; events go to the main screen."""
+        """Open the session with the connector and run it until it ends; events go to the main screen.
+
+        A session that ends for good stays open (with its journal and tools) until the user chooses:
+        Reconnect runs it again here; New session (or the local server) starts this worker afresh, which
+        cancels this one.
+        """
         async with self.connector() as session:
-            self.session = session
             settings = self.settings
             keeper = self.keeper = JournalKeeper(self._notice) if settings.record else None
             session.on_audio = keeper.mic if keeper is not None else None
@@ -219,19 +265,32 @@ class LiveApp(MediaKeys):
             def emit(event: ev.AnyEvent) -> None:
                 self.deliver(event, session)
 
-            self.voice = self.voice_factory(session) if self.voice_factory is not None else None
-            if (replies := await choose_replies(session, self.voice)) is not None:
-                emit(ev.Notice(message=replies))
-            self.space_talks = self.voice is not None and self.voice.push_to_talk
             try:
-                await run_with_voice(session, self.voice, runner.wrap(emit))
+                while True:
+                    await self._hold(session, runner.wrap(emit))
+                    self.offer_restart(session.endpoint.provider)
+                    await self.wait_for_reconnect(session)
             finally:
-                self.voice = None
-                self.space_talks = False
-                self.tool_runner = None
+                if self.tool_runner is runner:
+                    self.tool_runner = None
                 await runner.aclose()
                 if keeper is not None:
                     keeper.close()
+
+    async def _hold(self, session: LiveSession, emit: Emit) -> None:
+        """Run the session (and its voice) once, until it ends."""
+        self.session = session
+        voice = self.voice = self.voice_factory(session) if self.voice_factory is not None else None
+        if (replies := await choose_replies(session, voice)) is not None:
+            emit(ev.Notice(message=replies))
+        self.space_talks = voice is not None and voice.push_to_talk
+        try:
+            await run_with_voice(session, voice, emit)
+        finally:
+            if self.session is session:
+                self.session = None
+                self.voice = None
+                self.space_talks = False
 
     @work(name="camera", group="camera", exclusive=True, exit_on_error=False, description="camera")
     async def run_camera(self) -> None:
@@ -250,14 +309,19 @@ class LiveApp(MediaKeys):
     def _notice(self, text: str) -> None:
         self.main.deliver(ev.Notice(message=text), self.session)
 
+    def _remember_theme(self, theme: object) -> None:
+        try:
+            remember(theme=self.theme)
+        except OSError as error:
+            self._notice(f"the theme could not be remembered: {' '.join(str(error).split())}")
+
     @on(Worker.StateChanged)
     def _on_worker_state(self, message: Worker.StateChanged) -> None:
         worker = message.worker
-        if worker.name != "session" or not worker.is_finished:
+        if worker.name != "session" or message.state != WorkerState.ERROR or worker.error is None:
             return
-        self.session = None
-        if message.state == WorkerState.ERROR and worker.error is not None:
-            self.deliver(ev.SessionError(message=describe_failure(worker.error), fatal=True), None)
+        self.deliver(ev.SessionError(message=describe_failure(worker.error), fatal=True), None)
+        self.offer_restart(self.target.provider)
 
     @on(Composer.Sent)
     def _on_sent(self, message: Composer.Sent) -> None:
@@ -284,9 +348,9 @@ class LiveApp(MediaKeys):
             runner.deny(message.call_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The interrupt and help keys act only on the main screen (Esc closes a dialog above it, or the
-        side panes shown over the chat)."""
-        if action in ("interrupt", "help", "audio_devices"):
+        """The interrupt, help and session keys act only on the main screen (Esc closes a dialog above it, or
+        the side panes shown over the chat; a session is not replaced behind a dialog)."""
+        if action in ("interrupt", "help", "audio_devices", "reconnect", "new_session", "use_local"):
             stack = self.screen_stack
             covered = action == "interrupt" and self.main.panes_over_chat
             return bool(stack) and stack[-1] is self.main and not covered
@@ -360,6 +424,39 @@ class LiveApp(MediaKeys):
         yield SystemCommand(
             "Export transcript", "Write the session as Markdown next to its journal", self.action_export
         )
+        yield SystemCommand(
+            "Reconnect", "Reconnect the session that has ended (same journal)", self.action_reconnect
+        )
+        yield SystemCommand(
+            "New session",
+            "Start a new session with the same settings and a new journal",
+            self.action_new_session,
+        )
+        if self.local is not None and self.target.provider != "local":
+            yield SystemCommand(
+                "Continue on the local server",
+                "A new session on the embedded local server",
+                self.action_use_local,
+            )
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG screenshot (the palette's Save screenshot) into the session's directory, or into
+        `screenshots/` in the data directory without a journal; the chat log says where."""
+        keeper = self.keeper
+        folder = Path(path) if path else None
+        if folder is None:
+            recorded = keeper.directory if keeper is not None else None
+            folder = recorded if recorded is not None else data_dir() / "screenshots"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            written = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as error:
+            self._notice(f"could not save the screenshot: {' '.join(str(error).split())}")
+            return None
+        self._notice(f"screenshot written to {written}")
+        return written
 
 
 def make_app(
@@ -369,7 +466,11 @@ def make_app(
     notices: Sequence[str] = (),
     tools: ToolRegistry | None = None,
     voice: VoiceFactory | None = None,
+    target: Target | None = None,
+    local: LocalPlanner | None = None,
 ) -> LiveApp:
     """The app for these settings; `connector` opens the session, `notices` are shown in the log at start,
-    `tools` answer the model's function calls (give the connector the same registry, so they are declared)."""
-    return LiveApp(settings, connector, notices=notices, tools=tools, voice=voice)
+    `tools` answer the model's function calls (give the connector the same registry, so they are declared),
+    `target` is what the status bar names (the settings' provider and model when None), and `local` makes
+    the local server's plan for Continue on the local server (not offered when None)."""
+    return LiveApp(settings, connector, notices=notices, tools=tools, voice=voice, target=target, local=local)

@@ -87,8 +87,20 @@ async def test_a_refused_connection_is_one_fatal_line() -> None:
     session = LiveSession(Endpoint.local(url), TEXT_SETUP)
     async with running(session) as recorder:
         error = await recorder.first(ev.SessionError)
-    assert error.fatal and error.message.startswith("connection refused by ws://127.0.0.1:")
+    host = url.removeprefix("ws://")
+    assert error.fatal
+    assert error.message == f"cannot reach {host}: connection refused (nothing is listening on that port)"
     assert "\n" not in error.message
+
+
+async def test_a_name_that_does_not_resolve_names_the_host_and_the_cause() -> None:
+    # `.invalid` never resolves (RFC 2606): the lookup fails locally, with no network traffic.
+    session = LiveSession(Endpoint.local("ws://livetui.invalid:9"), TEXT_SETUP)
+    async with running(session) as recorder:
+        error = await recorder.first(ev.SessionError)
+    assert error.fatal
+    assert error.message.startswith("cannot reach livetui.invalid:9: its name ")
+    assert "Errno" not in error.message and "\n" not in error.message
 
 
 async def test_a_wrong_path_is_reported_with_its_http_status() -> None:

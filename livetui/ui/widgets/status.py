@@ -1,5 +1,9 @@
 """The status bar: connection state, provider and model, the session clock, round trip, key hints.
 
+What the session talks to reads `provider · model`: `gemini · gemini-live-2.5-flash-preview`, or on the
+embedded server `local · smollm2` (the brain answers, not a Gemini model), from the first frame on, so
+also while connecting.
+
 States: ``connecting`` → ``connected`` (socket open) → ``live`` (setup accepted) → ``disconnected``, or
 ``error`` after a fatal error. Each state is also a CSS class (``-live``, ``-error``...) for its colour.
 The session clock counts from the moment the session went live, across reconnects. After the server's
@@ -83,7 +87,7 @@ class StatusBar(Horizontal):
         self.provider = provider
         """`local` or `gemini`."""
         self.model = model
-        """The model's name, without the `models/` prefix."""
+        """The model's name, without the `models/` prefix (the brain's, on the local server)."""
         self.round_trip: float | None = None
         """The latest WebSocket ping round trip, in seconds."""
         self.live_since: float | None = None
@@ -100,7 +104,7 @@ class StatusBar(Horizontal):
         """The state, then what the session is talking to, then the clock, round trip and hints."""
         yield Label(id="state")
         yield Label(self.provider, id="provider", markup=False)
-        yield Label(self.model, id="model", markup=False)
+        yield Label(f"· {self.model}", id="model", markup=False)
         yield Label("", id="clock")
         yield Label("", id="go-away")
         yield Label("", id="rtt")
@@ -131,19 +135,26 @@ class StatusBar(Horizontal):
         self.query_one("#hints", Label).update(hints)
 
     def show_session(self, provider: str, model: str) -> None:
-        """What the session actually talks to, once it exists."""
+        """What the session talks to (`provider · model`)."""
         self.provider, self.model = provider, model
         self.query_one("#provider", Label).update(provider)
-        self.query_one("#model", Label).update(model)
+        self.query_one("#model", Label).update(f"· {model}")
+
+    def new_session(self, provider: str, model: str) -> None:
+        """A new session replaces the old one: name what it talks to, and restart the clock."""
+        self.show_session(provider, model)
+        self._stop_clock()
+        self.live_since = None
+        self.go_away_at = None
+        self.detail = ""
+        self.query_one("#clock", Label).update("")
 
     @on(SessionEvent)
     def _on_session_event(self, message: SessionEvent) -> None:
-        event, session = message.event, message.session
+        event = message.event
         match event:
             case ev.Connecting():
                 self.state = "connecting"
-                if session is not None:
-                    self.show_session(session.endpoint.provider, session.setup.model.removeprefix("models/"))
             case ev.Connected():
                 self.state = "connected"
             case ev.SetupComplete() | ev.Resumed():
