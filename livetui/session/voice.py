@@ -291,7 +291,8 @@ class Voice:
         self._metered += duration(block, rate)
         if self._metered >= LEVEL_SECONDS - 1e-9:
             loudest = round(self._loudest * LEVEL_STEPS) / LEVEL_STEPS
-            self._loudest = self._metered = 0.0
+            self._loudest = 0.0
+            self._metered = max(0.0, self._metered - LEVEL_SECONDS)  # 40 ms blocks: 3, 2, 3, 2... a report
             if loudest != self._level:  # a steady level (silence, say) is not reported again
                 self._level = loudest
                 self._forward(ev.MicLevel(level=loudest))
