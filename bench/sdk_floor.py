@@ -81,7 +81,9 @@ async def run_floor(
                 for offset in range(0, len(pcm), block_bytes):
                     sent += 1
                     await asyncio.sleep(max(0.0, start + sent * block_seconds - time.monotonic()))
-                    blob = types.Blob(data=pcm[offset : offset + block_bytes], mime_type="audio/pcm;rate=16000")
+                    blob = types.Blob(
+                        data=pcm[offset : offset + block_bytes], mime_type="audio/pcm;rate=16000"
+                    )
                     await session.send_realtime_input(audio=blob)
                     stats.blocks_sent += 1
 
