@@ -56,7 +56,9 @@ async def test_a_hidden_events_pane_writes_nothing_and_catches_up_when_shown(
         pane = app.main.query_one("#events", EventsPane)
         side = app.main.query_one("#side", TabbedContent)
         side.active = "events-tab"
-        await until(pilot, lambda: pane.frame_log.lines and pane.recorded == len(pane.frames), "the log")
+        await until(
+            pilot, lambda: bool(pane.frame_log.lines) and pane.recorded == len(pane.frames), "the log"
+        )
         side.active = "latency-tab"
         await until(pilot, lambda: not pane.display or not pane.is_on_screen, "the pane to hide")
         written, count = len(pane.frame_log.lines), str(pane.query_one("#events-count", Label).render())
