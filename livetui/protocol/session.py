@@ -40,7 +40,7 @@ from livetui.protocol.content import Blob, Content, FunctionResponse, Part
 from livetui.protocol.limits import LimitError, audio_rate, bounded_seconds
 from livetui.protocol.server import ServerContent, ServerMessage
 from livetui.protocol.split import split_to_fit
-from livetui.protocol.summary import summarize
+from livetui.protocol.summary import summarize, summarize_blob
 
 TextRoute = Literal["client_content", "realtime_input"]
 """How typed text is sent: as an ordered ``clientContent`` turn (interrupts generation), or as
@@ -112,11 +112,18 @@ class GeminiSession:
         """The number the next new turn will get (a resumed session's `first_turn`)."""
         return self._next_turn
 
-    def _send(self, message: ClientMessage) -> None:
+    def _send(self, message: ClientMessage, shown: tuple[str, str] | None = None) -> None:
+        """Queue a frame and its `WireFrame`; `shown` is its (summary, text) when known without parsing."""
         frame = encode(message)
         self._frames.append(frame)
-        summary, text = summarize(load_json(frame))
+        summary, text = summarize(load_json(frame)) if shown is None else shown
         self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
+
+    def _send_blob(self, field: Literal["audio", "video"], blob: Blob) -> None:
+        """Queue a ``realtimeInput`` audio block or video frame: encoded once, never parsed back."""
+        realtime = RealtimeInput(audio=blob) if field == "audio" else RealtimeInput(video=blob)
+        shown = summarize_blob("realtimeInput", field, blob.mime_type, len(blob.data))
+        self._send(RealtimeInputMessage(realtime_input=realtime), shown)
 
     # -- client → server ----------------------------------------------------------------------------------
 
@@ -185,13 +192,11 @@ class GeminiSession:
 
     def send_audio(self, pcm: bytes, *, rate: int = 16000) -> None:
         """Stream a block of microphone audio (PCM16 mono)."""
-        blob = Blob(mime_type=f"audio/pcm;rate={rate}", data=pcm)
-        self._send(RealtimeInputMessage(realtime_input=RealtimeInput(audio=blob)))
+        self._send_blob("audio", Blob(mime_type=f"audio/pcm;rate={rate}", data=pcm))
 
     def send_video(self, jpeg: bytes, *, mime_type: str = "image/jpeg") -> None:
         """Stream one camera frame."""
-        blob = Blob(mime_type=mime_type, data=jpeg)
-        self._send(RealtimeInputMessage(realtime_input=RealtimeInput(video=blob)))
+        self._send_blob("video", Blob(mime_type=mime_type, data=jpeg))
 
     def activity_start(self, *, at: float) -> None:
         """The user starts talking (manual activity detection); interrupts a reply in progress."""

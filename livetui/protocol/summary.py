@@ -42,3 +42,10 @@ def summarize(data: dict[str, Any]) -> tuple[str, str]:
             names.append(key)
     text = json.dumps(_abbreviate(data), ensure_ascii=False, separators=(",", ":"))
     return " ".join(names) or "{}", text
+
+
+def summarize_blob(message: str, field: str, mime_type: str, size: int) -> tuple[str, str]:
+    """What `summarize` returns for a frame ``{message: {field: {mimeType, data}}}`` holding `size` bytes,
+    built without the frame: a microphone block or camera frame is not parsed back to be shown."""
+    data = {message: {field: {"mimeType": mime_type, "data": f"<{size} bytes>"}}}
+    return f"{message}.{field}", json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -352,6 +352,9 @@ class LiveSession:
             max_size=MAX_INCOMING,
             ping_interval=None,
             open_timeout=None,
+            # No permessage-deflate: base64 audio and JPEG hardly compress, and deflating every microphone
+            # block (websockets cannot skip it per message) cost more CPU than the rest of sending it.
+            compression=None,
         )
 
     def _connect_error(self, error: BaseException) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from websockets.asyncio.server import ServerConnection, serve
+
 from livetui import events as ev
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
@@ -109,3 +111,20 @@ async def test_a_wrong_path_is_reported_with_its_http_status() -> None:
         async with running(session) as recorder:
             error = await recorder.first(ev.SessionError)
     assert error.fatal and "HTTP 404" in error.message
+
+
+async def test_the_session_does_not_offer_per_message_compression() -> None:
+    """Base64 audio and JPEG hardly compress: deflating each microphone block would only cost CPU."""
+    offered: list[str | None] = []
+
+    async def handler(ws: ServerConnection) -> None:
+        assert ws.request is not None
+        offered.append(ws.request.headers.get("Sec-WebSocket-Extensions"))
+        await ws.close()
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        session = LiveSession(Endpoint.local(f"ws://127.0.0.1:{port}"), TEXT_SETUP)
+        async with running(session) as recorder:
+            await recorder.first(ev.Disconnected)
+    assert offered == [None]

@@ -51,6 +51,36 @@ async def test_the_events_pane_lists_frames_both_ways_and_filters_them(
         assert len(headers) == 1 and headers[0].startswith("↓ serverContent.turnComplete")
 
 
+async def test_a_hidden_events_pane_writes_nothing_and_catches_up_when_shown(
+    live_server: LiveServer, settings: Settings
+) -> None:
+    app = make_app(settings, connect_to(live_server.url, settings))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until_live(pilot)
+        pane = app.main.query_one("#events", EventsPane)
+        side = app.main.query_one("#side", TabbedContent)
+        side.active = "events-tab"
+        await until(
+            pilot, lambda: bool(pane.frame_log.lines) and pane.recorded == len(pane.frames), "the log"
+        )
+        side.active = "latency-tab"
+        await until(pilot, lambda: not pane.display or not pane.is_on_screen, "the pane to hide")
+        written, count = len(pane.frame_log.lines), str(pane.query_one("#events-count", Label).render())
+        before = pane.recorded
+        await send(pilot, "hi")
+        await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
+        assert pane.recorded > before, "frames are recorded while hidden"
+        assert len(pane.frame_log.lines) == written, "but not written"
+        assert str(pane.query_one("#events-count", Label).render()) == count, "nor counted on screen"
+        side.active = "events-tab"
+        await until(pilot, lambda: len(pane.frame_log.lines) >= 2 * len(pane.frames), "the log to catch up")
+        headers = [line.text for line in pane.frame_log.lines if line.text.startswith(("↑", "↓"))]
+        assert len(headers) == len(pane.frames) and any("turnComplete" in h for h in headers)
+        assert f"↑ {sum(f.direction == 'out' for f in pane.frames)} sent" in str(
+            pane.query_one("#events-count", Label).render()
+        )
+
+
 async def test_the_screen_still_works_at_80x24(live_server: LiveServer, settings: Settings) -> None:
     app = make_app(settings, connect_to(live_server.url, settings))
     async with app.run_test(size=(80, 24)) as pilot:

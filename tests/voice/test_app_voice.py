@@ -125,7 +125,7 @@ async def test_push_to_talk_with_the_talk_key_and_space(voice_server: LiveServer
         assert voice.talking and label(app, "#mic").startswith("talking")
         words = pcm_of(speech("what is the weather like today", before=0.2, after=0.2))
         mic.push(words)
-        await until(pilot, lambda: voice.blocks_sent >= len(words) // 640, "the words to be sent")
+        await until(pilot, lambda: voice.blocks_sent >= len(words) // 1280, "the words to be sent")
         await pilot.press("space")  # the message box is empty: Space is the talk key
         assert not voice.talking and app.main.composer.text == ""
         chat = app.main.chat

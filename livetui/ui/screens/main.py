@@ -138,7 +138,11 @@ class MainScreen(Screen[None]):
         self._status.hints = " · ".join(f"{keys[i]} {label}" for i, label in HINTS if i in keys)
 
     def deliver(self, event: ev.AnyEvent, session: LiveSession | None) -> None:
-        """Post an event to every pane that shows its type (each gets its own message)."""
+        """Post an event to every pane that shows its type (each gets its own message); a wire frame is
+        handed to the events pane as it is (fifty a second or more: no message each)."""
+        if isinstance(event, ev.WireFrame):
+            self._events.record(event)
+            return
         for consumer in self._routes.get(type(event), ()):
             consumer.post_message(wrap(event, session))
 

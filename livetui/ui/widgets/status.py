@@ -29,6 +29,7 @@ from livetui import events as ev
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.audio_status import mic_classes, mic_status, voice_status
 from livetui.ui.widgets.camera import camera_status
+from livetui.ui.widgets.label_text import show_text
 
 ConnectionState = Literal["connecting", "connected", "live", "disconnected", "error"]
 """What the status bar says about the connection."""
@@ -200,12 +201,12 @@ class StatusBar(Horizontal):
             return
         self.add_class("-audio")
         mic = self.query_one("#mic", Label)
-        mic.update(mic_status(state, self.mic_level))
+        show_text(mic, mic_status(state, self.mic_level))
         for name, active in mic_classes(state).items():
             mic.set_class(active, name)
         voice = self.query_one("#voice", Label)
         text = voice_status(state)
-        voice.update(text)
+        show_text(voice, text)
         voice.set_class(bool(text), "-shown")
         voice.set_class(state.speaking, "-speaking")
 
@@ -224,8 +225,8 @@ class StatusBar(Horizontal):
     def _tick(self) -> None:
         now = monotonic()
         if self.live_since is not None:
-            self.query_one("#clock", Label).update(format_elapsed(now - self.live_since))
+            show_text(self.query_one("#clock", Label), format_elapsed(now - self.live_since))
         countdown = self.query_one("#go-away", Label)
         countdown.set_class(self.go_away_at is not None, "-shown")
         if self.go_away_at is not None:
-            countdown.update(f"goAway {format_elapsed(self.go_away_at - now)}")
+            show_text(countdown, f"goAway {format_elapsed(self.go_away_at - now)}")
