@@ -21,8 +21,9 @@ from livetui.session.audio_io import voice_for
 from livetui.session.connect import connect_to
 from livetui.ui.app import make_app
 from livetui.ui.widgets.entries import NoticeEntry
+from livetui.ui.widgets.events_pane import EventsPane
 from tests.conftest import ScriptWriter, ServerStarter
-from tests.ui.waiting import seen, send, until, until_live
+from tests.ui.waiting import send, until, until_live
 
 TABLE = "| tool | use |\n|---|---|\n| tmux | e2e |\n| sox | audio |\n"
 """A reply that is a Markdown table."""
@@ -50,7 +51,7 @@ async def test_without_portaudio_the_session_asks_for_text_and_a_table_renders_a
     app = make_app(settings, connect_to(server.url, settings), voice=voice_for(settings))
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
         await until_live(pilot)
-        [setup] = [f for f in seen(messages, ev.WireFrame) if f.summary == "setup"]
+        [setup] = [f for f in app.main.query_one(EventsPane).frames if f.summary == "setup"]
         sent = json.loads(setup.text)["setup"]
         assert sent["generationConfig"]["responseModalities"] == ["TEXT"]
         assert "outputAudioTranscription" not in sent and "speechConfig" not in sent["generationConfig"]
