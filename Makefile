@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-installed
 # other machines of the same kind.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
-.PHONY: run test check bench screenshots install brain clean
+.PHONY: run test check bench fuzz screenshots install brain clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ check: $(STAMP) $(TEST_STAMP)
 
 bench: install
 	$(BIN)/python -m bench
+
+# Hostile input: the server and client decoders fuzzed (seeded), then the server under concurrent load.
+fuzz: $(STAMP) $(TEST_STAMP)
+	$(BIN)/python -m bench fuzz_server fuzz_client load
 
 screenshots: $(STAMP) $(TEST_STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -2,7 +2,9 @@
 
 Budgets (DESIGN.md): `--help` ≤ 200 ms; first frame connected to the local server ≤ 1.5 s. The second is
 timed from creating the app to `setupComplete` from a local server it started as a child process, with
-the scripted brain and with smollm2 (which loads its model first).
+the scripted brain and with smollm2 (which loads its model first). Also the look at the sound devices a
+spoken session makes before it connects (to ask for text replies when nothing can play speech), in a
+fresh process each time, as at launch: PortAudio lists the devices as it loads.
 """
 
 from __future__ import annotations
@@ -29,6 +31,28 @@ def _help_ms() -> float:
     return (time.perf_counter() - started) * 1000
 
 
+PROBE = """
+import asyncio, time
+from livetui.config import Settings
+from livetui.media.audio.speaker import DeviceSink
+from livetui.protocol.client import Setup
+from livetui.session.endpoint import Endpoint
+from livetui.session.engine import LiveSession
+from livetui.session.replies import speaker_missing
+from livetui.session.voice import Voice
+voice = Voice(LiveSession(Endpoint.local("ws://127.0.0.1:9"), Setup(model="models/local")), sink=DeviceSink())
+started = time.perf_counter()
+asyncio.run(speaker_missing(voice))
+print((time.perf_counter() - started) * 1000)
+"""
+"""Times the sound-device look a spoken session makes before it connects, from a cold start."""
+
+
+def _probe_ms() -> float:
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 async def _live_ms(brain: str) -> float:
     settings = load_settings(provider="local", text_only=True)
     started = time.perf_counter()
@@ -52,6 +76,7 @@ async def main() -> None:
         os.environ["LIVETUI_CONFIG"] = str(Path(folder) / "none.toml")
         os.environ["LIVETUI_DATA_DIR"] = str(Path(folder) / "data")
         _print("livetui --help", [_help_ms() for _ in range(RUNS)], "≤ 200 ms")
+        _print("sound devices looked at before connecting", [_probe_ms() for _ in range(RUNS)], "—")
         for brain in ("scripted", "smollm2"):
             _print(
                 f"launch → live on the local server ({brain})",

@@ -24,8 +24,9 @@ commands:
   livetui devices          list the audio input and output devices
 
 settings come from flags, then the environment (LIVETUI_MODEL, LIVETUI_SYSTEM_PROMPT, LIVETUI_VOICE,
-LIVETUI_PROVIDER, LIVETUI_BRAIN, LIVETUI_SCRIPT, GEMINI_API_KEY or GOOGLE_API_KEY), then the config file
-(config.toml in the user config directory, or the file named by LIVETUI_CONFIG), e.g.:
+LIVETUI_PROVIDER, LIVETUI_BRAIN, LIVETUI_SCRIPT, GEMINI_API_KEY, GOOGLE_API_KEY or LIVETUI_API_KEY), then
+the config file (config.toml in the user config directory, or the file named by LIVETUI_CONFIG); a wrong
+value is reported naming the flag, variable or file line it came from, e.g.:
 
   model = "gemini-live-2.5-flash-preview"
   system_prompt = "Answer briefly."
@@ -192,6 +193,20 @@ def resolve_brain(requested: str) -> tuple[str, list[str]]:
     ]
 
 
+def provider_source(options: argparse.Namespace) -> str:
+    """What asked for Gemini, for the missing-key line: the flag, the variable, or the config file's line."""
+    from livetui.config import config_file
+    from livetui.config_sources import env_source, file_line
+
+    if options.provider is not None:
+        return "--provider gemini"
+    variable = env_source("provider")
+    if variable is not None:
+        return f"{variable}=gemini"
+    line = file_line(config_file(), "provider")
+    return f'provider = "gemini" (config file {config_file()}' + (f", line {line})" if line else ")")
+
+
 def run_app(options: argparse.Namespace) -> int:
     """Start the app with settings from flags, environment and config file."""
     from livetui.config import ConfigError, load_settings
@@ -251,17 +266,28 @@ def run_app(options: argparse.Namespace) -> int:
             return 2
 
     from livetui.session.audio_io import voice_for
-    from livetui.session.connect import connect_to, open_session
+    from livetui.session.connect import MissingKeyError, missing_key, plan_local, plan_session
     from livetui.ui.app import make_app
+    from livetui.ui.keymap import KeymapError, check_keymap
 
-    notices: list[str] = []
-    if options.url:
-        connector = connect_to(options.url, settings, tools=tools)
-    elif settings.use_gemini:
-        connector = lambda: open_session(settings, tools=tools)  # noqa: E731
-    else:
-        brain, notices = resolve_brain(settings.brain)
-        connector = lambda: open_session(settings, brain=brain, tools=tools)  # noqa: E731
-    app = make_app(settings, connector, notices=notices, tools=tools, voice=voice_for(settings))
+    try:
+        keymap = check_keymap(settings.keymap)
+        plan = plan_session(settings, resolve=resolve_brain, url=options.url, tools=tools)
+    except MissingKeyError:
+        print(f"livetui: {missing_key(provider_source(options))}", file=sys.stderr)
+        return 2
+    except KeymapError as error:
+        print(f"livetui: {error}", file=sys.stderr)
+        return 2
+    settings = settings.model_copy(update={"keymap": keymap})
+    app = make_app(
+        settings,
+        plan.connector,
+        notices=plan.notices,
+        tools=tools,
+        voice=voice_for(settings),
+        target=plan.target,
+        local=lambda: plan_local(settings, resolve=resolve_brain, tools=tools),
+    )
     app.run()
     return app.return_code or 0

@@ -5,8 +5,10 @@
 | flags | `livetui --model ...` (passed to :func:`load_settings` as overrides) |
 | environment | `LIVETUI_<FIELD>` (`LIVETUI_MODEL`); the key also from `GEMINI_API_KEY` or `GOOGLE_API_KEY` |
 | config file | `config.toml` in the user config directory, or the file named by `LIVETUI_CONFIG` |
+| state file | `state.json` in the user state directory (or `LIVETUI_STATE_DIR`): what the app remembers |
 
-The API key is a `SecretStr`: it is never printed, logged, journaled or exported.
+A wrong value is reported in one line naming the flag, variable, or file and line it came from
+(`livetui.config_sources`). The API key is a `SecretStr`: it is never printed, logged, journaled or exported.
 """
 
 from __future__ import annotations
@@ -15,14 +17,27 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_state_path
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
+
+from livetui.config_sources import KEY_VARIABLES, blame, env_source
+
+__all__ = [
+    "KEY_VARIABLES",
+    "ConfigError",
+    "Settings",
+    "config_file",
+    "data_dir",
+    "load_settings",
+    "state_dir",
+]
 
 APP_NAME = "livetui"
 
@@ -39,6 +54,12 @@ def data_dir() -> Path:
     return Path(override) if override else user_data_path(APP_NAME)
 
 
+def state_dir() -> Path:
+    """Where the app keeps what it remembers (the theme): `LIVETUI_STATE_DIR`, or the user state directory."""
+    override = os.environ.get("LIVETUI_STATE_DIR")
+    return Path(override) if override else user_state_path(APP_NAME)
+
+
 class ConfigError(Exception):
     """The configuration cannot be used. The message is one line, fit to show a user."""
 
@@ -52,9 +73,12 @@ class Settings(BaseSettings):
     """`gemini` talks to Google; `local` to the embedded server; `auto` picks Gemini when a key is set."""
     api_key: SecretStr | None = Field(
         default=None,
-        validation_alias=AliasChoices("api_key", "LIVETUI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"),
+        validation_alias=AliasChoices("api_key", *KEY_VARIABLES),
     )
     """The Gemini API key. Secret: never shown."""
+    url_key: SecretStr | None = None
+    """The key presented to a `--url` server started with one (`LIVETUI_URL_KEY`), in the
+    `x-goog-api-key` header, never in the URL. Secret: never shown. The Gemini key is never sent there."""
     model: str = "gemini-live-2.5-flash-preview"
     """The Gemini Live model (without the `models/` prefix)."""
     system_prompt: str | None = None
@@ -139,15 +163,29 @@ def load_settings(**overrides: Any) -> Settings:
     """Build settings from flags (the overrides that are not None), environment and config file.
 
     Raises:
-        ConfigError: the config file is not valid TOML, or a value is wrong; one line naming the file.
+        ConfigError: the config file is not valid TOML, or a value is wrong; one line naming the flag,
+            environment variable, or file and line the value came from.
     """
     flags = {key: value for key, value in overrides.items() if value is not None}
     try:
         return Settings(**flags)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "settings"
-        raise ConfigError(f"{where}: {first['msg']} (config file: {config_file()})") from None
+        field = str(first["loc"][0]) if first["loc"] else "settings"
+        key = ".".join(str(p) for p in first["loc"][1:]) or None
+        raise ConfigError(blame(field, first["msg"], flags=flags, config=config_file(), key=key)) from None
+    except SettingsError as error:
+        # A variable whose value cannot be parsed (a table setting that is not JSON, say).
+        raise ConfigError(_unparsable(str(error))) from None
     except (ValueError, OSError) as error:
         message = " ".join(str(error).split())
         raise ConfigError(f"cannot read the config file {config_file()}: {message}") from None
+
+
+def _unparsable(message: str) -> str:
+    """One line for pydantic-settings' `error parsing value for field "x" from source "..."`."""
+    field = message.split('"')[1] if message.count('"') >= 2 else ""
+    variable = env_source(field) if field else None
+    if variable is None:
+        return " ".join(message.split())
+    return f'{variable}: cannot parse the value (a table setting takes JSON, e.g. {{"key": "value"}})'

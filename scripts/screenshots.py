@@ -1,8 +1,9 @@
 """Save screenshots of the app for the README: `python scripts/screenshots.py` (or `make screenshots`).
 
-Drives the real app at 140x45 against an in-process local server with the scripted brain, and saves SVGs
-to ``screenshots/``: the main screen mid-conversation, an interrupted turn, the events pane, and the help
-screen.
+Drives the real app at 140x45 (and 80x24 for the small-terminal shots) against an in-process local server
+with the scripted brain, and saves SVGs to ``screenshots/``: the main screen mid-conversation, an
+interrupted turn, the events pane, the help screen, and the main screen at 80x24 with the side panes
+hidden and shown over the chat.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from textual.widgets import TabbedContent
 
 from livetui.config import Settings
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.session.connect import Connector, connect_to
+from livetui.session.connect import Connector, Target, connect_to
 from livetui.session.engine import LiveSession
 from livetui.ui.app import LiveApp, make_app
 from livetui.ui.screens.help import HelpScreen
@@ -30,7 +31,10 @@ OUT = Path("screenshots")
 """Where the SVGs go."""
 
 SIZE = (140, 45)
-"""The terminal size of every screenshot."""
+"""The terminal size of the screenshots."""
+
+SMALL = (80, 24)
+"""The terminal size of the small-terminal screenshots."""
 
 SCRIPT = {
     "rules": [
@@ -146,26 +150,38 @@ async def help_screen(pilot: Pilot[None]) -> None:
     await pilot.pause(0.2)
 
 
+async def panes_over_chat(pilot: Pilot[None]) -> None:
+    """Two exchanges on a small terminal, then the side panes shown over the chat."""
+    await main_screen(pilot)
+    await pilot.press("ctrl+b")
+    await pilot.pause(0.2)
+
+
 class _Empty:
     text = ""
 
 
 _empty = _Empty()
 
-SHOTS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
-    "main.svg": main_screen,
-    "interrupted.svg": interrupted,
-    "events.svg": events_pane,
-    "help.svg": help_screen,
+Steps = Callable[[Pilot[None]], Awaitable[None]]
+
+SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
+    "main.svg": (main_screen, SIZE),
+    "interrupted.svg": (interrupted, SIZE),
+    "events.svg": (events_pane, SIZE),
+    "help.svg": (help_screen, SIZE),
+    "small.svg": (main_screen, SMALL),
+    "small-panes.svg": (panes_over_chat, SMALL),
 }
-"""Each screenshot's file name and the steps that lead to it."""
+"""Each screenshot's file name, the steps that lead to it, and the terminal's size."""
 
 
-async def shoot(name: str, steps: Callable[[Pilot[None]], Awaitable[None]], script: Path) -> None:
+async def shoot(name: str, steps: Steps, size: tuple[int, int], script: Path) -> None:
     """Run the app, take one screenshot, quit."""
     settings = Settings(text_only=True)  # text replies: the screenshots show Markdown streaming
-    app = make_app(settings, in_process(settings, script))
-    async with app.run_test(size=SIZE) as pilot:
+    # The in-process server runs the scripted brain: the status bar says so, as it would for `livetui`.
+    app = make_app(settings, in_process(settings, script), target=Target("local", "scripted"))
+    async with app.run_test(size=size) as pilot:
         await steps(pilot)
         app.save_screenshot(filename=name, path=str(OUT))
         print(OUT / name)
@@ -177,11 +193,12 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         script = Path(directory) / "script.json"
         script.write_text(json.dumps(SCRIPT), encoding="utf-8")
-        for name, steps in SHOTS.items():
-            await shoot(name, steps, script)
+        for name, (steps, size) in SHOTS.items():
+            await shoot(name, steps, size, script)
 
 
 if __name__ == "__main__":
-    # The user's own config must not change the screenshots.
+    # The user's own config, and the theme the app remembers for them, must not change the screenshots.
     os.environ["LIVETUI_CONFIG"] = os.devnull
+    os.environ["LIVETUI_STATE_DIR"] = tempfile.mkdtemp(prefix="livetui-state-")
     sys.exit(asyncio.run(main()))

@@ -55,6 +55,12 @@ def _is_table_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
 
 
+@pytest.fixture(autouse=True)
+def isolated_state(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep the developer's remembered theme out of every test (and the tests' themes out of theirs)."""
+    monkeypatch.setenv("LIVETUI_STATE_DIR", str(tmp_path / "state"))
+
+
 @pytest.fixture
 def write_script(tmp_path: Path) -> ScriptWriter:
     """Write a script (a dict) to a file in the test's directory, as JSON or TOML by `suffix`."""

@@ -65,6 +65,11 @@ class Terminal:
         """Type keys (tmux key names, or text)."""
         self.tmux("send-keys", "-t", "e2e", *keys)
 
+    def paste(self, text: str) -> None:
+        """Paste `text` as a terminal does: bracketed (tmux ``paste-buffer -p``), line breaks as CR."""
+        self.tmux("set-buffer", "-b", "e2e-paste", "--", text)
+        self.tmux("paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", "e2e")
+
     def type_line(self, text: str) -> None:
         """Type `text`, wait until it shows in the message box, then press Enter."""
         self.keys(text)

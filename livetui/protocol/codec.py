@@ -5,7 +5,6 @@ Decoding never raises anything but :class:`ProtocolError`, whose message is one 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -17,6 +16,7 @@ from livetui.protocol.client import (
     SetupMessage,
     ToolResponseMessage,
 )
+from livetui.protocol.limits import LimitError, bounded_json
 from livetui.protocol.server import ServerMessage
 
 MAX_FRAME_BYTES = 1 << 20
@@ -50,18 +50,15 @@ def encode(message: BaseModel) -> str:
 def load_json(frame: str | bytes) -> dict[str, Any]:
     """Parse a frame's JSON object (text or binary frame).
 
+    The frame must stay within the bounds of :mod:`livetui.protocol.limits` (nesting, numbers, text).
+
     Raises:
-        ProtocolError: the frame is not a JSON object.
+        ProtocolError: the frame is not a JSON object within those bounds.
     """
-    if isinstance(frame, bytes | bytearray | memoryview):
-        try:
-            frame = bytes(frame).decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProtocolError("binary frame is not UTF-8 JSON") from None
     try:
-        data = json.loads(frame)
-    except json.JSONDecodeError as error:
-        raise ProtocolError(f"frame is not valid JSON ({error})") from None
+        data = bounded_json(frame)
+    except LimitError as error:
+        raise ProtocolError(str(error)) from None
     if not isinstance(data, dict):
         raise ProtocolError(f"frame is a JSON {type(data).__name__}, not an object")
     return data

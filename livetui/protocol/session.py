@@ -35,10 +35,12 @@ from livetui.protocol.client import (
     ToolResponse,
     ToolResponseMessage,
 )
-from livetui.protocol.codec import ProtocolError, encode, load_json, server_message
+from livetui.protocol.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
 from livetui.protocol.content import Blob, Content, FunctionResponse, Part
+from livetui.protocol.limits import LimitError, audio_rate, bounded_seconds
 from livetui.protocol.server import ServerContent, ServerMessage
-from livetui.protocol.summary import summarize
+from livetui.protocol.split import split_to_fit
+from livetui.protocol.summary import summarize, summarize_blob
 
 TextRoute = Literal["client_content", "realtime_input"]
 """How typed text is sent: as an ordered ``clientContent`` turn (interrupts generation), or as
@@ -110,11 +112,18 @@ class GeminiSession:
         """The number the next new turn will get (a resumed session's `first_turn`)."""
         return self._next_turn
 
-    def _send(self, message: ClientMessage) -> None:
+    def _send(self, message: ClientMessage, shown: tuple[str, str] | None = None) -> None:
+        """Queue a frame and its `WireFrame`; `shown` is its (summary, text) when known without parsing."""
         frame = encode(message)
         self._frames.append(frame)
-        summary, text = summarize(load_json(frame))
+        summary, text = summarize(load_json(frame)) if shown is None else shown
         self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
+
+    def _send_blob(self, field: Literal["audio", "video"], blob: Blob) -> None:
+        """Queue a ``realtimeInput`` audio block or video frame: encoded once, never parsed back."""
+        realtime = RealtimeInput(audio=blob) if field == "audio" else RealtimeInput(video=blob)
+        shown = summarize_blob("realtimeInput", field, blob.mime_type, len(blob.data))
+        self._send(RealtimeInputMessage(realtime_input=realtime), shown)
 
     # -- client → server ----------------------------------------------------------------------------------
 
@@ -129,7 +138,10 @@ class GeminiSession:
         return turn
 
     def send_text(self, text: str, *, at: float) -> int:
-        """Send a typed user turn; returns its number. A reply in progress is interrupted first."""
+        """Send a typed user turn; returns its number. A reply in progress is interrupted first.
+
+        A text too long for one frame goes whole, in several (`livetui.protocol.split`).
+        """
         if self.replying:
             self._interrupt_locally(at)
             if self.text_route == "realtime_input":
@@ -137,16 +149,20 @@ class GeminiSession:
         turn = self._new_turn()
         self._events.append(ev.UserText(turn=turn.number, text=text))
         self._events.append(ev.LatencyMark(turn=turn.number, mark="t0", at=at))
-        if self.text_route == "client_content":
-            content = Content(role="user", parts=(Part(text=text),))
-            self._send(
-                ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=True))
-            )
-        else:
-            self._send(RealtimeInputMessage(realtime_input=RealtimeInput(text=text)))
+        pieces = split_to_fit(text, lambda piece: _frame_bytes(self._text_message(piece)) <= MAX_FRAME_BYTES)
+        for index, piece in enumerate(pieces, start=1):
+            self._send(self._text_message(piece, last=index == len(pieces)))
         if self._activity_open:
             self.activity_end(at=at)
         return turn.number
+
+    def _text_message(self, text: str, *, last: bool = True) -> ClientMessage:
+        """A typed turn's text, or a piece of it (only the `last` piece completes a `clientContent` turn;
+        on the realtime route each piece is one more ``realtimeInput.text``)."""
+        if self.text_route == "client_content":
+            content = Content(role="user", parts=(Part(text=text),))
+            return ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=last))
+        return RealtimeInputMessage(realtime_input=RealtimeInput(text=text))
 
     def interrupt(self, *, at: float) -> int | None:
         """Interrupt the reply in progress; returns the interrupted turn's number, or None if none was."""
@@ -176,13 +192,11 @@ class GeminiSession:
 
     def send_audio(self, pcm: bytes, *, rate: int = 16000) -> None:
         """Stream a block of microphone audio (PCM16 mono)."""
-        blob = Blob(mime_type=f"audio/pcm;rate={rate}", data=pcm)
-        self._send(RealtimeInputMessage(realtime_input=RealtimeInput(audio=blob)))
+        self._send_blob("audio", Blob(mime_type=f"audio/pcm;rate={rate}", data=pcm))
 
     def send_video(self, jpeg: bytes, *, mime_type: str = "image/jpeg") -> None:
         """Stream one camera frame."""
-        blob = Blob(mime_type=mime_type, data=jpeg)
-        self._send(RealtimeInputMessage(realtime_input=RealtimeInput(video=blob)))
+        self._send_blob("video", Blob(mime_type=mime_type, data=jpeg))
 
     def activity_start(self, *, at: float) -> None:
         """The user starts talking (manual activity detection); interrupts a reply in progress."""
@@ -279,7 +293,7 @@ class GeminiSession:
                 )
             )
         if message.go_away is not None:
-            self._events.append(ev.GoAway(time_left=message.go_away.time_left))
+            self._events.append(ev.GoAway(time_left=bounded_seconds(message.go_away.time_left)))
         update = message.session_resumption_update
         if update is not None and update.new_handle:
             self._events.append(
@@ -345,8 +359,22 @@ class GeminiSession:
                 self._events.append(ev.TextDelta(turn=number, text=part.text, thought=bool(part.thought)))
             blob = part.inline_data
             if blob is not None and blob.mime_type.startswith("audio/") and blob.data:
-                self._events.append(ev.AudioOut(turn=number, pcm=blob.data, rate=blob.rate or 24000))
+                self._audio(number, blob)
             if part.executable_code is not None:
                 code = part.executable_code
                 block = f"\n```{code.language.lower()}\n{code.code}\n```\n"
                 self._events.append(ev.TextDelta(turn=number, text=block, thought=True))
+
+    def _audio(self, number: int, blob: Blob) -> None:
+        """A chunk of the model's speech, or an error and no chunk when its rate cannot be played."""
+        try:
+            rate = audio_rate(blob.mime_type, 24000)
+        except LimitError as error:
+            self._events.append(ev.SessionError(message=f"dropped an audio chunk from the server: {error}"))
+            return
+        self._events.append(ev.AudioOut(turn=number, pcm=blob.data, rate=rate))
+
+
+def _frame_bytes(message: ClientMessage) -> int:
+    """The size of a message's frame on the wire (UTF-8 JSON), as a frame limit counts it."""
+    return len(encode(message).encode("utf-8"))

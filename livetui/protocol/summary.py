@@ -9,18 +9,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from livetui.protocol.limits import MAX_DEPTH
+
 _NESTED = {"serverContent", "realtimeInput", "server_content", "realtime_input"}
 
 
-def _abbreviate(value: Any) -> Any:
+def _abbreviate(value: Any, depth: int = 0) -> Any:
+    if depth >= MAX_DEPTH and isinstance(value, dict | list):
+        return "…"  # decoded frames are never this deep; a frame built in code might be
     if isinstance(value, dict):
         mime = value.get("mimeType", value.get("mime_type"))
         if isinstance(mime, str) and isinstance(value.get("data"), str):
             size = len(value["data"].rstrip("=")) * 3 // 4
             return {**value, "data": f"<{size} bytes>"}
-        return {key: _abbreviate(item) for key, item in value.items()}
+        return {key: _abbreviate(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
-        return [_abbreviate(item) for item in value]
+        return [_abbreviate(item, depth + 1) for item in value]
     return value
 
 
@@ -38,3 +42,10 @@ def summarize(data: dict[str, Any]) -> tuple[str, str]:
             names.append(key)
     text = json.dumps(_abbreviate(data), ensure_ascii=False, separators=(",", ":"))
     return " ".join(names) or "{}", text
+
+
+def summarize_blob(message: str, field: str, mime_type: str, size: int) -> tuple[str, str]:
+    """What `summarize` returns for a frame ``{message: {field: {mimeType, data}}}`` holding `size` bytes,
+    built without the frame: a microphone block or camera frame is not parsed back to be shown."""
+    data = {message: {field: {"mimeType": mime_type, "data": f"<{size} bytes>"}}}
+    return f"{message}.{field}", json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -15,17 +15,20 @@ engine redacts URLs and keeps the key in a header), so the journal cannot either
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import pydantic_core
 
 from livetui import events as ev
+from livetui.protocol.limits import LimitError
 from livetui.record.paths import FRAMES, JOURNAL, PRIVATE_FILE, new_session_dir, private_dir
 from livetui.record.tracks import TRACK_FILES, AudioRef, Track, TrackWriter
 
@@ -34,6 +37,33 @@ Clock = Callable[[], float]
 
 class JournalError(Exception):
     """The journal could not be written (a full disk, a directory that went away). One line."""
+
+
+class UnrecordableEvent(JournalError):
+    """One event could not be journaled (audio at a rate no track takes); the journal goes on. One line."""
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _repaired(data: Any) -> Any:
+    """Parsed JSON with each lone UTF-16 surrogate in its strings (keys included) replaced by U+FFFD."""
+    if isinstance(data, str):
+        return _LONE_SURROGATE.sub("\ufffd", data)
+    if isinstance(data, dict):
+        return {_repaired(key): _repaired(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_repaired(item) for item in data]
+    return data
+
+
+def _event_json(event: ev.AnyEvent) -> str:
+    """An event as one line of JSON; a string no UTF-8 file can hold (a lone surrogate) is repaired."""
+    try:
+        return event.model_dump_json()
+    except ValueError:  # pydantic refuses to encode a lone surrogate
+        data = _repaired(event.model_dump(mode="json"))
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 class Journal:
@@ -93,11 +123,13 @@ class Journal:
                 name = self._frame(event.number, event.jpeg)
                 event = event.model_copy(update={"jpeg": b""})
                 extra = ',"image":' + pydantic_core.to_json(name).decode()
-            body = event.model_dump_json()
+            body = _event_json(event)
             self._file.write(f'{{"t":{t!r},"m":{m!r},"event":{body}{extra}}}\n')
             self._file.flush()
         except OSError as error:
             raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
+        except LimitError as error:
+            raise UnrecordableEvent(f"could not journal an {event.kind} event: {error}") from None
         self.lines += 1
 
     def mic(self, pcm: bytes, rate: int = 16000) -> None:
@@ -114,10 +146,16 @@ class Journal:
             self._file.flush()
         except OSError as error:
             raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
+        except LimitError as error:
+            raise UnrecordableEvent(f"could not journal the microphone: {error}") from None
         self.lines += 1
 
     def audio(self, track: Track, pcm: bytes, rate: int) -> AudioRef:
-        """Append audio to a sidecar track; where it went (the caller journals the reference)."""
+        """Append audio to a sidecar track; where it went (the caller journals the reference).
+
+        Raises:
+            LimitError: `rate` is not an audio rate livetui accepts (nothing is written).
+        """
         writer = self._tracks.get(track)
         if writer is None:
             writer = self._tracks[track] = TrackWriter(self.directory / TRACK_FILES[track], track)

@@ -1,7 +1,7 @@
 """The journal as the app keeps it: started with the session, fed every event, and never in the way.
 
 A journal that cannot be created or written is reported once (through `notify`) and recording stops;
-the session goes on.
+the session goes on. An event that cannot be recorded (`UnrecordableEvent`) is reported and skipped.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from livetui import events as ev
-from livetui.record.journal import Journal, JournalError
+from livetui.record.journal import Journal, JournalError, UnrecordableEvent
 
 Notify = Callable[[str], None]
 """Shows the user one line."""
@@ -42,6 +42,8 @@ class JournalKeeper:
         if self._journal is not None:
             try:
                 self._journal.write(event)
+            except UnrecordableEvent as error:
+                self._notify(str(error))
             except JournalError as error:
                 self._fail(error)
 
@@ -50,6 +52,8 @@ class JournalKeeper:
         if self._journal is not None:
             try:
                 self._journal.mic(pcm, rate)
+            except UnrecordableEvent as error:
+                self._notify(str(error))
             except JournalError as error:
                 self._fail(error)
 

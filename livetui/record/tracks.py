@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 import soxr
 
+from livetui.protocol.limits import MIN_AUDIO_RATE, LimitError
 from livetui.record.paths import PRIVATE_FILE
 
 Track = Literal["model", "mic"]
@@ -26,6 +27,11 @@ TRACK_FILES: dict[Track, str] = {"model": "model.wav", "mic": "mic.wav"}
 
 TRACK_RATES: dict[Track, int] = {"model": 24000, "mic": 16000}
 """Each track's sample rate: chunks at another rate are resampled to it."""
+
+
+MAX_INPUT_RATE = 384000
+"""The highest rate a chunk may come at: the server's audio is checked to 48 kHz, a sound card may run
+faster (the microphone's track takes its device rate)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,14 @@ class TrackWriter:
         self._wav.setframerate(self.rate)
 
     def append(self, pcm: bytes, rate: int) -> AudioRef:
-        """Write a chunk (resampled to the track's rate if needed) and flush it; where it went."""
+        """Write a chunk (resampled to the track's rate if needed) and flush it; where it went.
+
+        Raises:
+            LimitError: `rate` is below 8 kHz or above `MAX_INPUT_RATE` (the resampler would never
+                return, or would need gigabytes).
+        """
+        if not MIN_AUDIO_RATE <= rate <= MAX_INPUT_RATE:
+            raise LimitError(f"audio rate {rate} Hz is outside {MIN_AUDIO_RATE}–{MAX_INPUT_RATE} Hz")
         data = resample(pcm[: len(pcm) - len(pcm) % 2], rate, self.rate)
         ref = AudioRef(self.track, self.frames, len(data) // 2, self.rate)
         self._wav.writeframes(data)

@@ -22,10 +22,11 @@ from typing import Literal, Self
 from websockets.asyncio.server import Server, ServerConnection, serve
 
 from livetui.protocol.codec import MAX_FRAME_BYTES
+from livetui.server.admission import Admission, default_capacity
 from livetui.server.brains.base import Brain
-from livetui.server.connection import Connection
-from livetui.server.dialect import check_path
+from livetui.server.connection import SETUP_TIMEOUT, Connection
 from livetui.server.errors import StartupError
+from livetui.server.overload import AcceptErrorLog
 from livetui.server.resumption import Handles
 from livetui.server.senses.asr import SpeechModel
 from livetui.server.tls import server_context, write_self_signed
@@ -56,6 +57,11 @@ class ServerConfig:
     """A JSGF grammar: speech recognition hears only its sentences (for tests); None: any English."""
     preload_speech: bool = False
     """Load the speech recogniser in the background as soon as the server listens (else on first audio)."""
+    max_connections: int | None = None
+    """The most connections served at once (more are refused with HTTP 503); None: a default well under
+    the process's open-file limit (`livetui.server.admission.default_capacity`)."""
+    setup_timeout: float = SETUP_TIMEOUT
+    """Seconds a connection has to send ``setup`` before it is closed (1008)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -100,8 +106,12 @@ class LiveServer:
         """The speech recogniser's model, shared by every connection."""
         self.handles = Handles()
         """Resumable conversations by handle, shared by every connection (so a session survives a new one)."""
+        capacity = self.config.max_connections or default_capacity()
+        self.admission = Admission(self.config.key, capacity)
+        """Checks every upgrade: the path, the key, the cap on connections."""
         self._preload: asyncio.Task[None] | None = None
         self._server: Server | None = None
+        self._accept_log: AcceptErrorLog | None = None
         self._temp_dir: Path | None = None
 
     async def start(self) -> None:
@@ -113,7 +123,8 @@ class LiveServer:
         config = self.config
         if not is_loopback(config.host) and not config.key:
             raise StartupError(
-                f"refusing to listen on {config.host} without --key: anyone who can reach it could use it"
+                f"refusing to listen on {config.host} without a key (--key-file or LIVETUI_SERVE_KEY): "
+                "anyone who can reach it could use it"
             )
         if self.brain is None:
             self.brain = make_brain(config)
@@ -127,12 +138,14 @@ class LiveServer:
                 directory = self._temp_dir = Path(tempfile.mkdtemp(prefix="livetui-tls-"))
             self.cert_path, key_path = write_self_signed(directory)
             ssl_context = server_context(self.cert_path, key_path)
+        self._accept_log = AcceptErrorLog(asyncio.get_running_loop())
+        self._accept_log.install()
         try:
             self._server = await serve(
                 self._handle,
                 config.host,
                 config.port,
-                process_request=check_path,
+                process_request=self.admission,
                 max_size=MAX_FRAME_BYTES,
                 ssl=ssl_context,
             )
@@ -144,7 +157,8 @@ class LiveServer:
 
     async def _handle(self, websocket: ServerConnection) -> None:
         assert self.brain is not None
-        await Connection(websocket, self.brain, self.config.key, self.hearing, self.handles).run()
+        timeout = self.config.setup_timeout
+        await Connection(websocket, self.brain, self.hearing, self.handles, timeout).run()
 
     @property
     def port(self) -> int:
@@ -180,6 +194,9 @@ class LiveServer:
             self._preload = None
         if self.brain is not None:
             await self.brain.aclose()
+        if self._accept_log is not None:
+            self._accept_log.uninstall()
+            self._accept_log = None
         if self._temp_dir is not None:
             shutil.rmtree(self._temp_dir, ignore_errors=True)
             self._temp_dir = None

@@ -1,8 +1,9 @@
-"""One client connection: the key check, ``setup`` first, then the reader loop.
+"""One client connection: ``setup`` first (within `ServerConfig.setup_timeout`), then the reader loop.
 
-Every failure a client can cause ends in a close frame with Google's code and a one-line reason:
-1008 for a bad key, 1007 for a bad or out-of-order message, 1011 when the brain fails (1009 for an
-oversized frame comes from websockets itself).
+The key was checked at the upgrade (`livetui.server.admission`). Every failure a client can cause ends in a
+close frame with Google's code and a one-line reason: 1007 for a bad or out-of-order message (invalid
+JSON, nesting, numbers or audio rates included: `livetui.protocol.limits`), 1008 for a setup that never
+came, 1011 when the brain fails (1009 for an oversized frame comes from websockets itself).
 
 A ``setup`` that asks for session resumption gets handles (`livetui.server.resumption`); one that carries a
 handle continues that conversation, or is refused with 1008 when the handle is unknown. Faults a scripted
@@ -11,6 +12,7 @@ reply asks for are carried out by a `FaultInjector` (`livetui.server.faults`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from websockets.asyncio.server import ServerConnection
@@ -25,19 +27,23 @@ from livetui.protocol.client import (
     ToolResponseMessage,
 )
 from livetui.protocol.codec import ProtocolError, decode_client, encode
+from livetui.protocol.content import Blob
+from livetui.protocol.limits import LimitError, audio_rate
 from livetui.protocol.server import ServerMessage, SetupComplete
 from livetui.server.brains.base import Brain
 from livetui.server.conversation import Conversation
-from livetui.server.dialect import BAD_KEY_REASON, key_accepted
 from livetui.server.faults import FaultInjector
 from livetui.server.listening import Listener
 from livetui.server.resumption import NOT_FOUND_REASON, Handles, ResumableSend, resumed_history
-from livetui.server.senses.asr import SpeechModel
+from livetui.server.senses.asr import RATE, SpeechModel
 
 log = logging.getLogger("livetui.server")
 
 INTERNAL_REASON = "Internal error encountered."
 """The close reason for a failure on the server's side (code 1011), in Google's words."""
+
+SETUP_TIMEOUT = 10.0
+"""Seconds a new connection has to send ``setup`` before it is closed (1008), as Google's server does."""
 
 MAX_REASON_BYTES = 123
 """The longest close reason a WebSocket close frame can carry."""
@@ -64,6 +70,17 @@ def _kind(message: ClientMessage) -> str:
     return field.alias or name
 
 
+def _bad_audio(blobs: tuple[Blob | None, ...]) -> str | None:
+    """Why the audio among `blobs` cannot be taken (a sample rate out of range), or None when it can."""
+    for blob in blobs:
+        if blob is not None and blob.mime_type.startswith("audio/"):
+            try:
+                audio_rate(blob.mime_type, RATE)
+            except LimitError as error:
+                return str(error)
+    return None
+
+
 class Connection:
     """Serves one WebSocket connection of the Live dialect."""
 
@@ -71,16 +88,16 @@ class Connection:
         self,
         websocket: ServerConnection,
         brain: Brain,
-        key: str | None,
         hearing: SpeechModel | None = None,
         handles: Handles | None = None,
+        setup_timeout: float = SETUP_TIMEOUT,
     ) -> None:
         self.websocket = websocket
         """The connection being served."""
         self.brain = brain
         """The server's brain, shared by every connection."""
-        self.key = key
-        """The API key clients must present, or None to accept any."""
+        self.setup_timeout = setup_timeout
+        """Seconds the client has to send ``setup`` after the upgrade."""
         self.conversation: Conversation | None = None
         """The conversation, once ``setup`` is accepted."""
         self.hearing = hearing
@@ -110,10 +127,12 @@ class Connection:
             self._log_end()
 
     async def _serve(self) -> None:
-        first = await self.websocket.recv()
-        request = self.websocket.request
-        if request is None or not key_accepted(self.key, request.path, request.headers):
-            await self.websocket.close(close_codes.POLICY, BAD_KEY_REASON)
+        try:
+            async with asyncio.timeout(self.setup_timeout):
+                first = await self.websocket.recv()
+        except TimeoutError:
+            reason = f"no setup message within {self.setup_timeout:g} s of connecting"
+            await self.websocket.close(close_codes.POLICY, reason)
             return
         message = await self._decode(first)
         if message is None:
@@ -132,7 +151,7 @@ class Connection:
             resumable = ResumableSend(self.send, self.handles)
         send = resumable or self.send
         self.conversation = Conversation(message.setup, self.brain, send, self._brain_failed, self.faults)
-        self.conversation.add(history)
+        self.conversation.resume(history)
         if self.hearing is not None:
             self.listener = Listener(self.hearing, self.conversation, self.send)
         await self.send(ServerMessage(setup_complete=SetupComplete()))
@@ -147,7 +166,7 @@ class Connection:
     async def _decode(self, frame: str | bytes) -> ClientMessage | None:
         """The message in `frame`, or None after closing the connection with 1007."""
         try:
-            return decode_client(frame)
+            return decode_client(frame)  # within the bounds of protocol.limits, or a ProtocolError
         except ProtocolError as error:
             await self.websocket.close(close_codes.INVALID, fit_reason(str(error)))
             return None
@@ -167,6 +186,9 @@ class Connection:
                 conversation.respond()
         elif isinstance(message, RealtimeInputMessage):
             realtime = message.realtime_input
+            if (reason := _bad_audio((realtime.audio, *(realtime.media_chunks or ())))) is not None:
+                await self.websocket.close(close_codes.INVALID, fit_reason(reason))
+                return False
             for blob in (realtime.video, *(realtime.media_chunks or ())):
                 if blob is not None and blob.data and blob.mime_type.startswith("image/"):
                     conversation.look(blob.data)  # camera frames: analysed off the loop, latest wins

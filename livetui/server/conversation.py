@@ -21,6 +21,7 @@ from livetui.protocol.content import Content, FunctionCall, FunctionResponse, Pa
 from livetui.protocol.server import ServerMessage, ToolCall, ToolCallCancellation, UsageMetadata
 from livetui.server.brains.base import Brain, CallTools, content_text
 from livetui.server.faults import Fault
+from livetui.server.history import History
 from livetui.server.reply import ReplyWriter, Send
 from livetui.server.senses.scene import Scene
 from livetui.server.senses.tts import Synthesizer, shared_synthesizer
@@ -86,7 +87,8 @@ class Conversation:
         """The session's setup message."""
         self.brain = brain
         """Writes the model's replies."""
-        self._history: list[Content] = []
+        self._history = History()
+        self._answered = 0  # the history's length when the latest reply began
         self._send = send
         self._on_failure = on_failure
         self._on_fault = on_fault
@@ -109,8 +111,8 @@ class Conversation:
         self._looking: asyncio.Task[None] | None = None
 
     @property
-    def history(self) -> Sequence[Content]:
-        """Every turn so far, oldest first."""
+    def history(self) -> History:
+        """The turns so far, oldest first (the oldest are forgotten past its bounds)."""
         return self._history
 
     @property
@@ -121,8 +123,8 @@ class Conversation:
 
     @property
     def user_turns(self) -> int:
-        """How many user turns the history holds."""
-        return sum(1 for turn in self._history if turn.role != "model")
+        """How many user turns the conversation has had (forgotten ones included)."""
+        return self._history.user_turns
 
     @property
     def tool_responses(self) -> Sequence[FunctionResponse]:
@@ -151,12 +153,23 @@ class Conversation:
         """Append turns to the history (a turn without a role is the user's)."""
         self._history.extend(turns)
 
+    def resume(self, history: History) -> None:
+        """Continue a conversation: start from a copy of its history."""
+        self._history = history.copy()
+
     def add_user_text(self, text: str) -> None:
         """Append one user turn holding `text`."""
-        self._history.append(Content(role="user", parts=(Part(text=text),)))
+        self._history.extend((Content(role="user", parts=(Part(text=text),)),))
 
     def last_user_text(self) -> str:
-        """The words of the latest user turn ("" if the user has said nothing)."""
+        """The words of the latest user turn ("" if the user has said nothing).
+
+        A message too long for one frame arrives as several user contents before its turn completes:
+        the user contents added since the last reply began are one turn, their texts joined.
+        """
+        pending = self._history[self._answered :]
+        if pending and all(turn.role != "model" for turn in pending):
+            return "".join(content_text(turn) for turn in pending)
         for turn in reversed(self._history):
             if turn.role != "model":
                 return content_text(turn)
@@ -219,7 +232,9 @@ class Conversation:
         self._generating = True
         self._tool_responses = ()
         self.replies += 1
-        self._reply = asyncio.create_task(self._run_reply(self.last_user_text()), name="reply")
+        text = self.last_user_text()
+        self._answered = len(self._history)
+        self._reply = asyncio.create_task(self._run_reply(text), name="reply")
 
     async def aclose(self) -> None:
         """Stop any reply at once, without telling the client (the connection is ending)."""
@@ -236,18 +251,24 @@ class Conversation:
         return count_words(self.system_text) + sum(count_words(content_text(t)) for t in self._history)
 
     async def _run_reply(self, text: str) -> None:
+        """Stream one reply. However it fails short of the brain failing (which closes the connection
+        with 1011) or an interruption, it ends with ``turnComplete``, so the client is never left waiting."""
         speech = SpokenReply(self.voice, self._send) if self.voice is not None else None
         writer = ReplyWriter(self.setup.modality, self._send, speech)
         prompt_words = self._prompt_words()
         said: list[str] = []
-        await self.seen()
         try:
+            await self.seen()
             await self._stream(text, writer, said)
             await writer.finish()
         except BrainFailure as failure:
             self._generating = False
             await self._on_failure(failure.__cause__ or failure)
             return
+        except Exception as error:  # a reply that cannot be sent must still end its turn
+            log.error(
+                "reply %d failed: %s: %s", self.replies, type(error).__name__, " ".join(str(error).split())
+            )
         finally:
             if said:
                 self.add((Content(role="model", parts=(Part(text="".join(said)),)),))

@@ -1,7 +1,7 @@
 """What makes a request look like one to Google's Live endpoint: the path and the API key (reference §0, §1).
 
-The path is checked during the opening handshake (a wrong path gets HTTP 404, as Google answers); the key
-only after the upgrade, because Google accepts the upgrade and then closes the socket with 1008.
+Both are checked during the opening handshake (`livetui.server.admission`): a wrong path gets HTTP 404, as
+Google answers; a missing key 401 and a wrong one 403, before any frame is read.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ EXAMPLE_PATH = LIVE_PATH
 """A path the server answers on, named in the 404 body."""
 
 BAD_KEY_REASON = "API key not valid. Please pass a valid API key."
-"""The close reason for a missing or wrong key (code 1008), in Google's words."""
+"""What a client with a missing or wrong key is told (in the 401 or 403 body), in Google's words."""
 
 
 def is_live_path(target: str) -> bool:

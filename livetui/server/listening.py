@@ -24,6 +24,7 @@ from typing import Literal
 
 from livetui.protocol.client import RealtimeInput
 from livetui.protocol.content import Blob
+from livetui.protocol.limits import LimitError, audio_rate
 from livetui.protocol.server import ServerContent, ServerMessage, Transcription
 from livetui.server.conversation import Conversation
 from livetui.server.reply import Send
@@ -41,6 +42,9 @@ log = logging.getLogger("livetui.server")
 
 BATCH_BYTES = 32000
 """At most this much queued audio (one second at 16 kHz) is recognised in one trip to the worker thread."""
+MAX_QUEUED_BYTES = 4_000_000
+"""Audio waiting for the recogniser is bounded (about 40 s at 48 kHz): a client sending audio faster than
+it can be recognised has the excess dropped, with one warning, instead of growing the queue without end."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,12 @@ class Listener:
         self._executor: ThreadPoolExecutor | None = None
         self._recognizer: Recognizer | None = None
         self._warned: set[str] = set()
+        self._queued_bytes = 0
+
+    @property
+    def queued_bytes(self) -> int:
+        """Audio waiting for the recogniser, in bytes (at most `MAX_QUEUED_BYTES`)."""
+        return self._queued_bytes
 
     def take(self, realtime: RealtimeInput) -> None:
         """Queue what a ``realtimeInput`` message carries for the ears: audio, activity, end of stream."""
@@ -93,7 +103,17 @@ class Listener:
                 self._warned.add(mime)
                 log.warning("ignored %s audio: the local server understands only audio/pcm", mime)
             return
-        self._put(_Audio(blob.data, blob.rate or RATE))
+        try:
+            rate = audio_rate(blob.mime_type, RATE)
+        except LimitError:  # the connection refuses such frames (1007) before they get here
+            return
+        if self._queued_bytes + len(blob.data) > MAX_QUEUED_BYTES:
+            if "backlog" not in self._warned:
+                self._warned.add("backlog")
+                log.warning("dropped audio: it arrives faster than it can be recognised")
+            return
+        self._queued_bytes += len(blob.data)
+        self._put(_Audio(blob.data, rate))
 
     def _put(self, item: _Audio | _Signal) -> None:
         self._queue.put_nowait(item)
@@ -125,7 +145,14 @@ class Listener:
                 item = self._queue.get_nowait()
                 batch.append(item)
                 size += len(item.pcm) if isinstance(item, _Audio) else BATCH_BYTES
-            heard = await loop.run_in_executor(self._executor, self._recognise, batch)
+            self._queued_bytes -= sum(len(i.pcm) for i in batch if isinstance(i, _Audio))
+            try:
+                heard = await loop.run_in_executor(self._executor, self._recognise, batch)
+            except Exception as error:  # audio the recogniser chokes on must not stop the hearing
+                log.warning(
+                    "ignored audio the recogniser could not take: %s: %s", type(error).__name__, error
+                )
+                continue
             for event in heard:
                 await self._act(event)
 

@@ -3,6 +3,10 @@
 Prints one line, ``listening on ws://HOST:PORT`` (``wss://`` with ``--tls``), to stdout once it accepts
 connections; logs one line per connection to stderr; exits 0 on SIGINT or SIGTERM and 2 when it cannot
 start (the reason on one line).
+
+The API key clients must present comes from ``--key-file FILE`` (its first line) or the
+``LIVETUI_SERVE_KEY`` environment variable; ``--key KEY`` still works but warns, since every user of the
+machine can read a command line (``ps``).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,6 +27,13 @@ from livetui.server.errors import StartupError
 
 PROG = "livetui serve"
 """The command name shown in help and errors."""
+KEY_VARIABLE = "LIVETUI_SERVE_KEY"
+"""The environment variable the key is read from when no ``--key-file`` is given."""
+KEY_WARNING = (
+    f"{PROG}: warning: --key shows the key to every user of this machine (ps); "
+    f"use --key-file or {KEY_VARIABLE} instead"
+)
+"""Printed to stderr when the key is given on the command line."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +57,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--cert-dir", type=Path, metavar="DIR", help="where --tls writes cert.pem and key.pem"
     )
-    parser.add_argument("--key", metavar="KEY", help="API key clients must present (required off loopback)")
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        metavar="FILE",
+        help=f"a file whose first line is the API key clients must present (required off loopback; "
+        f"or set {KEY_VARIABLE})",
+    )
+    parser.add_argument("--key", metavar="KEY", help="the API key on the command line (visible in ps: avoid)")
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        metavar="N",
+        help="connections served at once; more are refused with HTTP 503 (default: half the file limit)",
+    )
+    parser.add_argument(
+        "--setup-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="close connections that send no setup within this time (default: %(default)g)",
+    )
     parser.add_argument(
         "--grammar",
         type=Path,
@@ -55,8 +87,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def read_key(args: argparse.Namespace) -> str | None:
+    """The API key the options name: ``--key-file``, else ``--key`` (with a warning), else the environment.
+
+    Raises:
+        StartupError: the key file cannot be read or is empty.
+    """
+    if args.key_file is not None:
+        try:
+            text = args.key_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise StartupError(f"{args.key_file}: cannot read the key ({reason})") from None
+        key: str = text.strip().partition("\n")[0].strip()
+        if not key:
+            raise StartupError(f"{args.key_file}: the key file is empty")
+        return key
+    if args.key is not None:
+        print(KEY_WARNING, file=sys.stderr, flush=True)
+        return str(args.key)
+    return os.environ.get(KEY_VARIABLE) or None
+
+
 def config_from(args: argparse.Namespace) -> ServerConfig:
-    """The server configuration the parsed options describe."""
+    """The server configuration the parsed options describe.
+
+    Raises:
+        StartupError: the key file cannot be read, or a limit is not positive.
+    """
+    if args.max_connections is not None and args.max_connections < 1:
+        raise StartupError("--max-connections must be at least 1")
+    if not args.setup_timeout > 0:
+        raise StartupError("--setup-timeout must be more than 0 seconds")
     return ServerConfig(
         host=args.host,
         port=args.port,
@@ -64,9 +126,11 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         script=args.script,
         tls=args.tls,
         cert_dir=args.cert_dir,
-        key=args.key,
+        key=read_key(args),
         grammar=args.grammar,
         preload_speech=True,
+        max_connections=args.max_connections,
+        setup_timeout=args.setup_timeout,
     )
 
 

@@ -53,6 +53,6 @@ class Endpoint:
         return cls(url=GEMINI_URL, provider="gemini", api_key=api_key)
 
     @classmethod
-    def local(cls, base_url: str) -> Endpoint:
-        """The embedded server at `ws://HOST:PORT`."""
-        return cls(url=base_url.rstrip("/") + LOCAL_PATH, provider="local")
+    def local(cls, base_url: str, api_key: SecretStr | None = None) -> Endpoint:
+        """The embedded server at `ws://HOST:PORT` (presenting `api_key` when it was started with one)."""
+        return cls(url=base_url.rstrip("/") + LOCAL_PATH, provider="local", api_key=api_key)

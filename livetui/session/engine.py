@@ -12,7 +12,8 @@ of an interrupted reply) does not wait for the network.
 
 Every failure becomes events: `Disconnected` with the close code (and whether a reconnect follows), and a
 one-line `SessionError` when the session cannot go on (a refused connection, a bad key, an invalid setup,
-a stale handle, or too many failed reconnects). A reply cut off by a lost connection is closed locally
+a stale handle, or too many failed reconnects). A frame that cannot be read or handled is one non-fatal
+`SessionError`, and the connection reads on. A reply cut off by a lost connection is closed locally
 with ``TurnComplete(reason="disconnected")``.
 """
 
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from livetui import events as ev
 from livetui.protocol import close_codes
@@ -35,6 +36,7 @@ from livetui.protocol.session import GeminiSession, TextRoute
 from livetui.session.endpoint import Endpoint
 from livetui.session.latency import LatencyTracker
 from livetui.session.reconnect import Backoff, Resumption
+from livetui.session.unreachable import describe_unreachable
 
 Emit = Callable[[ev.AnyEvent], None]
 """Where the engine hands its events (called on the event loop, never from a thread)."""
@@ -46,6 +48,10 @@ MAX_INCOMING = 16 << 20
 
 MOVING_REASON = "moving the session to a new connection, as the server asked"
 """The reason given for closing a connection after `goAway`."""
+
+REFUSED_SETUP = frozenset((close_codes.INVALID, close_codes.POLICY, close_codes.INTERNAL))
+"""Codes a server closes a setup it cannot serve with, before `setupComplete` (a native-audio Gemini model
+asked for TEXT: 1007; gemini-3.1 live: 1011)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,7 @@ class LiveSession:
         self._moving = False
         self._ever_live = False
         self._turns_done = 0
+        self._fallback: tuple[Setup, str] | None = None
 
     # -- inputs -------------------------------------------------------------------------------------------
 
@@ -198,6 +205,23 @@ class LiveSession:
         if self.latency.mark(turn, mark, at):
             self._emit(ev.LatencyMark(turn=turn, mark=mark, at=at))
 
+    def prefer(self, setup: Setup, *, otherwise: str) -> None:
+        """Open the session with `setup` instead of the one it was made with (call it before `run`).
+
+        If the server refuses it on the first connection, before `setupComplete` (with a code of
+        :data:`REFUSED_SETUP`), the session goes back to its own setup at once, with no backoff, and says
+        so in a `Notice`: `otherwise`, then the server's words.
+        """
+        if setup.session_resumption is None:
+            setup = setup.model_copy(update={"session_resumption": self.setup.session_resumption})
+        self._fallback = (self.setup, otherwise)
+        self.setup = setup
+        self._protocol = GeminiSession(
+            setup=self._setup_with(self._resuming_with),
+            text_route=self._text_route,
+            first_turn=self._protocol.next_turn,
+        )
+
     def _flush(self) -> None:
         for frame in self._protocol.data_to_send():
             self._outbox.put_nowait(frame)
@@ -240,6 +264,8 @@ class LiveSession:
             ending = await self._connect_once()
             self._protocol.abandon()
             self._flush()
+            if self._fall_back(ending):
+                continue
             if ending.healthy:
                 failures = 0
             if ending.moving:
@@ -265,6 +291,20 @@ class LiveSession:
                 )
             )
             await asyncio.sleep(delay)
+
+    def _fall_back(self, ending: _Ending) -> bool:
+        """After the first connection that opened with a preferred setup: True, with the session's own
+        setup back in force, if the server refused the preferred one."""
+        if self._fallback is None or not ending.opened:
+            return False
+        (setup, otherwise), self._fallback = self._fallback, None
+        if ending.live or ending.error is not None or ending.code not in REFUSED_SETUP:
+            return False
+        self.setup = setup
+        self._next_connection()
+        self._attempt = 0  # the refused connection does not count: the next one is the session's first
+        self._emit(ev.Notice(message=f"{otherwise} ({close_codes.explain(ending.code, ending.reason)})"))
+        return True
 
     def _setup_with(self, handle: str | None) -> Setup:
         """The setup of a connection: resuming with `handle`, or asking for handles (`{}`) without one."""
@@ -312,18 +352,13 @@ class LiveSession:
             max_size=MAX_INCOMING,
             ping_interval=None,
             open_timeout=None,
+            # No permessage-deflate: base64 audio and JPEG hardly compress, and deflating every microphone
+            # block (websockets cannot skip it per message) cost more CPU than the rest of sending it.
+            compression=None,
         )
 
     def _connect_error(self, error: BaseException) -> str:
-        where = self.endpoint.safe_url
-        if isinstance(error, InvalidStatus):
-            return f"{where} refused the WebSocket: HTTP {error.response.status_code}"
-        if isinstance(error, TimeoutError):
-            return f"timed out connecting to {where}"
-        if isinstance(error, ConnectionRefusedError):
-            return f"connection refused by {where}"
-        detail = " ".join(str(error).split()) or type(error).__name__
-        return f"could not connect to {where}: {detail}"
+        return describe_unreachable(self.endpoint.url, error, self.open_timeout)
 
     async def _serve(self, ws: ClientConnection) -> _Ending:
         self._moving = False
@@ -366,11 +401,21 @@ class LiveSession:
                         frame = await ws.recv()
                 except TimeoutError:
                     return True
-                self._protocol.receive(frame, at=self.clock())
-                self._flush()
+                self._receive(frame)
                 if self._protocol.ready and not self._ready.is_set():
                     self._went_live()
         return False
+
+    def _receive(self, frame: str | bytes) -> None:
+        """Hand one frame to the protocol and its events on. Whatever one frame does wrong becomes an
+        error event: it never ends the connection or the session."""
+        try:
+            self._protocol.receive(frame, at=self.clock())
+            self._flush()
+        except Exception as error:  # one bad frame must not end the session
+            detail = " ".join(str(error).split())[:200] or type(error).__name__
+            self._emit(ev.SessionError(message=f"could not handle a frame from the server: {detail}"))
+            self._flush()
 
     def _went_live(self) -> None:
         self._ready.set()

@@ -3,6 +3,11 @@
 The client connects to it over loopback exactly as it would to Google, so the same code path runs and the
 latency pane shows real numbers. The child is put in its own process group and, on Linux, asked to receive
 SIGTERM if this process dies (even by SIGKILL), so it never outlives the app.
+
+The child gets a minimal environment (`child_environment`): what Python, the locale and the temporary
+directory need, and nothing else, so the user's provider keys (``GEMINI_API_KEY``, ``GOOGLE_API_KEY``,
+``LIVETUI_API_KEY``, ``OPENAI_API_KEY``...) never reach it. It listens on loopback without a key, so none is
+put on its command line either.
 """
 
 from __future__ import annotations
@@ -10,14 +15,50 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 READY_PREFIX = "listening on "
 """The line `livetui serve` prints once it accepts connections."""
+
+
+PASSED_VARIABLES = frozenset(
+    (
+        "PATH",
+        "HOME",
+        "USER",
+        "LOGNAME",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TMPDIR",
+        "TEMP",
+        "TMP",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "VIRTUAL_ENV",
+        "LD_LIBRARY_PATH",
+        "SYSTEMROOT",
+    )
+)
+"""Environment variables the child server is given, besides every ``LC_*`` and ``XDG_*`` one."""
+PASSED_PREFIXES = ("LC_", "XDG_")
+"""Prefixes of the locale and directory variables the child is given."""
+
+
+def child_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for the child server: only `PASSED_VARIABLES` and `PASSED_PREFIXES` of `environ`
+    (default: this process's), so no API key or token the user has set is handed on."""
+    source = os.environ if environ is None else environ
+    return {
+        name: value
+        for name, value in source.items()
+        if name in PASSED_VARIABLES or name.startswith(PASSED_PREFIXES)
+    }
 
 
 class LocalServerError(Exception):
@@ -68,6 +109,7 @@ class LocalServer:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
+            env=child_environment(),
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         assert process.stdout is not None

@@ -25,15 +25,15 @@ from collections.abc import Callable
 from livetui import events as ev
 from livetui.media.audio.devices import AudioUnavailable, Direction
 from livetui.media.audio.mic import DeviceSource
-from livetui.media.audio.pcm import level
+from livetui.media.audio.pcm import duration, level
 from livetui.media.audio.player import PREBUFFER_SECONDS, Player
 from livetui.media.audio.sink import AudioSink
 from livetui.media.audio.source import AudioSource
 from livetui.media.audio.speaker import DeviceSink
 from livetui.session.engine import Emit, LiveSession
 
-LEVEL_BLOCKS = 5
-"""Microphone blocks per `MicLevel` event (at most ten a second)."""
+LEVEL_SECONDS = 0.1
+"""Microphone audio per `MicLevel` event: at most ten a second, whatever the block size."""
 LEVEL_STEPS = 48
 """Levels are reported in steps of 1/48 (a level meter's resolution); an unchanged level is not reported."""
 GATE_TAIL_SECONDS = 0.3
@@ -86,7 +86,8 @@ class Voice:
         self._gated = False
         self._gate_until = 0.0
         self._gate_timer: asyncio.TimerHandle | None = None
-        self._levels: list[float] = []
+        self._loudest = 0.0
+        self._metered = 0.0
         self._level = -1.0
         self._published: ev.AudioState | None = None
         self._said: set[str] = set()
@@ -265,7 +266,7 @@ class Voice:
         if source.recorded:
             await self.session.wait_ready()  # a recording is not spoken to nobody: none of it is lost
         while (block := await source.read()) is not None:
-            self._meter(block)
+            self._meter(block, source.rate)
             if self._may_send():
                 self.session.send_audio(block, rate=source.rate)
                 self.blocks_sent += 1
@@ -285,11 +286,13 @@ class Voice:
             return False
         return self.talking or not self.push_to_talk
 
-    def _meter(self, block: bytes) -> None:
-        self._levels.append(level(block))
-        if len(self._levels) >= LEVEL_BLOCKS:
-            loudest = round(max(self._levels) * LEVEL_STEPS) / LEVEL_STEPS
-            self._levels.clear()
+    def _meter(self, block: bytes, rate: int) -> None:
+        self._loudest = max(self._loudest, level(block))
+        self._metered += duration(block, rate)
+        if self._metered >= LEVEL_SECONDS - 1e-9:
+            loudest = round(self._loudest * LEVEL_STEPS) / LEVEL_STEPS
+            self._loudest = 0.0
+            self._metered = max(0.0, self._metered - LEVEL_SECONDS)  # 40 ms blocks: 3, 2, 3, 2... a report
             if loudest != self._level:  # a steady level (silence, say) is not reported again
                 self._level = loudest
                 self._forward(ev.MicLevel(level=loudest))

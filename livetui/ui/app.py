@@ -9,7 +9,13 @@ that lives as long as the session, in the mode the settings choose; in confirm a
 pane asks the user and reports the decision (`ToolsPane.Decided`), which the app hands to the runner.
 Every event is journaled before it is shown (`JournalKeeper`, unless recording is off), and the export key
 writes the session's Markdown transcript next to its journal. The camera and microphone keys are in
-`MediaKeys` (`media_keys.py`), which the app builds on.
+`MediaKeys` (`media_keys.py`), and the keys that bring an ended session back in `SessionKeys`
+(`session_keys.py`), which the app builds on: once its session has ended for good, the worker waits for
+Reconnect instead of ending, so the connection's server (a local child) and journal are still there.
+
+The chosen theme is remembered in the state file (`livetui.state`) and applied at the next start; the
+palette's screenshot is written into the session's directory (or `screenshots/` in the data directory
+when the session is not recorded), and the chat log says where.
 
 Failures never reach the screen as a traceback: the engine reports its own as `SessionError` events, and
 anything the connector raises (a local server that cannot start, a bad script...) is turned into one
@@ -18,31 +24,44 @@ in the single `Worker.StateChanged` handler.
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from livetui import events as ev
-from livetui.config import Settings
+from livetui.config import Settings, data_dir
 from livetui.record.export import ExportError, export_session
 from livetui.record.keeper import JournalKeeper
-from livetui.session.connect import Connector
-from livetui.session.engine import LiveSession
+from livetui.session.connect import Connector, LocalPlanner, Target
+from livetui.session.engine import Emit, LiveSession
 from livetui.session.local_server import LocalServerError
+from livetui.session.replies import choose_replies
 from livetui.session.tools_runner import ToolRunner
 from livetui.session.voice import Voice, VoiceFactory, run_with_voice
+from livetui.state import remember, remembered_theme
 from livetui.tools.registry import ToolRegistry
-from livetui.ui.media_keys import MediaKeys, camera_stream
+from livetui.ui.media_keys import camera_stream
 from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
+from livetui.ui.session_keys import SessionKeys
 from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.tools_pane import ToolsPane
+
+QUIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+"""Signals that quit the app as Ctrl+Q does: the journal is closed and a local server stopped."""
+
+QUIT_SETTLE_ROUNDS = 200
+"""How many turns of the event loop quitting waits at most for messages still on their way to the app,
+before it quits regardless (a message takes a few, one per widget it bubbles through)."""
 
 STYLES = Path(__file__).parent / "styles"
 """The app's stylesheets, shipped inside the package."""
@@ -60,7 +79,7 @@ def describe_failure(error: BaseException) -> str:
     return f"could not start the session: {detail}"
 
 
-class LiveApp(MediaKeys):
+class LiveApp(SessionKeys):
     """A terminal client for one live model session."""
 
     CSS_PATH = [
@@ -112,6 +131,27 @@ class LiveApp(MediaKeys):
             id="export",
             tooltip="Write the session's transcript (Markdown) next to its journal.",
         ),
+        Binding(
+            "ctrl+r",
+            "reconnect",
+            "Reconnect",
+            id="reconnect",
+            tooltip="Reconnect a session that has ended (same journal; resumed when the server knows it).",
+        ),
+        Binding(
+            "ctrl+n",
+            "new_session",
+            "New session",
+            id="new_session",
+            tooltip="Start a new session with the same settings (a new journal; the chat log is cleared).",
+        ),
+        Binding(
+            "ctrl+o",
+            "use_local",
+            "Go local",
+            id="use_local",
+            tooltip="Continue on the embedded local server in a new session (when Gemini cannot be reached).",
+        ),
     ]
     """The app-wide keys; each has an id the `[keymap]` setting can rebind."""
 
@@ -123,6 +163,8 @@ class LiveApp(MediaKeys):
         notices: Sequence[str] = (),
         tools: ToolRegistry | None = None,
         voice: VoiceFactory | None = None,
+        target: Target | None = None,
+        local: LocalPlanner | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -143,11 +185,19 @@ class LiveApp(MediaKeys):
         """The journal of the latest session (kept after it ends, for the export key); None when off."""
         self.space_talks = False
         """Push-to-talk: Space in the empty message box is the talk key (the composer leaves it to us)."""
+        self._quit_signals: list[signal.Signals] = []
+        self._quitting = False
         self.camera = camera_stream(settings)
         """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
-        provider = "gemini" if settings.use_gemini else "local"
+        self.target = target if target is not None else Target.of(settings)
+        """What the session talks to, as the status bar names it from the start."""
+        self.local = local
+        """Makes the local server's plan, for Continue on the local server (None: not offered)."""
         self.main = MainScreen(
-            provider=provider, model=settings.model, notices=notices, camera=self.camera is not None
+            provider=self.target.provider,
+            model=self.target.model,
+            notices=notices,
+            camera=self.camera is not None,
         )
         """The main screen (kept while other screens are pushed over it)."""
 
@@ -156,17 +206,56 @@ class LiveApp(MediaKeys):
         return self.main
 
     def on_mount(self) -> None:
-        """Apply the keymap and open the session."""
+        """Apply the keymap and the remembered theme, quit cleanly on SIGHUP and SIGTERM, and open the
+        session."""
         self.set_keymap(self.settings.keymap)
+        theme = remembered_theme()
+        if theme is not None and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
+            loop = asyncio.get_running_loop()
+            for number in QUIT_SIGNALS:
+                loop.add_signal_handler(number, self._quit_now)
+                self._quit_signals.append(number)
         self.run_session()
         if self.camera is not None:
             self.run_camera()
 
+    def on_unmount(self) -> None:
+        """Give the quit signals back (a test runs many apps in one process)."""
+        loop = asyncio.get_running_loop()
+        while self._quit_signals:
+            loop.remove_signal_handler(self._quit_signals.pop())
+
+    def _quit_now(self) -> None:
+        self._quitting = True
+        self.exit()
+
+    async def action_quit(self) -> None:
+        """Quit once the messages already on their way to the app are handled: a message sent with Enter
+        just before Ctrl+Q (both keys read at once) is journaled and sent before the session closes.
+
+        From the key on, events are journaled but no longer shown: the screen is going away, and a reply
+        that starts now must not mount widgets while it is torn down."""
+        self._quitting = True
+        focused = self.focused
+        on_the_way = [node for node in (focused, *focused.ancestors) if node is not self] if focused else []
+        for _ in range(QUIT_SETTLE_ROUNDS):
+            if not any(node.message_queue_size for node in on_the_way):
+                break
+            await asyncio.sleep(0)  # the widgets' own tasks hand their messages on, up to the app's queue
+        self.call_later(self._quit_now)  # behind what reached the app's queue meanwhile
+
     @work(name="session", group="session", exclusive=True, exit_on_error=False, description="live session")
     async def run_session(self) -> None:
-        """Open the session with the connector and run it until it ends; events go to the main screen."""
+        """Open the session with the connector and run it until it ends; events go to the main screen.
+
+        A session that ends for good stays open (with its journal and tools) until the user chooses:
+        Reconnect runs it again here; New session (or the local server) starts this worker afresh, which
+        cancels this one.
+        """
         async with self.connector() as session:
-            self.session = session
             settings = self.settings
             keeper = self.keeper = JournalKeeper(self._notice) if settings.record else None
             session.on_audio = keeper.mic if keeper is not None else None
@@ -176,17 +265,32 @@ class LiveApp(MediaKeys):
             def emit(event: ev.AnyEvent) -> None:
                 self.deliver(event, session)
 
-            self.voice = self.voice_factory(session) if self.voice_factory is not None else None
-            self.space_talks = self.voice is not None and self.voice.push_to_talk
             try:
-                await run_with_voice(session, self.voice, runner.wrap(emit))
+                while True:
+                    await self._hold(session, runner.wrap(emit))
+                    self.offer_restart(session.endpoint.provider)
+                    await self.wait_for_reconnect(session)
             finally:
-                self.voice = None
-                self.space_talks = False
-                self.tool_runner = None
+                if self.tool_runner is runner:
+                    self.tool_runner = None
                 await runner.aclose()
                 if keeper is not None:
                     keeper.close()
+
+    async def _hold(self, session: LiveSession, emit: Emit) -> None:
+        """Run the session (and its voice) once, until it ends."""
+        self.session = session
+        voice = self.voice = self.voice_factory(session) if self.voice_factory is not None else None
+        if (replies := await choose_replies(session, voice)) is not None:
+            emit(ev.Notice(message=replies))
+        self.space_talks = voice is not None and voice.push_to_talk
+        try:
+            await run_with_voice(session, voice, emit)
+        finally:
+            if self.session is session:
+                self.session = None
+                self.voice = None
+                self.space_talks = False
 
     @work(name="camera", group="camera", exclusive=True, exit_on_error=False, description="camera")
     async def run_camera(self) -> None:
@@ -199,19 +303,25 @@ class LiveApp(MediaKeys):
         """Journal an event, then show it: every event of the session (and of the camera) comes here."""
         if self.keeper is not None:
             self.keeper.event(event)
-        self.main.deliver(event, session)
+        if not self._quitting:  # the screen is closing: what arrives now is journaled, not shown
+            self.main.deliver(event, session)
 
     def _notice(self, text: str) -> None:
         self.main.deliver(ev.Notice(message=text), self.session)
 
+    def _remember_theme(self, theme: object) -> None:
+        try:
+            remember(theme=self.theme)
+        except OSError as error:
+            self._notice(f"the theme could not be remembered: {' '.join(str(error).split())}")
+
     @on(Worker.StateChanged)
     def _on_worker_state(self, message: Worker.StateChanged) -> None:
         worker = message.worker
-        if worker.name != "session" or not worker.is_finished:
+        if worker.name != "session" or message.state != WorkerState.ERROR or worker.error is None:
             return
-        self.session = None
-        if message.state == WorkerState.ERROR and worker.error is not None:
-            self.deliver(ev.SessionError(message=describe_failure(worker.error), fatal=True), None)
+        self.deliver(ev.SessionError(message=describe_failure(worker.error), fatal=True), None)
+        self.offer_restart(self.target.provider)
 
     @on(Composer.Sent)
     def _on_sent(self, message: Composer.Sent) -> None:
@@ -238,16 +348,19 @@ class LiveApp(MediaKeys):
             runner.deny(message.call_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The interrupt and help keys act only on the main screen (Esc closes a dialog above it)."""
-        if action in ("interrupt", "help", "audio_devices"):
+        """The interrupt, help and session keys act only on the main screen (Esc closes a dialog above it, or
+        the side panes shown over the chat; a session is not replaced behind a dialog)."""
+        if action in ("interrupt", "help", "audio_devices", "reconnect", "new_session", "use_local"):
             stack = self.screen_stack
-            return bool(stack) and stack[-1] is self.main
+            covered = action == "interrupt" and self.main.panes_over_chat
+            return bool(stack) and stack[-1] is self.main and not covered
         if action == "talk_key":
             return self._space_talks()
         return True
 
     def action_interrupt(self) -> None:
         """Interrupt the reply in progress and silence its speech, stamped with the time of the key."""
+        self.call_later(self.main.chat.escape)  # the key also closes the hint and leaves the chat log
         session = self.session
         if session is not None and session.ready:
             if self.voice is not None:
@@ -277,13 +390,18 @@ class LiveApp(MediaKeys):
     def action_help(self) -> None:
         """Show the key bindings as they are now (remapped keys included).
 
-        They are read with nothing focused, when every binding of the screen and the app is active: a
-        focused input would hide the printable ones (such as `?`) that it takes as text.
+        They are read with nothing focused, when every binding of the screen and the app is active (a
+        focused input would hide the printable ones, such as `?`, that it takes as text), then with the
+        composer and the chat log focused, for their own keys.
         """
-        focused = self.main.focused
-        self.main.set_focus(None, scroll_visible=False)
-        rows = binding_rows(self, self.main.active_bindings.values())
-        self.main.set_focus(focused, scroll_visible=False)
+        main = self.main
+        focused = main.focused
+        active: list[ActiveBinding] = []
+        for widget in (None, main.composer, main.chat):
+            main.set_focus(widget, scroll_visible=False)
+            active.extend(main.active_bindings.values())
+        main.set_focus(focused, scroll_visible=False)
+        rows = binding_rows(self, active)
         self.push_screen(HelpScreen(rows))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -306,6 +424,39 @@ class LiveApp(MediaKeys):
         yield SystemCommand(
             "Export transcript", "Write the session as Markdown next to its journal", self.action_export
         )
+        yield SystemCommand(
+            "Reconnect", "Reconnect the session that has ended (same journal)", self.action_reconnect
+        )
+        yield SystemCommand(
+            "New session",
+            "Start a new session with the same settings and a new journal",
+            self.action_new_session,
+        )
+        if self.local is not None and self.target.provider != "local":
+            yield SystemCommand(
+                "Continue on the local server",
+                "A new session on the embedded local server",
+                self.action_use_local,
+            )
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG screenshot (the palette's Save screenshot) into the session's directory, or into
+        `screenshots/` in the data directory without a journal; the chat log says where."""
+        keeper = self.keeper
+        folder = Path(path) if path else None
+        if folder is None:
+            recorded = keeper.directory if keeper is not None else None
+            folder = recorded if recorded is not None else data_dir() / "screenshots"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            written = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as error:
+            self._notice(f"could not save the screenshot: {' '.join(str(error).split())}")
+            return None
+        self._notice(f"screenshot written to {written}")
+        return written
 
 
 def make_app(
@@ -315,7 +466,11 @@ def make_app(
     notices: Sequence[str] = (),
     tools: ToolRegistry | None = None,
     voice: VoiceFactory | None = None,
+    target: Target | None = None,
+    local: LocalPlanner | None = None,
 ) -> LiveApp:
     """The app for these settings; `connector` opens the session, `notices` are shown in the log at start,
-    `tools` answer the model's function calls (give the connector the same registry, so they are declared)."""
-    return LiveApp(settings, connector, notices=notices, tools=tools, voice=voice)
+    `tools` answer the model's function calls (give the connector the same registry, so they are declared),
+    `target` is what the status bar names (the settings' provider and model when None), and `local` makes
+    the local server's plan for Continue on the local server (not offered when None)."""
+    return LiveApp(settings, connector, notices=notices, tools=tools, voice=voice, target=target, local=local)

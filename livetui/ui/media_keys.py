@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import App
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from livetui import events as ev
 from livetui.config import Settings
@@ -63,7 +63,9 @@ class MediaKeys(App[None]):
         if voice is None or not voice.push_to_talk or self.screen is not self.main:
             return False
         focused = self.main.focused
-        return not isinstance(focused, Input) or (isinstance(focused, Composer) and not focused.value)
+        if isinstance(focused, Composer):
+            return not focused.text
+        return not isinstance(focused, Input | TextArea)
 
     def action_mute(self) -> None:
         """Mute or unmute the microphone."""

@@ -58,9 +58,9 @@ def test_camera_settings_have_defaults_and_limits() -> None:
     settings = load_settings()
     assert (settings.camera_fps, settings.camera_size, settings.camera_quality) == (1.0, 768, 80)
     assert not settings.video
-    with pytest.raises(ConfigError, match="camera_quality"):
+    with pytest.raises(ConfigError, match="^--camera-quality: "):
         load_settings(camera_quality=101)
-    with pytest.raises(ConfigError, match="camera_fps"):
+    with pytest.raises(ConfigError, match="^--camera-fps: "):
         load_settings(camera_fps=0)
 
 
@@ -101,5 +101,5 @@ def test_a_camera_and_a_camera_file_are_refused_together(tmp_path: Path) -> None
 def test_a_bad_camera_flag_value_is_one_line(tmp_path: Path) -> None:
     result = run("--camera-quality", "0", tmp_path=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith("livetui: camera_quality: Input should be greater than or equal to 1")
+    assert result.stderr.startswith("livetui: --camera-quality: Input should be greater than or equal to 1")
     assert result.stderr.count("\n") == 1

@@ -40,5 +40,5 @@ def test_a_missing_tools_file_and_a_bad_mode_are_refused(tmp_path: Path) -> None
     assert missing.stderr == f"livetui: {tmp_path / 'absent.py'}: no such tools file\n"
     timeout = run("--tool-timeout", "0", env=env)
     assert timeout.returncode == 2
-    assert timeout.stderr.startswith("livetui: tool_timeout: Input should be greater than 0")
+    assert timeout.stderr.startswith("livetui: --tool-timeout: Input should be greater than 0")
     assert timeout.stderr.count("\n") == 1

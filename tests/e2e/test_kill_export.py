@@ -50,6 +50,14 @@ def _command_name(pid: str) -> str:
         return ""
 
 
+def app_pid(app_args: list[str]) -> int:
+    """The process id of the one `livetui` started with `app_args` (not tmux, not a shell)."""
+    pattern = f"livetui {' '.join(app_args)}"
+    found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
+    [pid] = [int(p) for p in found.split() if _command_name(p) == "livetui"]
+    return pid
+
+
 def test_a_killed_app_leaves_a_journal_that_exports_to_a_transcript(tmp_path: Path) -> None:
     data = tmp_path / "data"
     script = tmp_path / f"script-{uuid.uuid4().hex[:8]}.json"
@@ -63,10 +71,7 @@ def test_a_killed_app_leaves_a_journal_that_exports_to_a_transcript(tmp_path: Pa
         terminal.type_line("hello from tmux")
         terminal.wait_for("Hello back, hello from tmux")
         wait_until(lambda: "turn_complete" in journal_kinds(data), "the journal's turn_complete line")
-        pattern = f"livetui {' '.join(app_args)}"
-        found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
-        [pid] = [int(p) for p in found.split() if _command_name(p) == "livetui"]  # not tmux, not a shell
-        os.kill(pid, signal.SIGKILL)
+        os.kill(app_pid(app_args), signal.SIGKILL)
         assert terminal.exit_status() == 128 + signal.SIGKILL
     finally:
         terminal.close()
@@ -85,3 +90,19 @@ def test_a_killed_app_leaves_a_journal_that_exports_to_a_transcript(tmp_path: Pa
     transcript = (session / "transcript.md").read_text()
     assert "## Turn 1" in transcript and "hello from tmux" in transcript
     assert "Hello back, hello from tmux" in transcript
+
+
+def test_a_message_sent_with_enter_and_ctrl_q_at_once_is_journaled(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {"LIVETUI_CONFIG": str(tmp_path / "none.toml"), "LIVETUI_DATA_DIR": str(data)}
+    terminal = Terminal("enter-quit", tmp_path)
+    terminal.start([livetui_command(), "--brain", "scripted", "--text-only"], env)
+    try:
+        terminal.wait_for("● live")
+        terminal.keys("goodbye now")
+        terminal.wait_for("goodbye now")
+        terminal.keys("Enter", "C-q")  # one write to the terminal: the app reads both keys at once
+        assert terminal.exit_status() == 0
+    finally:
+        terminal.close()
+    assert "user_text" in journal_kinds(data)

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from livetui.media.audio.bridge import DropOldestQueue
+from livetui.media.audio.bridge import DropOldestQueue, ThreadHandoff
 
 
 async def test_blocks_offered_from_a_thread_arrive_in_order() -> None:
@@ -40,3 +40,22 @@ async def test_a_full_queue_drops_its_oldest_items() -> None:
 def test_a_queue_needs_room() -> None:
     with pytest.raises(ValueError):
         DropOldestQueue[int](0)
+
+
+async def test_blocks_put_while_the_loop_is_busy_cross_in_one_batch() -> None:
+    loop = asyncio.get_running_loop()
+    queue: DropOldestQueue[int] = DropOldestQueue(100)
+    handoff = ThreadHandoff(loop, queue)
+
+    def device() -> None:
+        for n in range(5):
+            handoff.put(n)
+
+    thread = threading.Thread(target=device)
+    thread.start()
+    thread.join()  # the loop is blocked here: all five wait for it together
+    assert handoff.wakeups == 1 and len(queue) == 0
+    assert [await queue.get() for _ in range(5)] == [0, 1, 2, 3, 4]
+    handoff.put(5)  # the loop took the batch: the next block wakes it again
+    handoff.close()
+    assert [await queue.get(), await queue.get()] == [5, None] and handoff.wakeups == 2

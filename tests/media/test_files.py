@@ -39,9 +39,9 @@ def write_wav(path: Path, pcm: bytes, rate: int = 16000) -> Path:
     return path
 
 
-async def test_a_file_mic_hands_out_20ms_blocks_when_they_would_have_been_spoken(tmp_path: Path) -> None:
+async def test_a_file_mic_hands_out_40ms_blocks_when_they_would_have_been_spoken(tmp_path: Path) -> None:
     clock = VirtualClock()
-    pcm = np.arange(16000 // 10 * 3, dtype=np.int16).tobytes()  # 300 ms
+    pcm = np.arange(16000 // 10 * 6, dtype=np.int16).tobytes()  # 600 ms
     source = FileSource(write_wav(tmp_path / "a.wav", pcm), clock=clock, sleep=clock.sleep)
     await source.open()
     start = clock.now
@@ -49,15 +49,15 @@ async def test_a_file_mic_hands_out_20ms_blocks_when_they_would_have_been_spoken
     while (block := await source.read()) is not None:
         blocks.append((block, clock.now - start))
     assert b"".join(b for b, _ in blocks) == pcm
-    assert all(len(b) == 640 for b, _ in blocks) and len(blocks) == 15
-    assert [round(t, 6) for _, t in blocks] == [round(0.02 * (n + 1), 6) for n in range(15)]
+    assert all(len(b) == 1280 for b, _ in blocks) and len(blocks) == 15
+    assert [round(t, 6) for _, t in blocks] == [round(0.04 * (n + 1), 6) for n in range(15)]
 
 
 async def test_a_looping_file_mic_starts_again(tmp_path: Path) -> None:
-    source = FileSource(write_wav(tmp_path / "a.wav", bytes(1280)), loop=True, realtime=False)
+    source = FileSource(write_wav(tmp_path / "a.wav", bytes(2560)), loop=True, realtime=False)
     await source.open()
-    assert [len(await source.read() or b"") for _ in range(5)] == [640] * 5
-    assert source.seconds_read == pytest.approx(0.1)
+    assert [len(await source.read() or b"") for _ in range(5)] == [1280] * 5
+    assert source.seconds_read == pytest.approx(0.2)
 
 
 async def test_a_missing_or_empty_file_mic_is_one_line(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 
 from livetui.media.audio.player import Player
 
@@ -80,6 +81,15 @@ def test_speech_at_another_rate_is_resampled_to_the_sinks() -> None:
     while chunk := player.pull(960):
         out += chunk
     assert abs(len(out) // 2 - 48000) <= 64
+
+
+@pytest.mark.parametrize("rate", [1, 7999, 48001, 10**15])
+def test_speech_at_a_rate_outside_8_to_48_khz_is_dropped_not_resampled(rate: int) -> None:
+    player = Player(prebuffer=0.0)
+    player.feed(1, samples_of(1000, 4800), rate=rate)
+    player.feed(1, samples_of(7, BLOCK), rate=RATE)
+    player.end_turn(1)
+    assert player.pull(BLOCK * 4) == samples_of(7, BLOCK), "only the speech at a rate in range"
 
 
 def test_no_flushed_sample_is_played_after_the_flush_while_a_thread_pulls() -> None:

@@ -104,7 +104,7 @@ def test_livetui_devices_lists_alsa_null_devices(alsa_null: dict[str, str]) -> N
 def test_the_mic_and_speaker_stream_through_alsa_null(alsa_null: dict[str, str]) -> None:
     report = probe(alsa_null)
     assert report["mic_rate"] == 16000 and report["sink_rate"] == 24000
-    assert report["block_sizes"] == [640], "20 ms blocks of 16 kHz PCM16"
+    assert report["block_sizes"] == [1280], "40 ms blocks of 16 kHz PCM16"
     assert report["played"] == 12000, "the whole tone was handed to the device"
 
 
@@ -112,7 +112,7 @@ def test_the_mic_and_speaker_stream_through_a_jack_dummy_server(jack_dummy: dict
     report = probe(jack_dummy)
     assert ["system", "JACK Audio Connection Kit", 2, 2] in report["devices"]  # type: ignore[operator]
     assert report["mic_rate"] == 48000 and report["sink_rate"] == 48000, "JACK runs at its own rate"
-    assert report["block_sizes"] == [640], "resampled to 20 ms blocks of 16 kHz"
+    assert report["block_sizes"] == [1280], "resampled to 40 ms blocks of 16 kHz"
     played = report["played"]
     assert isinstance(played, int) and abs(played - 24000) <= 64, "the 24 kHz tone played at 48 kHz"
 

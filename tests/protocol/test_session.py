@@ -15,8 +15,9 @@ from livetui.protocol.client import (
     Setup,
     SetupMessage,
 )
-from livetui.protocol.codec import decode_client
+from livetui.protocol.codec import decode_client, load_json
 from livetui.protocol.session import GeminiSession
+from livetui.protocol.summary import summarize
 from tests.protocol.recordings import Frame, load
 
 TEXT_SETUP = Setup(model="models/m", generation_config=GenerationConfig(response_modalities=("TEXT",)))
@@ -198,3 +199,15 @@ def test_wire_frames_abbreviate_audio_payloads() -> None:
     assert isinstance(frame, ev.WireFrame)
     assert frame.summary == "realtimeInput.audio" and "<3200 bytes>" in frame.text
     assert frame.size > 4000
+
+
+def test_sent_audio_and_video_are_shown_as_if_parsed_back_without_being_parsed() -> None:
+    session = started()
+    session.send_audio(bytes(range(256)) * 5, rate=16000)
+    session.send_video(b"\xff\xd8" + bytes(40_000), mime_type="image/jpeg")
+    frames = session.data_to_send()
+    shown = [e for e in session.events_received() if isinstance(e, ev.WireFrame)]
+    assert [(e.summary, e.text) for e in shown] == [summarize(load_json(frame)) for frame in frames]
+    assert [e.summary for e in shown] == ["realtimeInput.audio", "realtimeInput.video"]
+    assert '"data":"<1280 bytes>"' in shown[0].text and '"data":"<40002 bytes>"' in shown[1].text
+    assert [e.size for e in shown] == [len(frame) for frame in frames]

@@ -11,7 +11,7 @@ from livetui.server.app import LiveServer, ServerConfig, is_loopback
 from livetui.server.dialect import is_live_path, presented_key
 from livetui.server.errors import StartupError
 from tests.conftest import ServerStarter
-from tests.server.wire import ask, closed_with, raw_socket, recv, send, session, setup
+from tests.server.wire import ask, raw_socket, recv, send, session, setup
 
 BASE = "/ws/google.ai.generativelanguage.{version}.GenerativeService.{method}"
 LIVE_PATHS = [
@@ -90,15 +90,19 @@ async def ask_after_setup(ws: ClientConnection) -> str:
 
 
 @pytest.mark.parametrize(
-    ("suffix", "headers"), [("", {}), ("?key=wrong", {}), ("", {"x-goog-api-key": "sesame!"})]
+    ("suffix", "headers", "status"),
+    [("", {}, 401), ("?key=wrong", {}, 403), ("", {"x-goog-api-key": "sesame!"}, 403)],
 )
-async def test_a_missing_or_wrong_key_is_closed_with_1008_after_the_upgrade(
-    start_live_server: ServerStarter, suffix: str, headers: dict[str, str]
+async def test_a_missing_or_wrong_key_is_refused_at_the_upgrade_before_any_frame(
+    start_live_server: ServerStarter, suffix: str, headers: dict[str, str], status: int
 ) -> None:
     server = await start_live_server(ServerConfig(key="sesame"))
-    async with raw_socket(server, path=LIVE_PATHS[1] + suffix, headers=headers) as ws:
-        await send(ws, setup())
-        assert await closed_with(ws) == (1008, "API key not valid. Please pass a valid API key.")
+    with pytest.raises(InvalidStatus) as refused:
+        async with raw_socket(server, path=LIVE_PATHS[1] + suffix, headers=headers):
+            pass
+    response = refused.value.response
+    assert response.status_code == status
+    assert response.body == b"API key not valid. Please pass a valid API key.\n"
 
 
 async def test_without_a_configured_key_any_key_or_none_is_accepted(live_server: LiveServer) -> None:
@@ -109,7 +113,7 @@ async def test_without_a_configured_key_any_key_or_none_is_accepted(live_server:
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1", "example.com"])
 async def test_listening_off_loopback_without_a_key_refuses_to_start(host: str) -> None:
-    with pytest.raises(StartupError, match="without --key"):
+    with pytest.raises(StartupError, match="without a key"):
         await LiveServer(ServerConfig(host=host)).start()
 
 

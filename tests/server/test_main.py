@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import resource
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -26,8 +27,18 @@ START_TIMEOUT = 20.0
 
 
 @asynccontextmanager
-async def serve_process(*args: str) -> AsyncIterator[asyncio.subprocess.Process]:
-    """``python -m livetui.server.main ARGS`` with piped output; killed if the test leaves it running."""
+async def serve_process(
+    *args: str, env: Mapping[str, str] | None = None, file_limit: int | None = None
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``python -m livetui.server.main ARGS`` with piped output; killed if the test leaves it running.
+
+    `env` replaces the environment; `file_limit` lowers the child's open-file limit (RLIMIT_NOFILE).
+    """
+
+    def limit_files() -> None:  # runs in the child between fork and exec
+        if file_limit is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (file_limit, file_limit))
+
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -37,6 +48,8 @@ async def serve_process(*args: str) -> AsyncIterator[asyncio.subprocess.Process]
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        env=None if env is None else dict(env),
+        preexec_fn=limit_files if file_limit is not None else None,
     )
     try:
         yield process
@@ -110,7 +123,8 @@ def test_serve_refuses_a_public_address_without_a_key(capsys: pytest.CaptureFixt
     status, err = run_main(["--host", "0.0.0.0"], capsys)
     assert status == 2
     assert err == (
-        "livetui serve: refusing to listen on 0.0.0.0 without --key: anyone who can reach it could use it\n"
+        "livetui serve: refusing to listen on 0.0.0.0 without a key (--key-file or LIVETUI_SERVE_KEY): "
+        "anyone who can reach it could use it\n"
     )
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from google import genai
-from google.genai import errors, types
+from google.genai import types
+from websockets.exceptions import InvalidStatus
 
 from livetui.server.app import LiveServer, ServerConfig
 from tests.conftest import ServerStarter
@@ -62,12 +63,12 @@ async def test_the_sdk_holds_a_text_session(tls_server: LiveServer) -> None:
         assert last.server_content is not None and last.server_content.turn_complete
 
 
-async def test_the_sdk_sees_a_wrong_key_as_api_error_1008(tls_server: LiveServer) -> None:
-    with pytest.raises(errors.APIError) as caught:
+async def test_the_sdk_is_refused_a_wrong_key_at_the_upgrade_with_403(tls_server: LiveServer) -> None:
+    with pytest.raises(InvalidStatus) as caught:
         async with sdk_client(tls_server, key="wrong").aio.live.connect(model="local-test"):
             pass
-    assert caught.value.code == 1008
-    assert "API key not valid" in str(caught.value)
+    assert caught.value.response.status_code == 403
+    assert b"API key not valid" in caught.value.response.body
 
 
 async def test_the_sdk_gets_output_transcription_in_an_audio_session(tls_server: LiveServer) -> None:

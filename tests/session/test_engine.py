@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from websockets.asyncio.server import ServerConnection, serve
+
 from livetui import events as ev
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
@@ -77,8 +79,7 @@ async def test_a_wrong_key_is_a_clear_fatal_error() -> None:
         session = LiveSession(Endpoint.local(server.url), TEXT_SETUP)
         async with running(session) as recorder:
             error = await recorder.first(ev.SessionError)
-            await recorder.first(ev.Disconnected)
-        assert error.fatal and "(1008)" in error.message and "API key not valid" in error.message
+        assert error.fatal and "refused the API key (HTTP 401)" in error.message
         assert "right-key" not in repr(recorder.events)
 
 
@@ -88,8 +89,20 @@ async def test_a_refused_connection_is_one_fatal_line() -> None:
     session = LiveSession(Endpoint.local(url), TEXT_SETUP)
     async with running(session) as recorder:
         error = await recorder.first(ev.SessionError)
-    assert error.fatal and error.message.startswith("connection refused by ws://127.0.0.1:")
+    host = url.removeprefix("ws://")
+    assert error.fatal
+    assert error.message == f"cannot reach {host}: connection refused (nothing is listening on that port)"
     assert "\n" not in error.message
+
+
+async def test_a_name_that_does_not_resolve_names_the_host_and_the_cause() -> None:
+    # `.invalid` never resolves (RFC 2606): the lookup fails locally, with no network traffic.
+    session = LiveSession(Endpoint.local("ws://livetui.invalid:9"), TEXT_SETUP)
+    async with running(session) as recorder:
+        error = await recorder.first(ev.SessionError)
+    assert error.fatal
+    assert error.message.startswith("cannot reach livetui.invalid:9: its name ")
+    assert "Errno" not in error.message and "\n" not in error.message
 
 
 async def test_a_wrong_path_is_reported_with_its_http_status() -> None:
@@ -98,3 +111,20 @@ async def test_a_wrong_path_is_reported_with_its_http_status() -> None:
         async with running(session) as recorder:
             error = await recorder.first(ev.SessionError)
     assert error.fatal and "HTTP 404" in error.message
+
+
+async def test_the_session_does_not_offer_per_message_compression() -> None:
+    """Base64 audio and JPEG hardly compress: deflating each microphone block would only cost CPU."""
+    offered: list[str | None] = []
+
+    async def handler(ws: ServerConnection) -> None:
+        assert ws.request is not None
+        offered.append(ws.request.headers.get("Sec-WebSocket-Extensions"))
+        await ws.close()
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        session = LiveSession(Endpoint.local(f"ws://127.0.0.1:{port}"), TEXT_SETUP)
+        async with running(session) as recorder:
+            await recorder.first(ev.Disconnected)
+    assert offered == [None]

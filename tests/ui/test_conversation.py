@@ -46,7 +46,7 @@ async def test_a_message_streams_into_the_chat_log_with_latency(
         assert len(deltas) > 1, "the default reply streams a few words per delta"
         assert "".join(d.text for d in deltas) == turn.text
         assert [e.text for e in chat.query(UserEntry)] == ["hello there"]
-        assert app.main.composer.value == ""
+        assert app.main.composer.text == ""
 
         session = app.session
         assert session is not None
@@ -160,7 +160,9 @@ async def test_transcripts_show_inline(live_server: LiveServer, settings: Settin
         chat = app.main.chat
         await until(pilot, lambda: (t := chat.turn(5)) is not None and t.complete, "the spoken turn")
         [heard] = chat.query(HeardEntry)
-        assert heard.text == "What's the weather?"
+        assert heard.text == "What's the weather?" and heard.border_title == "you (heard)", (
+            "as the README says"
+        )
         turn = chat.turn(5)
         assert turn is not None
         assert turn.transcript == "It is sunny." and turn.text == ""

@@ -31,10 +31,11 @@ async def test_a_refused_connection_is_one_line_and_the_error_state(settings: Se
     async with app.run_test(size=(120, 40)) as pilot:
         status = app.main.status
         await until(pilot, lambda: status.state == "error", "the error state")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: bool(app.main.chat.query(ErrorEntry)), "the error line")
         [error] = app.main.chat.query(ErrorEntry)
-        assert "connection refused" in error.text
+        host = error.text.removeprefix("cannot reach ").split(":", 2)
+        assert error.text.startswith("cannot reach 127.0.0.1:") and host[0] == "127.0.0.1"
+        assert error.text.endswith(": connection refused (nothing is listening on that port)")
         assert "\n" not in error.text
         assert status.detail == error.text
         assert app.session is None
@@ -74,10 +75,13 @@ async def test_sending_while_not_connected_keeps_the_text_and_says_so(settings: 
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.main.status.state == "error", "the error state")
         await pilot.press("h", "i", "enter")
-        await until(pilot, lambda: bool(app.main.chat.query(NoticeEntry)), "the notice")
-        [notice] = app.main.chat.query(NoticeEntry)
-        assert notice.text == "not connected: the message was not sent"
-        assert app.main.composer.value == "hi"
+        not_sent = "not connected: the message was not sent"
+
+        def texts() -> list[str]:
+            return [notice.text for notice in app.main.chat.query(NoticeEntry)]
+
+        await until(pilot, lambda: not_sent in texts(), "the notice")
+        assert app.main.composer.text == "hi"
 
 
 async def test_start_up_notices_open_the_chat_log(settings: Settings) -> None:

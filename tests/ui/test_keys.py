@@ -39,6 +39,12 @@ async def test_f1_opens_the_help_screen_with_every_binding(
         assert rows["interrupt"][:3] == ["esc", "Interrupt", "interrupt"]
         assert "Stop the model's reply" in rows["interrupt"][3]
         assert rows["help"][0] == "f1 / ?"
+        assert rows["reconnect"][:3] == ["^r", "Reconnect", "reconnect"]
+        assert rows["new_session"][:3] == ["^n", "New session", "new_session"]
+        assert rows["use_local"][0] == "^o" and "local server" in rows["use_local"][3]
+        assert rows["newline"][0] == "^j / shift+⏎", "the composer's own keys are listed"
+        assert rows["focus_chat"][0] == "f2" and rows["select_previous"][0] == "↑ / k"
+        assert rows["copy_turn"][0] == "c" and rows["copy_code"][0] == "b"
         for binding_id in ("toggle_panes", "focus_composer", "clear_log", "quit"):
             assert rows[binding_id][3], f"{binding_id} has a tooltip"
         assert app.focused is not app.main.composer
@@ -54,7 +60,7 @@ async def test_question_mark_is_text_in_the_composer_and_help_elsewhere(
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         await pilot.press("question_mark")
-        assert app.main.composer.value == "?"
+        assert app.main.composer.text == "?"
         assert app.screen is app.main
         app.main.chat.focus()
         await pilot.press("question_mark")

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import numpy as np
 
 from livetui import events as ev
-from livetui.media.audio.pcm import is_silent
+from livetui.media.audio.pcm import MIC_BLOCK_SECONDS, frames_in, is_silent
 from livetui.media.audio.sink import FakeSink
 from livetui.media.audio.source import AudioSource
 from livetui.protocol.client import (
@@ -64,9 +64,9 @@ async def voiced(
 
 
 def rising(blocks: int) -> bytes:
-    """`blocks` 20 ms blocks of a tone whose loudness changes every block, so each level report differs
-    (the voice reports the microphone's level only when it changes)."""
-    tone = np.sin(np.arange(320) * 2 * np.pi * 440 / 16000)
+    """`blocks` microphone blocks (40 ms) of a tone whose loudness changes every block, so each level report
+    differs (the voice reports the microphone's level only when it changes)."""
+    tone = np.sin(np.arange(frames_in(MIC_BLOCK_SECONDS, 16000)) * 2 * np.pi * 440 / 16000)
     return b"".join((tone * 300 * (n + 1)).astype(np.int16).tobytes() for n in range(blocks))
 
 

@@ -101,7 +101,7 @@ async def test_push_to_talk_brackets_the_utterance_with_activity_signals(
         await recorder.wait_for(lambda: voice.blocks_held >= 10)
         assert voice.toggle_talk() is True
         mic.push(words)
-        await recorder.wait_for(lambda: voice.blocks_sent >= len(words) // 640)
+        await recorder.wait_for(lambda: voice.blocks_sent >= len(words) // 1280)
         assert voice.toggle_talk() is False
         done = await recorder.first(ev.TurnComplete)
         await sink.wait_for(lambda: voice.player.frames_by_turn.get(done.turn, 0) > 0)
@@ -167,7 +167,7 @@ async def test_a_recorded_mic_starts_once_the_session_is_live(
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(16000)
-        wav.writeframes(bytes(640 * 25))  # 25 blocks of 20 ms
+        wav.writeframes(bytes(1280 * 25))  # 25 blocks of 40 ms
     mic = FileSource(path, realtime=False)  # unpaced: without the wait, it would be read before setup ends
     async with voiced(voice_server, mic) as (voice, _sink, recorder):
         await recorder.first(ev.Notice, lambda e: "ended" in e.message)

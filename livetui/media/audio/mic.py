@@ -1,9 +1,11 @@
 """The microphone through sounddevice (PortAudio).
 
-PortAudio calls the stream's callback on its own thread; the callback only copies the block and schedules
-it onto the event loop with ``call_soon_threadsafe`` into a bounded drop-oldest queue. Devices that cannot
-capture at 16 kHz (a JACK server runs at its own rate) are opened at their default rate and resampled, and
-whatever block size the device delivers is cut again into 20 ms blocks.
+PortAudio calls the stream's callback on its own thread, once per block of the length sent to the model;
+the callback only copies the block and hands it to the event loop (`ThreadHandoff`: one wake-up per batch)
+into a bounded drop-oldest queue. Devices that cannot capture at 16 kHz (a JACK server runs at its own
+rate) are opened at their default rate and resampled, once per block; whatever block size the device
+delivers is cut again into blocks of :data:`~livetui.media.audio.pcm.MIC_BLOCK_SECONDS`, and a block that
+already has that size is passed on as it is, without another copy.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ import asyncio
 import contextlib
 from typing import Any
 
-from livetui.media.audio.bridge import DropOldestQueue
+from livetui.media.audio.bridge import DropOldestQueue, ThreadHandoff
 from livetui.media.audio.devices import (
     AudioUnavailable,
     describe_portaudio_error,
     find_device,
     load_sounddevice,
 )
-from livetui.media.audio.pcm import BLOCK_SECONDS, MIC_RATE, SAMPLE_BYTES, Resampler, frames_in
+from livetui.media.audio.pcm import MIC_BLOCK_SECONDS, MIC_RATE, SAMPLE_BYTES, Resampler, frames_in
 from livetui.media.audio.source import AudioSource
 
 QUEUE_BLOCKS = 50
@@ -29,7 +31,7 @@ QUEUE_BLOCKS = 50
 class DeviceSource(AudioSource):
     """A microphone: the default input device, or the one `device` names (an index or part of a name)."""
 
-    def __init__(self, device: str | int | None = None, *, block_seconds: float = BLOCK_SECONDS) -> None:
+    def __init__(self, device: str | int | None = None, *, block_seconds: float = MIC_BLOCK_SECONDS) -> None:
         self.device = device
         """What the user asked for (None: the default input)."""
         self.name = "default microphone" if device in (None, "") else f"microphone {device}"
@@ -41,6 +43,7 @@ class DeviceSource(AudioSource):
         self._queue: DropOldestQueue[bytes] = DropOldestQueue(QUEUE_BLOCKS)
         self._resampler = Resampler(MIC_RATE, MIC_RATE)
         self._stream: Any = None
+        self._handoff: ThreadHandoff[bytes] | None = None
         self._pending = bytearray()
         self._block_bytes = frames_in(block_seconds, MIC_RATE) * SAMPLE_BYTES
 
@@ -61,18 +64,15 @@ class DeviceSource(AudioSource):
             rate = round(info.rate)
         self.device_rate = rate
         self._resampler = Resampler(rate, MIC_RATE)
-        loop = asyncio.get_running_loop()
-        queue = self._queue
+        handoff = self._handoff = ThreadHandoff(asyncio.get_running_loop(), self._queue)
 
         def callback(indata: Any, frames: int, time: Any, status: Any) -> None:
             if status.input_overflow:
                 self.overflows += 1
-            with contextlib.suppress(RuntimeError):  # the loop is closing
-                loop.call_soon_threadsafe(queue.offer, bytes(indata))
+            handoff.put(bytes(indata))  # PortAudio reuses its buffer: this is the one copy
 
         def finished() -> None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(queue.close)
+            handoff.close()
 
         try:
             self._stream = sd.RawInputStream(
@@ -92,8 +92,21 @@ class DeviceSource(AudioSource):
                 f"cannot open the microphone {info.name!r}: {describe_portaudio_error(error)}"
             ) from None
 
+    @property
+    def wakeups(self) -> int:
+        """Times the device thread woke the event loop (fewer than blocks when they crossed in batches)."""
+        return 0 if self._handoff is None else self._handoff.wakeups
+
     async def read(self) -> bytes | None:
-        """The next 20 ms block at 16 kHz (re-cut: devices deliver what size they like); None at the end."""
+        """The next block at 16 kHz (re-cut: devices deliver what size they like); None at the end."""
+        if not self._pending:
+            block = await self._queue.get()
+            if block is None:
+                return None
+            converted = self._resampler.process(block)
+            if len(converted) == self._block_bytes:
+                return converted  # the usual case: the device's block is the block sent
+            self._pending += converted
         while len(self._pending) < self._block_bytes:
             block = await self._queue.get()
             if block is None:

@@ -15,7 +15,11 @@ MIC_RATE = 16000
 SPEAKER_RATE = 24000
 """The rate of the model's speech."""
 BLOCK_SECONDS = 0.02
-"""The length of one microphone block (20 ms: 320 frames, 640 bytes)."""
+"""The length of one playback block a clocked sink pulls (20 ms)."""
+MIC_BLOCK_SECONDS = 0.04
+"""The length of one microphone block sent to the model (40 ms: 640 frames, 1,280 bytes). Half the
+blocks of 20 ms for the same audio, so half the frames, events and socket writes; on average it adds
+10 ms (at most 20 ms) to the end of speech, next to the server's few hundred ms of listening for silence."""
 SAMPLE_BYTES = 2
 """Bytes per PCM16 mono frame."""
 

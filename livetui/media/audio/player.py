@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from livetui.media.audio.pcm import SAMPLE_BYTES, SPEAKER_RATE, Resampler, frames_in
+from livetui.protocol.limits import MAX_AUDIO_RATE, MIN_AUDIO_RATE
 
 PREBUFFER_SECONDS = 0.1
 """Audio buffered before playback starts (or restarts after an underrun)."""
@@ -103,7 +104,10 @@ class Player:
         self._resamplers.clear()
 
     def feed(self, turn: int, pcm: bytes, rate: int = SPEAKER_RATE) -> None:
-        """Queue speech of `turn` (PCM16 mono at `rate`)."""
+        """Queue speech of `turn` (PCM16 mono at `rate`). Speech at a rate outside 8–48 kHz is dropped
+        unplayed (the session has already said so): resampling it could take gigabytes or never end."""
+        if not MIN_AUDIO_RATE <= rate <= MAX_AUDIO_RATE:
+            return
         if rate != self.rate:
             resampler = self._resamplers.get(rate)
             if resampler is None:

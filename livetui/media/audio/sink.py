@@ -16,6 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from livetui.media.audio.devices import AudioUnavailable
 from livetui.media.audio.pcm import BLOCK_SECONDS, SAMPLE_BYTES, SPEAKER_RATE, frames_in
@@ -130,7 +131,12 @@ class ClockedSink(AudioSink):
 
 
 class WavSink(ClockedSink):
-    """A WAV file (PCM16 mono 24 kHz) written in real time as if it were the speaker, silences included."""
+    """A WAV file (PCM16 mono 24 kHz) written in real time as if it were the speaker, silences included.
+
+    The header's sizes are brought up to date after every block, and each block is handed to the system
+    before the header that counts it: a session killed at any moment (even by SIGKILL) leaves a file
+    whose header says exactly how much audio it holds.
+    """
 
     def __init__(
         self,
@@ -144,31 +150,37 @@ class WavSink(ClockedSink):
         self.path = path
         """The file written."""
         self.name = f"file {path.name}"
+        self._file: BinaryIO | None = None
         self._wav: wave.Wave_write | None = None
 
     async def open(self, pull: Pull) -> None:
         """Create the file and start writing."""
         try:
-            wav = wave.open(str(self.path), "wb")
+            file = self.path.open("wb")
         except OSError as error:
             raise AudioUnavailable(f"cannot write {self.path}: {error.strerror or error}") from None
+        wav = wave.open(file, "wb")
         wav.setnchannels(1)
         wav.setsampwidth(SAMPLE_BYTES)
         wav.setframerate(self.rate)
-        self._wav = wav
+        self._file, self._wav = file, wav
         await super().open(pull)
 
     def write(self, pcm: bytes, played: int) -> None:
-        """Append the block to the file."""
-        if self._wav is not None:
-            self._wav.writeframesraw(pcm)  # the header's length is written once, at close
+        """Append the block to the file, then bring the header's sizes up to date (`writeframes` does)."""
+        if self._wav is not None and self._file is not None:
+            self._wav.writeframes(pcm)
+            self._file.flush()
 
     async def close(self) -> None:
-        """Stop, and finish the file's header."""
+        """Stop, and finish the file."""
         await super().close()
         wav, self._wav = self._wav, None
+        file, self._file = self._file, None
         if wav is not None:
-            wav.close()
+            wav.close()  # a file it did not open, it leaves open
+        if file is not None:
+            file.close()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from livetui.media.audio.devices import AudioUnavailable
 from livetui.media.audio.pcm import (
-    BLOCK_SECONDS,
+    MIC_BLOCK_SECONDS,
     MIC_RATE,
     SAMPLE_BYTES,
     AudioFileError,
@@ -75,7 +75,7 @@ class FileSource(AudioSource):
         *,
         loop: bool = False,
         realtime: bool = True,
-        block_seconds: float = BLOCK_SECONDS,
+        block_seconds: float = MIC_BLOCK_SECONDS,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -146,7 +146,7 @@ class FakeSource(AudioSource):
         self.opened = True
 
     def push(
-        self, pcm: bytes, *, block_bytes: int = frames_in(BLOCK_SECONDS, MIC_RATE) * SAMPLE_BYTES
+        self, pcm: bytes, *, block_bytes: int = frames_in(MIC_BLOCK_SECONDS, MIC_RATE) * SAMPLE_BYTES
     ) -> None:
         """Queue `pcm`, cut into blocks of `block_bytes`."""
         for start in range(0, len(pcm), block_bytes):

@@ -2,8 +2,11 @@
 
 Faces are found with OpenCV's Haar cascade on a copy at most `FACE_SIDE` pixels wide (fast enough for every
 frame at 1 fps), QR codes with ``QRCodeDetectorAruco`` (which reads codes in JPEG frames where the plain
-detector fails). `Vision.analyse` blocks for tens of milliseconds, so callers run it on a worker thread;
-one `Vision` may serve every connection. OpenCV is imported on first use.
+detector fails). A frame is decoded only after its header's size is checked (`MAX_PIXELS`: a larger JPEG
+is decoded at a half, a quarter or an eighth of its size, a larger PNG is refused), so a small file that
+claims to be a huge picture cannot take the server's memory. `Vision.analyse` blocks for tens of
+milliseconds, so callers run it on a worker thread; one `Vision` may serve every connection. OpenCV is
+imported on first use.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from livetui.server.senses.image_size import image_size
 from livetui.server.senses.scene import Light, Scene
 from livetui.server.senses.shared import process_wide
 
@@ -23,6 +27,10 @@ COLOUR_SIDE = 64
 """Colours are counted on a copy whose longest side is at most this many pixels."""
 QR_SIDE = 1024
 """QR codes are looked for on a copy whose longest side is at most this many pixels."""
+MAX_PIXELS = 4096 * 2304
+"""The most pixels a frame is decoded at (a 4K camera's frame fits): about 28 MB of BGR."""
+REDUCTIONS = (1, 2, 4, 8)
+"""The factors a JPEG can be decoded smaller by (OpenCV's ``IMREAD_REDUCED_COLOR_*``)."""
 
 HUES: tuple[tuple[int, str], ...] = (
     (8, "red"),
@@ -71,6 +79,19 @@ def _shrunk(cv2: Any, image: Pixels, side: int) -> Pixels:
     return small
 
 
+def decode_flag(cv2: Any, data: bytes, width: int, height: int) -> int:
+    """The ``imdecode`` flag that decodes a `width` × `height` frame within `MAX_PIXELS`.
+
+    Raises:
+        VisionError: the frame is too large even reduced (or is a PNG, which cannot be decoded reduced).
+    """
+    jpeg = data.startswith(b"\xff\xd8")
+    for factor in REDUCTIONS if jpeg else (1,):
+        if (width // factor) * (height // factor) <= MAX_PIXELS:
+            return int(cv2.IMREAD_COLOR if factor == 1 else getattr(cv2, f"IMREAD_REDUCED_COLOR_{factor}"))
+    raise VisionError(f"the frame is {width}×{height} pixels; at most {MAX_PIXELS:,} are decoded")
+
+
 class Vision:
     """Analyses frames (see the module docstring); safe to use from several threads."""
 
@@ -91,10 +112,14 @@ class Vision:
             VisionError: the bytes are not a picture.
         """
         cv2 = self._cv2()
-        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+        size = image_size(data)
+        if size is None:
+            raise VisionError("the frame is not a JPEG or PNG picture")
+        width, height = size
+        flag = decode_flag(cv2, data, width, height)
+        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flag)
         if image is None:
             raise VisionError("the frame is not a picture OpenCV can read")
-        height, width = image.shape[:2]
         hsv = cv2.cvtColor(_shrunk(cv2, image, COLOUR_SIDE), cv2.COLOR_BGR2HSV)
         brightness = float(hsv[..., 2].mean()) / 255
         names, counts = np.unique(colour_names(hsv), return_counts=True)

@@ -27,19 +27,47 @@ UPPER_HALF = "\u2580"
 
 
 def half_block_lines(rgb: Image, width: int) -> list[Strip]:
-    """Rows of half-block cells for an RGB picture, centred in `width` cells (two pixel rows a line)."""
+    """Rows of half-block cells for an RGB picture, centred in `width` cells (two pixel rows a line).
+
+    Neighbouring cells of the same two colours share one segment, and each pair of colours one style, so
+    a frame costs one pass over its pixels as plain Python values (a large preview is drawn every second).
+    """
     rows, cols = rgb.shape[:2]
     left = max(0, (width - cols) // 2)
     pad = [Segment(" " * left, Style())] if left else []
+    pixels: list[list[list[int]]] = rgb.tolist()
+    styles: dict[tuple[tuple[int, ...], tuple[int, ...] | None], Style] = {}
     lines: list[Strip] = []
     for top in range(0, rows, 2):
+        uppers = pixels[top]
+        lowers = pixels[top + 1] if top + 1 < rows else None
         segments = list(pad)
+        run, count = None, 0
         for x in range(cols):
-            upper = Color.from_rgb(*(int(c) for c in rgb[top, x]))
-            lower = Color.from_rgb(*(int(c) for c in rgb[top + 1, x])) if top + 1 < rows else None
-            segments.append(Segment(UPPER_HALF, Style(color=upper, bgcolor=lower)))
+            key = (tuple(uppers[x]), tuple(lowers[x]) if lowers is not None else None)
+            if key == run:
+                count += 1
+                continue
+            if run is not None:
+                segments.append(Segment(UPPER_HALF * count, _style(styles, run)))
+            run, count = key, 1
+        if run is not None:
+            segments.append(Segment(UPPER_HALF * count, _style(styles, run)))
         lines.append(Strip(segments, left + cols))
     return lines
+
+
+def _style(
+    styles: dict[tuple[tuple[int, ...], tuple[int, ...] | None], Style],
+    key: tuple[tuple[int, ...], tuple[int, ...] | None],
+) -> Style:
+    """The style of a cell whose top and bottom pixels are `key`, made once per pair of colours."""
+    style = styles.get(key)
+    if style is None:
+        upper, lower = key
+        bgcolor = Color.from_rgb(*lower) if lower is not None else None
+        style = styles[key] = Style(color=Color.from_rgb(*upper), bgcolor=bgcolor)
+    return style
 
 
 def camera_status(state: ev.CameraState) -> str:

@@ -4,7 +4,9 @@ It shows the session events a person reads (`UserText`, text deltas, transcripts
 interruptions, notices, errors) and keeps the view anchored to the bottom while a reply streams, until the
 user scrolls up. Only the newest :data:`LIVE_ENTRIES` entries are widgets of their own; older entries that
 can no longer change are folded into archive blocks (`livetui.ui.widgets.archive`), so a long session lays
-out and paints as cheaply as a fresh one. Long sessions keep the newest :data:`MAX_ENTRIES` entries.
+out and paints as cheaply as a fresh one. Long sessions keep the newest :data:`MAX_ENTRIES` entries. Keyboard
+navigation, selection and copying, the new-text flag and the first-turn hint are `NavigableLog`'s
+(`chat_nav.py`).
 
 The reply to the next typed turn is mounted ahead of time, hidden, while nothing streams: when the user
 sends a turn its reply is already composed, and the first delta only appends to its Markdown.
@@ -20,7 +22,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.events import Mount
 from textual.geometry import Size
 from textual.widget import Widget
 
@@ -28,6 +30,7 @@ from livetui import events as ev
 from livetui.session.engine import LiveSession
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.archive import ENTRIES_PER_BLOCK, ArchiveBlock, ArchivedEntry
+from livetui.ui.widgets.chat_nav import NavigableLog
 from livetui.ui.widgets.entries import ErrorEntry, HeardEntry, NoticeEntry, UserEntry
 from livetui.ui.widgets.model_turn import ModelTurn
 from livetui.ui.widgets.tool_calls import CallView
@@ -43,7 +46,7 @@ Entry = UserEntry | HeardEntry | NoticeEntry | ErrorEntry | ToolEntry | ModelTur
 """A live entry of the log."""
 
 
-class ChatLog(VerticalScroll, can_focus=True):
+class ChatLog(NavigableLog, can_focus=True):
     """The conversation: user turns, streamed model replies, transcripts, notices and errors."""
 
     CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (
@@ -82,9 +85,14 @@ class ChatLog(VerticalScroll, can_focus=True):
         for notice in self.notices:
             yield NoticeEntry(notice)
 
-    async def on_mount(self) -> None:
-        """Have a reply ready for the first turn."""
+    @on(Mount)
+    async def _first_spare(self) -> None:
+        """A reply ready for the first turn."""
         await self._ready_spare()
+
+    def _entries(self) -> list[Widget]:
+        """The selectable entries: never the hidden spare reply."""
+        return [entry for entry in super()._entries() if entry is not self._spare]
 
     async def _ready_spare(self) -> None:
         """Mount a hidden reply for the next typed turn, unless one is ready."""
@@ -266,7 +274,7 @@ class ChatLog(VerticalScroll, can_focus=True):
 
     async def _fold(self) -> None:
         """Archive the oldest live entries beyond :data:`LIVE_ENTRIES` that can no longer change."""
-        live = [c for c in self.children if not isinstance(c, ArchiveBlock) and c is not self._spare]
+        live = [c for c in self.children if isinstance(c, Entry) and c is not self._spare]
         folding: list[Entry] = []
         for widget in live[: max(0, len(live) - LIVE_ENTRIES)]:
             if not isinstance(widget, Entry) or not self._settled(widget):
@@ -296,6 +304,8 @@ class ChatLog(VerticalScroll, can_focus=True):
         for child in self.children:
             if excess <= 0 or child is self._spare:
                 break
+            if not isinstance(child, ArchiveBlock | Entry):  # the first-turn hint
+                continue
             if isinstance(child, ArchiveBlock):
                 if child.count <= excess:
                     excess -= child.count

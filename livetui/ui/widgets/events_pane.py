@@ -1,10 +1,13 @@
 """The events pane: every raw frame on the wire, both directions, filterable by its summary.
 
-Frames arrive as `WireFrame` events (audio and image payloads already abbreviated by the engine). The pane
-keeps the newest :data:`MAX_FRAMES` of them, so the filter can be changed after the fact, and writes the log
-only once it has been shown (a log that was never laid out would queue every frame, unbounded); it shows
-one entry per frame: direction (↑ sent, ↓ received), summary and size, then the start of its JSON,
-dimmed and folded to the pane's width.
+Frames arrive as `WireFrame` events (audio and image payloads already abbreviated by the engine), fifty
+and more a second while the microphone streams, so the main screen hands them to :meth:`EventsPane.record`
+directly instead of posting a message for each. The pane keeps the newest :data:`MAX_FRAMES` of them, so
+the filter can be changed after the fact, and does nothing else with them while it is hidden: no log
+written, no count shown. While it shows, new frames are written in batches, at most
+:data:`REDRAWS_PER_SECOND` times a second; when it is shown again, the frames it missed are written then.
+It shows one entry per frame: direction (↑ sent, ↓ received), summary and size, then the start of its
+JSON, dimmed and folded to the pane's width.
 """
 
 from __future__ import annotations
@@ -16,16 +19,19 @@ from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Input, Label, RichLog
 
 from livetui import events as ev
-from livetui.ui.messages import SessionEvent
 
 MAX_FRAMES = 2000
 """Frames kept (the log holds up to four lines for each)."""
 
 EXCERPT = 160
 """Characters of a frame's JSON shown (two or three lines of the pane)."""
+
+REDRAWS_PER_SECOND = 10
+"""The most times a second the log and the count are brought up to date while the pane shows."""
 
 ARROWS = {"out": "↑", "in": "↓"}
 """Direction arrows: ↑ client → server, ↓ server → client."""
@@ -54,8 +60,8 @@ def frame_line(frame: ev.WireFrame) -> Text:
 class EventsPane(Vertical):
     """Raw frames in both directions, with a substring filter on their summaries."""
 
-    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (ev.WireFrame,)
-    """The session events the pane lists."""
+    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = ()
+    """No session events come as messages: frames come through :meth:`record`."""
 
     frame_log = getters.query_one("#events-log", RichLog)
     """The log the frames are written to."""
@@ -66,9 +72,13 @@ class EventsPane(Vertical):
         """The newest frames, oldest first."""
         self.filter_text = ""
         """The current filter (lower case); a frame shows when its summary contains it."""
+        self.recorded = 0
+        """Frames recorded in all (the pane keeps the newest `MAX_FRAMES`)."""
         self._counts = {"out": 0, "in": 0}
+        self._written = 0
         self._log_ready = False
         self._visible = False
+        self._redraw: Timer | None = None
 
     def compose(self) -> ComposeResult:
         """The filter, a count line, and the log."""
@@ -85,28 +95,47 @@ class EventsPane(Vertical):
         """True when the frame passes the filter."""
         return self.filter_text in frame.summary.lower()
 
-    @on(SessionEvent)
-    def _on_session_event(self, message: SessionEvent) -> None:
-        frame = message.event
-        if not isinstance(frame, ev.WireFrame):
-            return
+    def record(self, frame: ev.WireFrame) -> None:
+        """Keep a frame (called on the event loop for every frame); shown at the next redraw, if showing."""
         self.frames.append(frame)
+        self.recorded += 1
         self._counts[frame.direction] += 1
-        if self._log_ready and self.matches(frame):
-            self.frame_log.write(frame_line(frame))
-        if self._visible:  # a microphone sends 50 frames a second: a hidden count is not kept current
-            self._show_count()
+        if self._visible and self._redraw is None:
+            self._redraw = self.set_timer(1 / REDRAWS_PER_SECOND, self._catch_up)
+
+    def _catch_up(self) -> None:
+        """Write the frames recorded since the log was last brought up to date, and show the count."""
+        self._redraw = None
+        if not self._visible:
+            return
+        if self._log_ready:
+            missed = self.recorded - self._written
+            if missed > len(self.frames):  # some went before they were written: start again
+                self._refill()
+            else:
+                log = self.frame_log
+                for index in range(len(self.frames) - missed, len(self.frames)):
+                    if self.matches(frame := self.frames[index]):
+                        log.write(frame_line(frame))
+                self._written = self.recorded
+        self._show_count()
 
     def on_show(self) -> None:
-        """Fill the log the first time the pane is on screen (once the log has a size); show the count."""
+        """Fill the log the first time the pane is on screen (once the log has a size), else write what it
+        missed while hidden; show the count."""
         self._visible = True
-        self._show_count()
-        if not self._log_ready:
+        if self._log_ready:
+            self._catch_up()
+        else:
+            self._show_count()
             self.call_after_refresh(self._fill_when_sized)
 
     def on_hide(self) -> None:
-        """Stop updating the count while the pane is hidden."""
+        """Stop writing the log and the count while the pane is hidden."""
         self._visible = False
+        if self._redraw is not None:
+            self._redraw.stop()
+            self._redraw = None
 
     def _fill_when_sized(self) -> None:
         if not self._log_ready and self.frame_log.size.width:
@@ -127,6 +156,7 @@ class EventsPane(Vertical):
         for frame in self.frames:
             if self.matches(frame):
                 log.write(frame_line(frame))
+        self._written = self.recorded
 
     def _show_count(self) -> None:
         if not self.frames:

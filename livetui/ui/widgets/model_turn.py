@@ -96,7 +96,7 @@ class ModelTurn(Vertical):
         yield GrowingStatic("", classes="thought", markup=False)
         yield ReplyMarkdown(classes="reply", parser_factory=_parser)
         yield GrowingStatic("", classes="transcript", markup=False)
-        yield Label(self.marker, classes="turn-marker")
+        yield Label(self.marker, classes="turn-marker", markup=False)  # the end reason is wire text
 
     async def on_mount(self) -> None:
         """Show what arrived before the children were mounted."""
@@ -208,8 +208,17 @@ class ModelTurn(Vertical):
                 self._set_marker(f"ended: {reason}")
                 self.add_class("-ended")
         await self._stop_stream()
-        if self._live:
-            await self._remeasure()
+        if not self._live:
+            return
+        if not self.interrupted and self.transcript_chunks and not self.chunks:
+            await self._transcript_as_markdown()
+        await self._remeasure()
+
+    async def _transcript_as_markdown(self) -> None:
+        """A spoken reply's transcript, plain text while it is spoken, is shown as Markdown once the turn
+        is complete (a table, a list, code), in place of the plain text."""
+        await self.markdown.update(self.transcript.strip())
+        self.query_one(".transcript", Static).display = False
 
     async def close(self) -> None:
         """Stop streaming without marking how the turn ended (the turn is being removed)."""

@@ -1,5 +1,9 @@
 """The status bar: connection state, provider and model, the session clock, round trip, key hints.
 
+What the session talks to reads `provider · model`: `gemini · gemini-live-2.5-flash-preview`, or on the
+embedded server `local · smollm2` (the brain answers, not a Gemini model), from the first frame on, so
+also while connecting.
+
 States: ``connecting`` → ``connected`` (socket open) → ``live`` (setup accepted) → ``disconnected``, or
 ``error`` after a fatal error. Each state is also a CSS class (``-live``, ``-error``...) for its colour.
 The session clock counts from the moment the session went live, across reconnects. After the server's
@@ -14,7 +18,6 @@ from __future__ import annotations
 from time import monotonic
 from typing import ClassVar, Literal
 
-from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -26,6 +29,7 @@ from livetui import events as ev
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.audio_status import mic_classes, mic_status, voice_status
 from livetui.ui.widgets.camera import camera_status
+from livetui.ui.widgets.label_text import show_text
 
 ConnectionState = Literal["connecting", "connected", "live", "disconnected", "error"]
 """What the status bar says about the connection."""
@@ -84,7 +88,7 @@ class StatusBar(Horizontal):
         self.provider = provider
         """`local` or `gemini`."""
         self.model = model
-        """The model's name, without the `models/` prefix."""
+        """The model's name, without the `models/` prefix (the brain's, on the local server)."""
         self.round_trip: float | None = None
         """The latest WebSocket ping round trip, in seconds."""
         self.live_since: float | None = None
@@ -100,15 +104,15 @@ class StatusBar(Horizontal):
     def compose(self) -> ComposeResult:
         """The state, then what the session is talking to, then the clock, round trip and hints."""
         yield Label(id="state")
-        yield Label(self.provider, id="provider")
-        yield Label(self.model, id="model")
+        yield Label(self.provider, id="provider", markup=False)
+        yield Label(f"· {self.model}", id="model", markup=False)
         yield Label("", id="clock")
         yield Label("", id="go-away")
         yield Label("", id="rtt")
         yield Label("", id="camera")
         yield Label("", id="mic")
         yield Label("", id="voice")
-        yield Label("", id="detail")
+        yield Label("", id="detail", markup=False)  # wire text: data, never markup
         yield Label("", id="hints")
 
     def on_mount(self) -> None:
@@ -132,19 +136,26 @@ class StatusBar(Horizontal):
         self.query_one("#hints", Label).update(hints)
 
     def show_session(self, provider: str, model: str) -> None:
-        """What the session actually talks to, once it exists."""
+        """What the session talks to (`provider · model`)."""
         self.provider, self.model = provider, model
         self.query_one("#provider", Label).update(provider)
-        self.query_one("#model", Label).update(model)
+        self.query_one("#model", Label).update(f"· {model}")
+
+    def new_session(self, provider: str, model: str) -> None:
+        """A new session replaces the old one: name what it talks to, and restart the clock."""
+        self.show_session(provider, model)
+        self._stop_clock()
+        self.live_since = None
+        self.go_away_at = None
+        self.detail = ""
+        self.query_one("#clock", Label).update("")
 
     @on(SessionEvent)
     def _on_session_event(self, message: SessionEvent) -> None:
-        event, session = message.event, message.session
+        event = message.event
         match event:
             case ev.Connecting():
                 self.state = "connecting"
-                if session is not None:
-                    self.show_session(session.endpoint.provider, session.setup.model.removeprefix("models/"))
             case ev.Connected():
                 self.state = "connected"
             case ev.SetupComplete() | ev.Resumed():
@@ -168,7 +179,7 @@ class StatusBar(Horizontal):
                     self._stop_clock()
             case ev.RoundTrip(seconds=seconds):
                 self.round_trip = seconds
-                repaint(self.query_one("#rtt", Label), format_round_trip(seconds))
+                show_text(self.query_one("#rtt", Label), format_round_trip(seconds))
             case ev.AudioState():
                 self.audio = event
                 self._show_audio()
@@ -190,12 +201,12 @@ class StatusBar(Horizontal):
             return
         self.add_class("-audio")
         mic = self.query_one("#mic", Label)
-        mic.update(mic_status(state, self.mic_level))
+        show_text(mic, mic_status(state, self.mic_level))
         for name, active in mic_classes(state).items():
             mic.set_class(active, name)
         voice = self.query_one("#voice", Label)
         text = voice_status(state)
-        voice.update(text)
+        show_text(voice, text)
         voice.set_class(bool(text), "-shown")
         voice.set_class(state.speaking, "-speaking")
 
@@ -214,16 +225,8 @@ class StatusBar(Horizontal):
     def _tick(self) -> None:
         now = monotonic()
         if self.live_since is not None:
-            repaint(self.query_one("#clock", Label), format_elapsed(now - self.live_since))
+            show_text(self.query_one("#clock", Label), format_elapsed(now - self.live_since))
         countdown = self.query_one("#go-away", Label)
         countdown.set_class(self.go_away_at is not None, "-shown")
         if self.go_away_at is not None:
-            repaint(countdown, f"goAway {format_elapsed(self.go_away_at - now)}")
-
-
-def repaint(label: Label, text: str) -> None:
-    """Show `text` in `label`; the screen is laid out again only when its width changes (``9:59`` →
-    ``10:00``), so a ticking clock or a new round trip repaints its own cells and nothing else."""
-    old = str(label.content)
-    if text != old:
-        label.update(text, layout=cell_len(text) != cell_len(old))
+            show_text(countdown, f"goAway {format_elapsed(self.go_away_at - now)}")

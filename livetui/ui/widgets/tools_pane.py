@@ -98,8 +98,10 @@ class ToolsPane(Vertical):
                     screen.dismiss(None)
 
     def _add(self, view: CallView) -> None:
-        self.calls[view.call.call_id] = view
         table = self.query_one("#tools-table", DataTable)
+        if view.call.call_id in self.calls:  # a server repeated a call id (or sent none twice): newest wins
+            table.remove_row(view.call.call_id)
+        self.calls[view.call.call_id] = view
         table.add_row(
             Text(view.call.name, style="bold"),
             view.status_text,

@@ -1,0 +1,92 @@
+"""A conversation's history, bounded: the oldest turns are forgotten once it holds too many or too much.
+
+A client can add turns for as long as it likes (``clientContent`` with ``turnComplete: false`` adds them
+without a reply), so what the server keeps per conversation is capped at `MAX_TURNS` turns and
+`MAX_CHARS` characters of JSON; the oldest turns go first, and the latest turn is always kept. User turns
+that were forgotten still count in `History.user_turns`, so a scripted ``{turn}`` number keeps rising.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+from livetui.protocol.codec import encode
+from livetui.protocol.content import Content
+
+MAX_TURNS = 400
+"""The most turns a conversation keeps."""
+MAX_CHARS = 4_000_000
+"""The most characters (of the turns' JSON, base64 data included) a conversation keeps: room for a message
+sent as several 1 MiB frames, which must all be remembered until it is answered."""
+
+
+def _size(turn: Content) -> int:
+    """The characters `turn` takes as JSON (its repr's length if it cannot be written as JSON)."""
+    try:
+        return len(encode(turn))
+    except ValueError:  # text that is not valid Unicode: still counted, never a crash
+        return len(repr(turn))
+
+
+class History(Sequence[Content]):
+    """The turns a conversation remembers, oldest first (see the module docstring)."""
+
+    def __init__(self, max_turns: int = MAX_TURNS, max_chars: int = MAX_CHARS) -> None:
+        self.max_turns = max_turns
+        """The most turns kept."""
+        self.max_chars = max_chars
+        """The most characters kept."""
+        self.forgotten_user_turns = 0
+        """User turns dropped from the front so far."""
+        self._turns: deque[tuple[Content, int]] = deque()
+        self._chars = 0
+
+    @property
+    def chars(self) -> int:
+        """The characters the kept turns take."""
+        return self._chars
+
+    @property
+    def user_turns(self) -> int:
+        """User turns ever added, forgotten ones included."""
+        return self.forgotten_user_turns + sum(1 for turn, _ in self._turns if turn.role != "model")
+
+    def extend(self, turns: Iterable[Content]) -> None:
+        """Append turns, then forget the oldest ones beyond the bounds."""
+        for turn in turns:
+            size = _size(turn)
+            self._turns.append((turn, size))
+            self._chars += size
+        while len(self._turns) > 1 and (len(self._turns) > self.max_turns or self._chars > self.max_chars):
+            turn, size = self._turns.popleft()
+            self._chars -= size
+            if turn.role != "model":
+                self.forgotten_user_turns += 1
+
+    def copy(self) -> History:
+        """A separate history holding the same turns (and count of forgotten ones)."""
+        twin = History(self.max_turns, self.max_chars)
+        twin.forgotten_user_turns = self.forgotten_user_turns
+        twin._turns = deque(self._turns)
+        twin._chars = self._chars
+        return twin
+
+    @overload
+    def __getitem__(self, index: int) -> Content: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Content]: ...
+    def __getitem__(self, index: int | slice) -> Content | Sequence[Content]:
+        if isinstance(index, slice):
+            return [turn for turn, _ in list(self._turns)[index]]
+        return self._turns[index][0]
+
+    def __len__(self) -> int:
+        return len(self._turns)
+
+    def __iter__(self) -> Iterator[Content]:
+        return (turn for turn, _ in self._turns)
+
+    def __reversed__(self) -> Iterator[Content]:
+        return (turn for turn, _ in reversed(self._turns))

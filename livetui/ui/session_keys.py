@@ -1,0 +1,114 @@
+"""The keys that bring a session back: Reconnect, New session, and Continue on the local server.
+
+A session that has ended for good (it gave up reconnecting, the server refused it with 1008, the local
+server would not start) leaves the app working. The chat log says which keys apply:
+
+- **Reconnect** opens a new connection for the same session: the same journal, the latest resumption
+  handle (so the model keeps the conversation when the server still knows it), turn numbers carrying on.
+  When the session could not even be opened, it tries to open it again.
+- **New session** starts afresh with the same settings: a new session, a new journal, an empty chat log.
+- **Continue on the local server** (offered when a Gemini session cannot go on): a new session on the
+  embedded local server, built by the connector module like any other.
+
+`LiveApp` builds on `SessionKeys`: the app's session worker waits in :meth:`wait_for_reconnect` once its
+session has ended, and these actions wake it or start the worker again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from livetui import events as ev
+from livetui.session.connect import Connector, LocalPlanner, Target
+from livetui.session.engine import LiveSession
+from livetui.ui.media_keys import MediaKeys
+
+LIVE = "the session is live: there is nothing to reconnect"
+"""The notice for Reconnect while the session runs."""
+
+
+class SessionKeys(MediaKeys):
+    """Reconnect, New session and Continue on the local server (the bindings are the app's)."""
+
+    connector: Connector
+    """Opens the session (the app's)."""
+    target: Target
+    """What the session talks to (the app's)."""
+    local: LocalPlanner | None
+    """Makes the local server's plan, to continue there (the app's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ended: LiveSession | None = None
+        """The session that has ended for good, while the app waits for the user's choice."""
+        self._reconnect = asyncio.Event()
+
+    def run_session(self) -> object:
+        """Start the session worker (the app's)."""
+        raise NotImplementedError
+
+    def key_for(self, binding_id: str) -> str:
+        """The key bound to `binding_id` now (after the keymap), as displayed."""
+        for item in self.main.active_bindings.values():
+            if item.binding.id == binding_id:
+                return self.get_key_display(item.binding)
+        return binding_id
+
+    def offer_restart(self, provider: str) -> None:
+        """Say in the chat log which keys bring the session back."""
+        offers = [
+            f"{self.key_for('reconnect')} reconnects",
+            f"{self.key_for('new_session')} starts a new session",
+        ]
+        if provider == "gemini" and self.local is not None:
+            offers.append(f"{self.key_for('use_local')} continues on the local server")
+        self._say(f"the session has ended: {', '.join(offers)} (or Ctrl+P for the command palette)")
+
+    async def wait_for_reconnect(self, session: LiveSession) -> None:
+        """Wait, with `session` ended, until the user asks to reconnect it."""
+        self.ended = session
+        self._reconnect.clear()
+        try:
+            await self._reconnect.wait()
+        finally:
+            if self.ended is session:
+                self.ended = None
+
+    def action_reconnect(self) -> None:
+        """Reconnect the session that has ended (or open it again if it never opened)."""
+        if self.ended is not None:
+            self._say("reconnecting…")
+            self._reconnect.set()
+        elif self.session is not None:
+            self._say(LIVE)
+        else:
+            self._say("opening the session again…")
+            self.run_session()
+
+    async def action_new_session(self) -> None:
+        """A fresh session with the same settings: a new journal, and an empty chat log."""
+        await self.start_afresh(f"a new session with {self.target.label}")
+
+    async def action_use_local(self) -> None:
+        """Continue on the embedded local server, in a new session."""
+        if self.local is None:
+            self._say("this app has no local server to continue on")
+            return
+        if self.target.provider == "local":
+            self._say("this session is already on the local server")
+            return
+        plan = self.local()
+        self.connector, self.target = plan.connector, plan.target
+        await self.start_afresh(f"continuing on the local server ({plan.target.label})", plan.notices)
+
+    async def start_afresh(self, why: str, notices: tuple[str, ...] = ()) -> None:
+        """Replace the session with a new one from the connector (the old one ends and keeps its journal)."""
+        self.ended = None
+        await self.main.chat.clear()
+        self.main.status.new_session(self.target.provider, self.target.model)
+        for line in (*notices, why):
+            self._say(line)
+        self.run_session()
+
+    def _say(self, text: str) -> None:
+        self.main.deliver(ev.Notice(message=text), self.session)
