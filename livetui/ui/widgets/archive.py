@@ -144,8 +144,9 @@ def _reply(entry: ArchivedEntry, palette: Palette) -> RenderableType:
         parts.append(Text(entry.thoughts, style=palette.style("text-muted", italic=True, dim=True)))
     if entry.text.strip():
         parts.append(Markdown(entry.text))
-    if entry.transcript:
-        parts.append(Text(entry.transcript))
+    if entry.transcript:  # a completed spoken reply shows its transcript as Markdown, as the live turn does
+        spoken_only = not entry.text.strip() and not entry.warn
+        parts.append(Markdown(entry.transcript) if spoken_only else Text(entry.transcript))
     if entry.marker:
         parts.append(Text(entry.marker, style=palette.style("text-warning", bold=True)))
     return Group(*parts)
