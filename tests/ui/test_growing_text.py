@@ -12,11 +12,13 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Static
 from textual.widgets.markdown import MarkdownBlock
 
 from livetui import events as ev
 from livetui.ui.app import STYLES
 from livetui.ui.widgets.entries import HeardEntry
+from livetui.ui.widgets.growing import StreamedParagraph
 from livetui.ui.widgets.model_turn import ModelTurn
 from tests.ui.waiting import until
 
@@ -51,19 +53,26 @@ def lines(text: str, width: int) -> int:
     return len(Content(text).wrap(width))
 
 
+async def first_paragraph(pilot: Pilot[None]) -> tuple[ModelTurn, MarkdownBlock]:
+    """The app's model turn, once the first paragraph of its reply is on screen, one line high."""
+    turn = pilot.app.query_one(ModelTurn)
+    await turn.add_text(SHORT)
+    await until(pilot, lambda: len(turn.markdown.children) == 1, "the first paragraph")
+    await pilot.pause()
+    paragraph = turn.markdown.children[0]
+    assert isinstance(paragraph, MarkdownBlock) and paragraph.size.height == 1
+    return turn, paragraph
+
+
 @pytest.mark.parametrize("end", ["complete", "interrupted by the user"])
 async def test_an_ended_reply_shows_every_line_of_its_last_paragraph(end: str) -> None:
     async with ChatApp().run_test(size=(60, 20)) as pilot:
-        turn = pilot.app.query_one(ModelTurn)
-        await turn.add_text(SHORT)
-        await until(pilot, lambda: len(turn.markdown.children) == 1, "the first paragraph")
-        await pilot.pause()
-        paragraph = turn.markdown.children[0]
-        assert isinstance(paragraph, MarkdownBlock) and paragraph.size.height == 1
+        turn, paragraph = await first_paragraph(pilot)
 
-        # The stream grows the paragraph in place just after the pass: later passes reuse the short size.
+        # A block grows in place just after the pass (as Textual's own blocks do; a reply's paragraphs
+        # measure themselves, see the next test): later passes reuse the short size.
         lose_the_race(pilot, paragraph)
-        paragraph.set_content(Content(SHORT + LONG))
+        Static.update(paragraph, Content(SHORT + LONG))
         await pilot.pause()
         wanted = lines(SHORT + LONG, paragraph.size.width)
         assert wanted > 1, "the whole reply wraps at 40 columns"
@@ -77,6 +86,18 @@ async def test_an_ended_reply_shows_every_line_of_its_last_paragraph(end: str) -
         assert paragraph.size.height == wanted
         marker = 0 if end == "complete" else 1
         assert turn.size.height == 1 + wanted + marker, "the header, every line of the reply (and the marker)"
+
+
+async def test_a_streamed_paragraph_that_grows_after_the_race_shows_every_line_at_once() -> None:
+    async with ChatApp().run_test(size=(60, 20)) as pilot:
+        _, paragraph = await first_paragraph(pilot)
+        assert isinstance(paragraph, StreamedParagraph)
+
+        lose_the_race(pilot, paragraph)
+        paragraph.set_content(Content(SHORT + LONG))
+        await pilot.pause()
+        wanted = lines(SHORT + LONG, paragraph.size.width)
+        assert wanted > 1 and paragraph.size.height == wanted, "measured afresh while the turn still streams"
 
 
 async def test_a_transcript_that_grows_after_the_race_shows_every_line() -> None:

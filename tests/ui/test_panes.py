@@ -179,7 +179,7 @@ async def test_a_long_session_keeps_the_newest_entries_and_follows_the_bottom(
         chat = app.main.chat
         await until(pilot, lambda: (t := chat.turn(209)) is not None and t.complete, "the last reply")
         await pilot.pause()
-        assert len(chat.children) == MAX_ENTRIES
+        assert chat.entry_count == MAX_ENTRIES
         assert chat.turn(100) is None and chat.turn(209) is not None
         assert chat.is_anchored and chat.scroll_y == chat.max_scroll_y > 0
 

@@ -2,9 +2,17 @@
 
 It shows the session events a person reads (`UserText`, text deltas, transcripts, function calls,
 interruptions, notices, errors) and keeps the view anchored to the bottom while a reply streams, until the
-user scrolls up. Long sessions keep only the newest :data:`MAX_ENTRIES` entries mounted. Keyboard
+user scrolls up. Only the newest :data:`LIVE_ENTRIES` entries are widgets of their own; older entries that
+can no longer change are folded into archive blocks (`livetui.ui.widgets.archive`), so a long session lays
+out and paints as cheaply as a fresh one. Long sessions keep the newest :data:`MAX_ENTRIES` entries. Keyboard
 navigation, selection and copying, the new-text flag and the first-turn hint are `NavigableLog`'s
 (`chat_nav.py`).
+
+The reply to the next typed turn is mounted ahead of time, hidden, while nothing streams: when the user
+sends a turn its reply is already composed, and the first delta only appends to its Markdown.
+
+Events for a turn whose entries already left the log (archived, or dropped by the cap) are ignored: a late
+delta never brings an old turn back at the bottom of the log.
 """
 
 from __future__ import annotations
@@ -14,12 +22,14 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.events import Mount
 from textual.geometry import Size
 from textual.widget import Widget
 
 from livetui import events as ev
 from livetui.session.engine import LiveSession
 from livetui.ui.messages import SessionEvent
+from livetui.ui.widgets.archive import ENTRIES_PER_BLOCK, ArchiveBlock, ArchivedEntry
 from livetui.ui.widgets.chat_nav import NavigableLog
 from livetui.ui.widgets.entries import ErrorEntry, HeardEntry, NoticeEntry, UserEntry
 from livetui.ui.widgets.model_turn import ModelTurn
@@ -27,7 +37,13 @@ from livetui.ui.widgets.tool_calls import CallView
 from livetui.ui.widgets.tool_entry import ToolEntry
 
 MAX_ENTRIES = 200
-"""Entries kept mounted; older ones are removed as new ones arrive."""
+"""Entries kept (live and archived); older ones are removed as new ones arrive."""
+
+LIVE_ENTRIES = 8
+"""The newest entries kept as widgets of their own; older ones are archived once they can no longer change."""
+
+Entry = UserEntry | HeardEntry | NoticeEntry | ErrorEntry | ToolEntry | ModelTurn
+"""A live entry of the log."""
 
 
 class ChatLog(NavigableLog, can_focus=True):
@@ -55,11 +71,35 @@ class ChatLog(NavigableLog, can_focus=True):
         self._turns: dict[int, ModelTurn] = {}
         self._heard: dict[int, HeardEntry] = {}
         self._tool_entries: dict[str, ToolEntry] = {}
+        self._retired_turn = 0
+        """The newest turn whose reply left the live entries (its late events are ignored)."""
+        self._retired_heard = 0
+        """The newest turn whose heard entry left the live entries."""
+        self._completed_turn = 0
+        """The newest turn the server closed."""
+        self._spare: ModelTurn | None = None
+        """A reply mounted hidden at the end of the log, ready for the next typed turn."""
 
     def compose(self) -> ComposeResult:
         """The start-up notices."""
         for notice in self.notices:
             yield NoticeEntry(notice)
+
+    @on(Mount)
+    async def _first_spare(self) -> None:
+        """A reply ready for the first turn."""
+        await self._ready_spare()
+
+    def _entries(self) -> list[Widget]:
+        """The selectable entries: never the hidden spare reply."""
+        return [entry for entry in super()._entries() if entry is not self._spare]
+
+    async def _ready_spare(self) -> None:
+        """Mount a hidden reply for the next typed turn, unless one is ready."""
+        if self._spare is None:
+            self._spare = ModelTurn(0, None)
+            self._spare.add_class("-spare")
+            await self.mount(self._spare)
 
     def watch_virtual_size(self, size: Size) -> None:
         """Once the entries overflow the view, stay at the bottom as they grow, until the user scrolls up.
@@ -76,19 +116,47 @@ class ChatLog(NavigableLog, can_focus=True):
     @property
     def model_turns(self) -> list[ModelTurn]:
         """The mounted model replies, oldest first."""
-        return list(self.query_children(ModelTurn))
+        return [turn for turn in self.query_children(ModelTurn) if turn is not self._spare]
+
+    @property
+    def archived(self) -> list[ArchivedEntry]:
+        """The archived entries, oldest first (they come before every live entry)."""
+        return [entry for block in self.query_children(ArchiveBlock) for entry in block.entries]
+
+    @property
+    def entry_count(self) -> int:
+        """The entries kept: archived and live."""
+        return sum(
+            b.count if isinstance(b, ArchiveBlock) else 1 for b in self.children if b is not self._spare
+        )
 
     @on(SessionEvent)
     async def _on_session_event(self, message: SessionEvent) -> None:
         event, session = message.event, message.session
         match event:
             case ev.UserText(turn=turn, text=text):
-                await self._append(UserEntry(turn, text))
-                await self._model_turn(turn, session)
+                # The reply's turn is mounted with the user's entry: one layout and paint for both, so the
+                # first delta finds its Markdown ready (a spare one, already composed, if there is one).
+                # Archiving waits for the end of the turn, off the path to its first paint.
+                user = UserEntry(turn, text)
+                if turn in self._turns or turn <= self._retired_turn:
+                    await self._append(user, tidy=False)
+                elif (spare := self._spare) is not None:
+                    self._spare = None
+                    self._turns[turn] = spare
+                    await self.mount(user, before=spare)
+                    spare.claim(turn, session)
+                else:
+                    self._turns[turn] = ModelTurn(turn, session)
+                    await self._append(user, self._turns[turn], tidy=False)
+                if self.entry_count > MAX_ENTRIES:  # turns that never end still leave the log
+                    await self._evict()
             case ev.TextDelta(turn=turn, text=text, thought=thought):
-                await (await self._model_turn(turn, session)).add_text(text, thought=thought)
+                if model_turn := await self._model_turn(turn, session):
+                    await model_turn.add_text(text, thought=thought)
             case ev.OutputTranscript(turn=turn, text=text):
-                (await self._model_turn(turn, session)).add_transcript(text)
+                if model_turn := await self._model_turn(turn, session):
+                    model_turn.add_transcript(text)
             case ev.InputTranscript():
                 await self._heard_entry(event)
             case ev.ToolCallRequested(calls=calls):
@@ -100,11 +168,16 @@ class ChatLog(NavigableLog, can_focus=True):
                     entry.view.update(event)
                     entry.refresh_view()
             case ev.Interrupted(turn=turn, by=by):
-                await (await self._model_turn(turn, session)).interrupt(by)
+                if model_turn := await self._model_turn(turn, session):
+                    await model_turn.interrupt(by)
             case ev.TurnComplete(turn=turn, reason=reason):
+                self._completed_turn = max(self._completed_turn, turn)
                 model_turn = self._turns.get(turn)
                 if model_turn is not None:
                     await model_turn.finish(reason)
+                await self._tidy()
+                if not any(not t.complete for t in self._turns.values()):
+                    await self._ready_spare()
             case ev.Notice(message=text):
                 await self.add_notice(text)
             case ev.SessionError(message=text):
@@ -130,12 +203,15 @@ class ChatLog(NavigableLog, can_focus=True):
         self._turns.clear()
         self._heard.clear()
         self._tool_entries.clear()
+        self._retired_turn = self._retired_heard = self._completed_turn = 0
+        self._spare = None
         await self.remove_children()
-        self.anchor(False)
+        self.anchor(False)  # (the next turn's reply is mounted when it comes; a spare follows its end)
 
-    async def _model_turn(self, turn: int, session: LiveSession | None) -> ModelTurn:
+    async def _model_turn(self, turn: int, session: LiveSession | None) -> ModelTurn | None:
+        """The turn's reply, mounted on its first event; None once the turn left the log."""
         model_turn = self._turns.get(turn)
-        if model_turn is None:
+        if model_turn is None and turn > self._retired_turn:
             model_turn = self._turns[turn] = ModelTurn(turn, session)
             await self._append(model_turn)
         return model_turn
@@ -143,6 +219,8 @@ class ChatLog(NavigableLog, can_focus=True):
     async def _heard_entry(self, event: ev.InputTranscript) -> None:
         entry = self._heard.get(event.turn)
         if entry is None:
+            if event.turn <= self._retired_heard:
+                return
             entry = self._heard[event.turn] = HeardEntry(event.turn)
             await self._append(entry)
         entry.add(event)
@@ -156,17 +234,90 @@ class ChatLog(NavigableLog, can_focus=True):
         else:
             await self._append(entry)
 
-    async def _append(self, entry: Widget) -> None:
-        await self.mount(entry)
-        excess = len(self.children) - MAX_ENTRIES
-        if excess > 0:
-            old = list(self.children[:excess])
-            for widget in old:
-                if isinstance(widget, ModelTurn):
-                    await widget.close()
-                    self._turns.pop(widget.turn, None)
-                elif isinstance(widget, HeardEntry):
-                    self._heard.pop(widget.turn, None)
-                elif isinstance(widget, ToolEntry):
-                    self._tool_entries.pop(widget.call_id, None)
-            await self.remove_children(old)
+    async def _append(self, *entries: Widget, tidy: bool = True) -> None:
+        await self.mount_all(entries, before=self._spare)
+        if tidy:
+            await self._tidy()
+
+    async def _tidy(self) -> None:
+        """Archive what can be archived, then drop what the cap does not keep."""
+        await self._fold()
+        await self._evict()
+
+    def _settled(self, widget: Widget) -> bool:
+        """True when an entry can no longer change (so it may be archived)."""
+        match widget:
+            case ModelTurn():
+                return widget.complete
+            case HeardEntry():
+                return widget.turn <= self._completed_turn
+            case ToolEntry():
+                return widget.settled
+            case UserEntry() | NoticeEntry() | ErrorEntry():
+                return True
+            case _:
+                return False
+
+    def _forget(self, widget: Widget) -> None:
+        """Stop routing events to an entry that leaves the live entries."""
+        match widget:
+            case ModelTurn():
+                self._turns.pop(widget.turn, None)
+                self._retired_turn = max(self._retired_turn, widget.turn)
+            case HeardEntry():
+                self._heard.pop(widget.turn, None)
+                self._retired_heard = max(self._retired_heard, widget.turn)
+            case ToolEntry():
+                self._tool_entries.pop(widget.call_id, None)
+            case _:
+                pass
+
+    async def _fold(self) -> None:
+        """Archive the oldest live entries beyond :data:`LIVE_ENTRIES` that can no longer change."""
+        live = [c for c in self.children if isinstance(c, Entry) and c is not self._spare]
+        folding: list[Entry] = []
+        for widget in live[: max(0, len(live) - LIVE_ENTRIES)]:
+            if not isinstance(widget, Entry) or not self._settled(widget):
+                break
+            folding.append(widget)
+        if not folding:
+            return
+        records = [widget.archived() for widget in folding]
+        for widget in folding:
+            self._forget(widget)
+        blocks = list(self.query_children(ArchiveBlock))
+        block = blocks[-1] if blocks else None
+        with self.app.batch_update():
+            while records:
+                if block is None or block.full:
+                    block = ArchiveBlock()
+                    await self.mount(block, before=folding[0])
+                room = ENTRIES_PER_BLOCK - block.count
+                block.add(records[:room])
+                records = records[room:]
+            await self.remove_children(folding)
+
+    async def _evict(self) -> None:
+        """Drop the oldest entries beyond :data:`MAX_ENTRIES`, archived ones first."""
+        excess = self.entry_count - MAX_ENTRIES
+        gone: list[Widget] = []
+        for child in self.children:
+            if excess <= 0 or child is self._spare:
+                break
+            if not isinstance(child, ArchiveBlock | Entry):  # the first-turn hint
+                continue
+            if isinstance(child, ArchiveBlock):
+                if child.count <= excess:
+                    excess -= child.count
+                    gone.append(child)
+                else:
+                    child.drop(excess)
+                    excess = 0
+            else:
+                if isinstance(child, ModelTurn):
+                    await child.close()
+                self._forget(child)
+                gone.append(child)
+                excess -= 1
+        if gone:
+            await self.remove_children(gone)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from livetui import events as ev
+from livetui.ui.widgets.archive import ArchivedEntry
 from livetui.ui.widgets.growing import GrowingStatic
 
 
@@ -18,6 +19,10 @@ class UserEntry(Static):
         self.text = text
         """What the user sent."""
         self.border_title = "you"
+
+    def archived(self) -> ArchivedEntry:
+        """The entry as the log's archive keeps it."""
+        return ArchivedEntry("user", self.text, turn=self.turn)
 
 
 class HeardEntry(GrowingStatic):
@@ -36,6 +41,10 @@ class HeardEntry(GrowingStatic):
         self.text = event.heard_after(self.text)
         self.update(self.text.strip())
 
+    def archived(self) -> ArchivedEntry:
+        """The entry as the log's archive keeps it."""
+        return ArchivedEntry("heard", self.text.strip(), turn=self.turn)
+
 
 class NoticeEntry(Static):
     """Information for the user that is not an error (fallbacks, disconnections, hints)."""
@@ -45,6 +54,10 @@ class NoticeEntry(Static):
         self.text = text
         """The notice, one line."""
 
+    def archived(self) -> ArchivedEntry:
+        """The entry as the log's archive keeps it."""
+        return ArchivedEntry("notice", self.text)
+
 
 class ErrorEntry(Static):
     """Something went wrong: one line, never a traceback."""
@@ -53,3 +66,7 @@ class ErrorEntry(Static):
         super().__init__(text, markup=False)
         self.text = text
         """The error, one line."""
+
+    def archived(self) -> ArchivedEntry:
+        """The entry as the log's archive keeps it."""
+        return ArchivedEntry("error", self.text)

@@ -24,6 +24,7 @@ from livetui.events import Mark
 from livetui.session.latency import STAGES, LatencyTracker
 from livetui.ui.messages import LatencyUpdate, SessionEvent
 from livetui.ui.widgets import status
+from livetui.ui.widgets.label_text import show_text
 
 HISTORY = 40
 """Turns shown in the sparkline of totals."""
@@ -143,7 +144,7 @@ class LatencyPane(Vertical):
         link = format_link(self.round_trip, self.queued, self.underruns)
         if link != self._link:
             self._link = link
-            self.query_one("#latency-link", Label).update(link)
+            show_text(self.query_one("#latency-link", Label), link)
 
     @on(LatencyUpdate)
     def _on_latency(self, message: LatencyUpdate) -> None:

@@ -8,19 +8,32 @@ is fed to the `Markdown` through `Markdown.get_stream`, created on the turn's fi
 deltas are joined into one append. When the turn completes its stream is flushed and stopped; when it is
 interrupted, text not yet painted is dropped and the turn keeps exactly what was on screen. Later text is
 ignored: an interrupted turn never grows again.
+
+Text that reaches a turn before its children are mounted (turns arriving faster than the log mounts them)
+or after it left the log is kept on the turn and shown once it is mounted, never looked up in widgets that
+are not there.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
 from livetui.session.engine import LiveSession
-from livetui.ui.widgets.growing import GrowingStatic
+from livetui.ui.widgets.archive import ArchivedEntry
+from livetui.ui.widgets.growing import GrowingStatic, ReplyMarkdown
+
+PARSER = MarkdownIt("gfm-like")
+"""One Markdown parser for every reply: `Markdown` would build a new one for each streamed append."""
+
+
+def _parser() -> MarkdownIt:
+    return PARSER
 
 
 class ModelTurn(Vertical):
@@ -42,8 +55,11 @@ class ModelTurn(Vertical):
         """True once the turn was interrupted (by the user or the server)."""
         self.complete = False
         """True once the server closed the turn."""
+        self.marker = ""
+        """How the turn ended, when it did not simply complete (``■ interrupted by you``)."""
         self._stream: MarkdownStream | None = None
         self._painted = False
+        self._mounted = False
 
     @property
     def text(self) -> str:
@@ -55,6 +71,19 @@ class ModelTurn(Vertical):
         """The transcript of the spoken reply."""
         return "".join(self.transcript_chunks)
 
+    def claim(self, turn: int, session: LiveSession | None) -> None:
+        """Make a spare turn (mounted hidden ahead of time, see `ChatLog`) the reply to `turn`; show it."""
+        self.turn = turn
+        self.session = session
+        if self._live:
+            self.query_one(".turn-header", Label).update(self.header)
+        self.remove_class("-spare")
+
+    @property
+    def header(self) -> str:
+        """The turn's header line."""
+        return f"model · turn {self.turn}" + (" · spoken" if self.transcript_chunks else "")
+
     @property
     def frozen(self) -> bool:
         """True when the turn takes no more text (interrupted or complete)."""
@@ -62,12 +91,29 @@ class ModelTurn(Vertical):
 
     def compose(self) -> ComposeResult:
         """Header, thoughts, Markdown body, transcript and end marker (the optional parts start hidden)."""
-        yield Label(f"model · turn {self.turn}", classes="turn-header")
+        yield Label(self.header, classes="turn-header")
         yield Label("waiting for the reply…", classes="waiting")
         yield GrowingStatic("", classes="thought", markup=False)
-        yield Markdown(classes="reply")
+        yield ReplyMarkdown(classes="reply", parser_factory=_parser)
         yield GrowingStatic("", classes="transcript", markup=False)
-        yield Label("", classes="turn-marker", markup=False)  # the end reason is wire text
+        yield Label(self.marker, classes="turn-marker", markup=False)  # the end reason is wire text
+
+    async def on_mount(self) -> None:
+        """Show what arrived before the children were mounted."""
+        self._mounted = True
+        if self.thought_chunks:
+            self._show_thoughts()
+        if self.transcript_chunks:
+            self._show_transcript()
+        if self.chunks and not self.frozen:
+            await self._write("".join(self.chunks))
+        elif self.chunks:
+            await self.markdown.update("".join(self.chunks))
+
+    @property
+    def _live(self) -> bool:
+        """True while the children are mounted (after compose, before the turn leaves the log)."""
+        return self._mounted and self.is_attached
 
     @property
     def markdown(self) -> Markdown:
@@ -81,11 +127,14 @@ class ModelTurn(Vertical):
         self.remove_class("-waiting")
         if thought:
             self.thought_chunks.append(text)
-            thoughts = self.query_one(".thought", Static)
-            thoughts.update("".join(self.thought_chunks).strip())
-            thoughts.display = True
+            if self._live:
+                self._show_thoughts()
             return
         self.chunks.append(text)
+        if self._live:
+            await self._write(text)
+
+    async def _write(self, text: str) -> None:
         if self._stream is None:
             self._stream = Markdown.get_stream(self.markdown)
             await self._stream.write(text)
@@ -93,22 +142,30 @@ class ModelTurn(Vertical):
         else:
             await self._stream.write(text)
 
+    def _show_thoughts(self) -> None:
+        thoughts = self.query_one(".thought", Static)
+        thoughts.update("".join(self.thought_chunks).strip())
+        thoughts.display = True
+
     def add_transcript(self, text: str) -> None:
         """Show a delta of the spoken reply's transcript; ignored once the turn is frozen."""
         if self.frozen or not text:
             return
-        if not self.transcript_chunks:
-            self.query_one(".turn-header", Label).update(f"model · turn {self.turn} · spoken")
         self.remove_class("-waiting")
         self.transcript_chunks.append(text)
+        if self._live:
+            self._show_transcript()
+            self.call_after_refresh(self._check_painted)
+
+    def _show_transcript(self) -> None:
+        self.query_one(".turn-header", Label).update(self.header)
         transcript = self.query_one(".transcript", Static)
         transcript.update(self.transcript.strip())
         transcript.display = True
-        self.call_after_refresh(self._check_painted)
 
     def _check_painted(self) -> None:
         """Record `t2` once the first text is on screen (after a refresh that includes it)."""
-        if self._painted or not self.is_attached:
+        if self._painted or not self._live:
             return
         markdown = self.markdown
         if self.transcript_chunks or markdown.children or (markdown.source and not markdown.source.strip()):
@@ -126,9 +183,13 @@ class ModelTurn(Vertical):
         self.remove_class("-streaming", "-waiting")
         self.add_class("-interrupted")
         who = "you" if by == "user" else "the server"
-        self.query_one(".turn-marker", Label).update(f"■ interrupted by {who}")
+        self._set_marker(f"■ interrupted by {who}")
         self._discard_unpainted()
         await self._stop_stream()
+        if not self._live:  # nothing of it was ever on screen
+            self.chunks = []
+            self._mark_final()
+            return
         await self._remeasure()
         # What was shown, exactly: text received before the key but never painted is not part of it.
         self.chunks = [self.markdown.source] if self.markdown.source else []
@@ -144,9 +205,11 @@ class ModelTurn(Vertical):
         if not self.interrupted:
             self.add_class("-complete")
             if reason != "complete":
-                self.query_one(".turn-marker", Label).update(f"ended: {reason}")
+                self._set_marker(f"ended: {reason}")
                 self.add_class("-ended")
         await self._stop_stream()
+        if not self._live:
+            return
         if not self.interrupted and self.transcript_chunks and not self.chunks:
             await self._transcript_as_markdown()
         await self._remeasure()
@@ -161,6 +224,24 @@ class ModelTurn(Vertical):
         """Stop streaming without marking how the turn ended (the turn is being removed)."""
         self.complete = True
         await self._stop_stream()
+
+    def archived(self) -> ArchivedEntry:
+        """What the turn shows, for the log's archive."""
+        return ArchivedEntry(
+            "model",
+            self.text,
+            turn=self.turn,
+            header=self.header,
+            thoughts="".join(self.thought_chunks).strip(),
+            transcript=self.transcript.strip(),
+            marker=self.marker,
+            warn=self.interrupted,
+        )
+
+    def _set_marker(self, text: str) -> None:
+        self.marker = text
+        if self._live:
+            self.query_one(".turn-marker", Label).update(text)
 
     def _discard_unpainted(self) -> None:
         """Drop fragments the stream holds but has not appended yet, so the turn stops growing at once.

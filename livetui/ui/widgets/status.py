@@ -179,7 +179,7 @@ class StatusBar(Horizontal):
                     self._stop_clock()
             case ev.RoundTrip(seconds=seconds):
                 self.round_trip = seconds
-                self.query_one("#rtt", Label).update(format_round_trip(seconds))
+                show_text(self.query_one("#rtt", Label), format_round_trip(seconds))
             case ev.AudioState():
                 self.audio = event
                 self._show_audio()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from livetui.ui.widgets.archive import ArchivedEntry
 from livetui.ui.widgets.growing import GrowingStatic
 from livetui.ui.widgets.tool_calls import CallView
 
@@ -16,6 +17,8 @@ class ToolEntry(GrowingStatic):
         self.view = view
         """The call shown (shared with the tools pane's record of it)."""
         self.border_title = "tool"
+        self.line = Text()
+        """The line shown."""
         self.refresh_view()
 
     @property
@@ -35,6 +38,17 @@ class ToolEntry(GrowingStatic):
         line.append_text(self.view.status_text)
         if self.view.duration is not None:
             line.append(f" · {self.view.duration_text}", style="dim")
+        self.line = line
         self.update(line)
         self.set_class(self.view.status in ("error", "denied"), "-failed")
         self.set_class(self.view.status == "cancelled", "-cancelled")
+
+    @property
+    def settled(self) -> bool:
+        """True once the call can change no more (answered, failed, cancelled or denied)."""
+        return self.view.status in ("done", "error", "cancelled", "denied")
+
+    def archived(self) -> ArchivedEntry:
+        """The entry as the log's archive keeps it."""
+        failed = self.view.status in ("error", "denied")
+        return ArchivedEntry("tool", self.line.plain, styled=self.line, warn=failed)

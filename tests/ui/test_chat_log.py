@@ -1,0 +1,103 @@
+"""The chat log under load: turns faster than they mount, turns dropped while text still arrives, and old
+entries folded into archive blocks that still show what the live entries showed."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from livetui import events as ev
+from livetui.ui.app import STYLES
+from livetui.ui.messages import SessionEvent
+from livetui.ui.widgets import chat
+from livetui.ui.widgets.archive import ArchiveBlock
+from livetui.ui.widgets.chat import ChatLog
+from livetui.ui.widgets.model_turn import ModelTurn
+from tests.ui.waiting import until
+
+
+class LogApp(App[None]):
+    """A chat log alone, 60 columns wide."""
+
+    CSS_PATH = [STYLES / "chat.tcss"]
+
+    def compose(self) -> ComposeResult:
+        yield ChatLog()
+
+
+def deliver(log: ChatLog, *events: ev.AnyEvent) -> None:
+    """Post events to the log without waiting for any of them (as a fast server's burst arrives)."""
+    for event in events:
+        log.post_message(SessionEvent(event, None))
+
+
+def drawn(block: ArchiveBlock) -> str:
+    """The text a block draws."""
+    strips = block.render_lines(Region(0, 0, block.size.width, block.size.height))
+    return "\n".join(strip.text for strip in strips)
+
+
+async def test_text_reaching_a_turn_before_its_children_are_mounted_is_shown_once_they_are() -> None:
+    async with LogApp().run_test(size=(60, 30)) as pilot:
+        log = pilot.app.query_one(ChatLog)
+        turn = ModelTurn(1, None)
+        _ = log.mount(turn)  # not awaited: the delta comes before the turn has composed its children
+        await turn.add_text("Hello **there**")
+        await turn.add_text(", friend.")
+        await until(pilot, lambda: bool(turn.query(".reply")), "the turn's children")
+        await until(pilot, lambda: turn.markdown.source == "Hello **there**, friend.", "the early text")
+        assert turn.text == "Hello **there**, friend."
+
+
+async def test_turns_dropped_by_the_cap_while_text_still_arrives_stay_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(chat, "MAX_ENTRIES", 6)
+    async with LogApp().run_test(size=(60, 30)) as pilot:
+        log = pilot.app.query_one(ChatLog)
+        for turn in range(1, 41):
+            deliver(
+                log, ev.UserText(turn=turn, text=f"question {turn}"), ev.TextDelta(turn=turn, text="reply ")
+            )
+            if turn > 4:  # an older turn, still streaming, gets more text after newer turns pushed it out
+                deliver(log, ev.TextDelta(turn=turn - 4, text="late "), ev.TurnComplete(turn=turn - 4))
+        deliver(log, ev.TextDelta(turn=40, text="40"))
+        await until(
+            pilot, lambda: (t := log.turn(40)) is not None and t.markdown.source == "reply 40", "turn 40"
+        )
+        await pilot.pause()
+        numbers = [turn.turn for turn in log.model_turns]
+        assert numbers == sorted(set(numbers)), "each turn once, in order: no old turn reborn at the bottom"
+        assert numbers[-1] == 40 and log.entry_count <= chat.MAX_ENTRIES
+        assert log.turn(2) is None
+
+
+async def test_old_entries_are_archived_and_show_what_they_showed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chat, "LIVE_ENTRIES", 4)
+    async with LogApp().run_test(size=(60, 30)) as pilot:
+        log = pilot.app.query_one(ChatLog)
+        for turn in range(1, 21):
+            deliver(log, ev.UserText(turn=turn, text=f"question {turn}"))
+            deliver(log, ev.TextDelta(turn=turn, text=f"The **answer** to {turn}."))
+            if turn == 3:
+                deliver(log, ev.Interrupted(turn=turn, by="user"))
+            deliver(log, ev.TurnComplete(turn=turn, reason="interrupted" if turn == 3 else "complete"))
+        deliver(log, ev.Notice(message="the last notice"))
+        await until(
+            pilot, lambda: bool(log.archived) and log.archived[-1].text == "question 19", "the archive"
+        )
+        await pilot.pause()
+
+        live = [c for c in log.children if not isinstance(c, ArchiveBlock) and not c.has_class("-spare")]
+        assert len(live) == 4, "only the newest entries stay widgets of their own"
+        assert len(log.query_children(ArchiveBlock)) <= 3, "40 old entries in a few blocks"
+        archived = log.archived
+        assert [e.text for e in archived[:2]] == ["question 1", "The **answer** to 1."]
+        assert archived[5].marker == "■ interrupted by you" and archived[5].warn
+
+        blocks = list(log.query_children(ArchiveBlock))
+        first = drawn(blocks[0])
+        assert "question 1" in first and "The answer to 1." in first, "the reply drawn as Markdown"
+        assert "model · turn 3" in first and "■ interrupted by you" in first
+        assert blocks[0].size.height == len(first.splitlines()) > 20
