@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.message import Message
 
 from livetui import events as ev
 from livetui.ui.app import STYLES
-from livetui.ui.messages import SessionEvent
+from livetui.ui.messages import SessionEvent, wrap
 from livetui.ui.widgets import chat
 from livetui.ui.widgets.archive import ArchiveBlock
 from livetui.ui.widgets.chat import ChatLog
@@ -48,6 +49,33 @@ async def test_text_reaching_a_turn_before_its_children_are_mounted_is_shown_onc
         await until(pilot, lambda: bool(turn.query(".reply")), "the turn's children")
         await until(pilot, lambda: turn.markdown.source == "Hello **there**, friend.", "the early text")
         assert turn.text == "Hello **there**, friend."
+
+
+async def test_a_burst_of_deltas_queued_for_the_log_is_handled_as_few_and_loses_nothing() -> None:
+    handled: list[ev.TextDelta] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, SessionEvent) and isinstance(message.event, ev.TextDelta):
+            handled.append(message.event)
+
+    words = [f"word{i} " for i in range(60)]
+    async with LogApp().run_test(size=(60, 30), message_hook=hook) as pilot:
+        log = pilot.app.query_one(ChatLog)
+        burst: list[ev.AnyEvent] = [ev.UserText(turn=1, text="go")]
+        burst += [ev.TextDelta(turn=1, text=word) for word in words[:30]]
+        burst += [ev.TextDelta(turn=1, text="a thought", thought=True)]
+        burst += [ev.TextDelta(turn=1, text=word) for word in words[30:]]
+        burst += [ev.TurnComplete(turn=1, reason="complete")]
+        for event in burst:
+            log.post_message(wrap(event, None))
+        await until(pilot, lambda: (t := log.turn(1)) is not None and t.complete, "the reply to finish")
+        turn = log.turn(1)
+        assert turn is not None
+        assert turn.text == "".join(words)
+        assert turn.thought_chunks == ["a thought"]  # a thought is never folded into the reply's text
+        await until(pilot, lambda: turn.markdown.source == "".join(words), "the whole reply shown")
+    assert len(handled) < len(words) // 2  # queued deltas of one turn and kind were folded together
+    assert "".join(d.text for d in handled if not d.thought) == "".join(words)
 
 
 async def test_turns_dropped_by_the_cap_while_text_still_arrives_stay_gone(
