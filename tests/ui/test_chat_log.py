@@ -7,6 +7,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.message import Message
+from textual.widgets import Label
 
 from livetui import events as ev
 from livetui.ui.app import STYLES
@@ -129,3 +130,33 @@ async def test_old_entries_are_archived_and_show_what_they_showed(monkeypatch: p
         assert "question 1" in first and "The answer to 1." in first, "the reply drawn as Markdown"
         assert "model · turn 3" in first and "■ interrupted by you" in first
         assert blocks[0].size.height == len(first.splitlines()) > 20
+
+
+async def test_a_reply_shows_and_stops_waiting_without_restyling_its_widgets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Claiming the spare reply and its first delta are on the way to the first paint: neither restyles the
+    turn and its children (a class change would), yet the turn shows, and "waiting…" goes."""
+    async with LogApp().run_test(size=(60, 30)) as pilot:
+        log = pilot.app.query_one(ChatLog)
+        await until(pilot, lambda: bool(log.query_children(ModelTurn)), "the spare reply")
+        restyled: list[object] = []
+        update_styles = pilot.app.update_styles
+        monkeypatch.setattr(
+            pilot.app,
+            "update_styles",
+            lambda node, animate=True: (restyled.append(node), update_styles(node, animate)),
+        )
+        deliver(log, ev.UserText(turn=1, text="hello"))
+        await until(pilot, lambda: log.turn(1) is not None, "the reply")
+        turn = log.turn(1)
+        assert turn is not None
+        waiting = turn.query_one(".waiting", Label)
+        await pilot.pause()
+        assert turn.display and waiting.display and waiting.region.height == 1
+        deliver(log, ev.TextDelta(turn=1, text="Hi **there**"))
+        await until(pilot, lambda: turn.markdown.source == "Hi **there**", "the text")
+        await pilot.pause()
+        assert not waiting.display and waiting.region.height == 0
+        assert turn.region.height > 0
+        assert turn not in restyled
