@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-
 from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
-from livetui.session.endpoint import Endpoint
 from livetui.session import engine
+from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from tests.session import conftest
 from tests.session.conftest import TEXT_SETUP, Recorder, live_session, local_server, running

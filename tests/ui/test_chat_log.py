@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.dom import DOMNode
 from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Label
@@ -142,11 +143,12 @@ async def test_a_reply_shows_and_stops_waiting_without_restyling_its_widgets(
         await until(pilot, lambda: bool(log.query_children(ModelTurn)), "the spare reply")
         restyled: list[object] = []
         update_styles = pilot.app.update_styles
-        monkeypatch.setattr(
-            pilot.app,
-            "update_styles",
-            lambda node, animate=True: (restyled.append(node), update_styles(node, animate)),
-        )
+
+        def recorded(node: DOMNode, animate: bool = True) -> None:
+            restyled.append(node)
+            update_styles(node, animate)
+
+        monkeypatch.setattr(pilot.app, "update_styles", recorded)
         deliver(log, ev.UserText(turn=1, text="hello"))
         await until(pilot, lambda: log.turn(1) is not None, "the reply")
         turn = log.turn(1)
