@@ -400,21 +400,24 @@ class LiveSession:
         """Read frames until the connection closes; True if the server did not answer setup in time."""
         loop = asyncio.get_running_loop()
         setup_deadline = loop.time() + self.open_timeout
-        slice_ends = loop.time() + READ_SLICE
+        slice_started: float | None = None
         with contextlib.suppress(ConnectionClosed):
             while True:
-                if loop.time() >= slice_ends:
-                    await asyncio.sleep(0)  # the frames' consumers run (and the chat paints) between slices
-                    slice_ends = loop.time() + READ_SLICE
                 timeout = None if self._ready.is_set() else max(0.0, setup_deadline - loop.time())
                 try:
                     async with asyncio.timeout(timeout):
                         frame = await ws.recv()
                 except TimeoutError:
                     return True
+                if slice_started is None:
+                    slice_started = loop.time()
                 self._receive(frame)
                 if self._protocol.ready and not self._ready.is_set():
                     self._went_live()
+                # After a frame, never before one: a frame that ends a wait is handled at once.
+                if loop.time() - slice_started >= READ_SLICE:
+                    await asyncio.sleep(0)  # the frames' consumers run (and the chat paints) between slices
+                    slice_started = None
         return False
 
     def _receive(self, frame: str | bytes) -> None:
