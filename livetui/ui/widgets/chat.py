@@ -285,6 +285,7 @@ class ChatLog(NavigableLog, can_focus=True):
         records = [widget.archived() for widget in folding]
         for widget in folding:
             self._forget(widget)
+        folded = dict(zip(folding, records, strict=True))
         blocks = list(self.query_children(ArchiveBlock))
         block = blocks[-1] if blocks else None
         with self.app.batch_update():
@@ -296,6 +297,8 @@ class ChatLog(NavigableLog, can_focus=True):
                 block.add(records[:room])
                 records = records[room:]
             await self.remove_children(folding)
+            if isinstance(selected := self.selected, Widget) and selected in folded:  # it stays selected
+                self.reselect(folded[selected])
 
     async def _evict(self) -> None:
         """Drop the oldest entries beyond :data:`MAX_ENTRIES`, archived ones first."""

@@ -158,7 +158,11 @@ class NavigableLog(VerticalScroll):
             index = max(0, min(len(entries) - 1, index + step))
         self._select(entries[index])
 
-    def _select(self, entry: Selectable | None) -> None:
+    def reselect(self, entry: ArchivedEntry) -> None:
+        """Move the selection to the archived entry its widget became, leaving the view where it is."""
+        self._select(entry, scroll=False)
+
+    def _select(self, entry: Selectable | None, *, scroll: bool = True) -> None:
         previous, self.selected = self.selected, entry
         if isinstance(previous, Widget):
             previous.remove_class(SELECTED)
@@ -170,6 +174,8 @@ class NavigableLog(VerticalScroll):
         elif entry is not None and (place := self._archived(entry)) is not None:
             block, index = place
             block.select(index)
+            if not scroll:
+                return
             top, height = block.lines_of(index)
             area = block.virtual_region
             lines = Region(area.x, area.y + block.gutter.top + top, area.width, max(1, height))
