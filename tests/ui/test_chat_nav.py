@@ -15,7 +15,7 @@ from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
 from livetui.ui.widgets.chat import ChatLog
 from livetui.ui.widgets.chat_nav import SELECTED
-from livetui.ui.widgets.entries import UserEntry
+from livetui.ui.widgets.entries import ErrorEntry, UserEntry
 from livetui.ui.widgets.first_hint import FirstHint
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.ui.waiting import live_app, send, until, until_live
@@ -159,3 +159,15 @@ async def test_the_hint_names_remapped_keys_and_the_interrupt_key_dismisses_it(
         assert "^x interrupts" in str(hint.render()) and "f10 lists every key" in str(hint.render())
         await pilot.press("ctrl+x")
         await until(pilot, lambda: not app.main.chat.query(FirstHint), "the hint to go")
+
+
+async def test_the_hint_goes_when_the_session_ends_for_good(
+    start_live_server: ServerStarter, settings: Settings
+) -> None:
+    server = await start_live_server(ServerConfig(key="right-key"))  # refuses the keyless client: fatal
+    app = make_app(settings, connect_to(server.url, settings))
+    async with app.run_test(size=(120, 40)) as pilot:
+        chat = app.main.chat
+        errors = lambda: [str(entry.render()) for entry in chat.query(ErrorEntry)]  # noqa: E731
+        await until(pilot, lambda: any("refused the API key" in line for line in errors()), "the error")
+        await until(pilot, lambda: not chat.query(FirstHint), "the hint to go: there is nothing to type to")
