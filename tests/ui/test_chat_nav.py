@@ -168,6 +168,9 @@ async def test_the_hint_goes_when_the_session_ends_for_good(
     app = make_app(settings, connect_to(server.url, settings))
     async with app.run_test(size=(120, 40)) as pilot:
         chat = app.main.chat
-        errors = lambda: [str(entry.render()) for entry in chat.query(ErrorEntry)]  # noqa: E731
-        await until(pilot, lambda: any("refused the API key" in line for line in errors()), "the error")
+
+        def refused() -> bool:
+            return any("refused the API key" in str(entry.render()) for entry in chat.query(ErrorEntry))
+
+        await until(pilot, refused, "the error")
         await until(pilot, lambda: not chat.query(FirstHint), "the hint to go: there is nothing to type to")
