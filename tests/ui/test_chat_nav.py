@@ -19,7 +19,7 @@ from livetui.ui.widgets import archive
 from livetui.ui.widgets.archive import ArchiveBlock, ArchivedEntry, Palette
 from livetui.ui.widgets.chat import ChatLog
 from livetui.ui.widgets.chat_nav import SELECTED
-from livetui.ui.widgets.entries import UserEntry
+from livetui.ui.widgets.entries import ErrorEntry, UserEntry
 from livetui.ui.widgets.first_hint import FirstHint
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.ui.waiting import live_app, send, until, until_live
@@ -289,3 +289,18 @@ async def test_the_selection_walks_from_the_live_entries_into_the_archive_and_ba
         await pilot.press("tab")
         await until(pilot, lambda: app.focused is app.main.composer, "the composer focused again")
         assert selected(chat) is None and block.selected is None, "leaving the log clears the selection"
+
+
+async def test_the_hint_goes_when_the_session_ends_for_good(
+    start_live_server: ServerStarter, settings: Settings
+) -> None:
+    server = await start_live_server(ServerConfig(key="right-key"))  # refuses the keyless client: fatal
+    app = make_app(settings, connect_to(server.url, settings))
+    async with app.run_test(size=(120, 40)) as pilot:
+        chat = app.main.chat
+
+        def refused() -> bool:
+            return any("refused the API key" in str(entry.render()) for entry in chat.query(ErrorEntry))
+
+        await until(pilot, refused, "the error")
+        await until(pilot, lambda: not chat.query(FirstHint), "the hint to go: there is nothing to type to")

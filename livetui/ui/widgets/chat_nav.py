@@ -35,7 +35,7 @@ from livetui.ui.widgets.composer import ChatScroll
 from livetui.ui.widgets.first_hint import FirstHint
 
 FIRST_TURN = (ev.UserText, ev.InputTranscript, ev.TextDelta, ev.OutputTranscript, ev.ToolCallRequested)
-"""Events that start the conversation (the first one removes the hint)."""
+"""Events that start the conversation (the first one removes the hint, as does the session ending)."""
 
 SELECTED = "-selected"
 """The class of the selected entry."""
@@ -103,7 +103,9 @@ class NavigableLog(VerticalScroll):
 
     @on(SessionEvent)
     async def _first_turn(self, message: SessionEvent) -> None:
-        if self.hint is not None and isinstance(message.event, FIRST_TURN):
+        event = message.event
+        ended = isinstance(event, ev.SessionError) and event.fatal  # nothing to type to now
+        if self.hint is not None and (isinstance(event, FIRST_TURN) or ended):
             await self.dismiss_hint()
 
     async def dismiss_hint(self) -> None:
