@@ -38,8 +38,9 @@ keys: Esc interrupts the reply, Enter sends, F1 lists every key binding (ids in 
 tools: the model may call the built-in current_time and calculator, and every public function of the file
 given with --tools (declared from its type hints and docstring); the Tools tab shows each call.
 
-audio: replies are spoken by default (--text-only for text); the microphone streams all the time, or with
---push-to-talk only while the talk key is on. Without headphones use --half-duplex, or the model hears itself.
+audio: replies are spoken by default (--text-only for text; with no sound output they come as text); the
+microphone streams all the time, or with --push-to-talk only while the talk key is on. Without headphones use
+--half-duplex, or the model hears itself.
 
 camera: --camera 0 streams the first camera, --camera test a moving test pattern, --camera-file photo.jpg
 a picture; at most 1 frame a second by default, shown in a preview pane as sent.
@@ -177,8 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def resolve_brain(requested: str) -> tuple[str, list[str]]:
-    """The local server's brain for a `--brain` choice, and the notices to show: `auto` is smollm2 when it
-    can run here, else the scripted brain with a notice saying why."""
+    """The local server's brain for a `--brain` choice, and why it is not the one asked for: `auto` is
+    smollm2 when it can run here, else the scripted brain, with the reason smollm2 cannot run."""
     from livetui.server.brains.smollm2 import smollm2_unavailable
 
     if requested == "scripted":
@@ -188,9 +189,7 @@ def resolve_brain(requested: str) -> tuple[str, list[str]]:
         return "smollm2", []
     if requested == "smollm2":
         return "smollm2", []  # the server will refuse with the reason; the app shows it
-    return "scripted", [
-        f"The smollm2 brain is not available ({reason}): the local server uses the scripted brain."
-    ]
+    return "scripted", [f"the smollm2 brain is not available: {reason}"]
 
 
 def provider_source(options: argparse.Namespace) -> str:

@@ -25,7 +25,7 @@ Connector = Callable[[], AbstractAsyncContextManager[LiveSession]]
 """What the app calls to get a session: an async context manager that cleans up after it."""
 
 BrainChoice = Callable[[str], tuple[str, list[str]]]
-"""Resolves a `--brain` choice to the brain the local server runs, and notices saying why (the CLI's
+"""Resolves a `--brain` choice to the brain the local server runs, and why it is another (the CLI's
 `resolve_brain`, which may look at the server's brains; the client itself never does)."""
 
 LocalPlanner = Callable[[], "SessionPlan"]
@@ -72,6 +72,8 @@ class SessionPlan:
     """What it talks to."""
     notices: tuple[str, ...] = ()
     """One-line notices for the top of the chat log."""
+    reasons: tuple[str, ...] = ()
+    """Why the local server runs another brain than the one asked for (folded into the opening notice)."""
 
 
 def missing_key(asked_by: str = "--provider gemini") -> str:
@@ -100,19 +102,21 @@ def plan_session(
             raise MissingKeyError(missing_key())
         return SessionPlan(lambda: open_session(settings, tools=tools), Target.of(settings))
     plan = plan_local(settings, resolve=resolve, tools=tools)
-    if settings.provider == "auto":
+    if settings.provider == "auto":  # one opening notice: what answers, why that brain, where Gemini is
         brain = f"the local server's {plan.target.model} brain"
-        notice = f"No API key: you are talking to {brain} on this machine; {GEMINI_HINT}."
-        plan = SessionPlan(plan.connector, plan.target, (*plan.notices, notice))
+        why = f" ({'; '.join(plan.reasons)})" if plan.reasons else ""
+        notice = f"No API key: you are talking to {brain} on this machine{why}; {GEMINI_HINT}."
+        return SessionPlan(plan.connector, plan.target, (notice,))
     return plan
 
 
 def plan_local(settings: Settings, *, resolve: BrainChoice, tools: ToolRegistry | None = None) -> SessionPlan:
     """The plan for the embedded local server, with the brain `resolve` picks for the settings' choice."""
-    brain, notices = resolve(settings.brain)
+    brain, reasons = resolve(settings.brain)
     local = settings.model_copy(update={"provider": "local"})
     connector = lambda: open_session(local, brain=brain, tools=tools)  # noqa: E731
-    return SessionPlan(connector, Target("local", brain), tuple(notices))
+    notices = tuple(f"The local server uses the {brain} brain: {reason}." for reason in reasons)
+    return SessionPlan(connector, Target("local", brain), notices, tuple(reasons))
 
 
 @contextlib.asynccontextmanager

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from livetui.cli import main, resolve_brain
+from livetui.config import Settings
+from livetui.session.connect import plan_local, plan_session
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -89,6 +91,14 @@ def test_auto_brain_falls_back_to_scripted_with_a_notice(monkeypatch: pytest.Mon
     monkeypatch.setitem(sys.modules, "llama_cpp", None)  # `import llama_cpp` now fails, as without the build
     brain, notices = resolve_brain("auto")
     assert brain == "scripted"
-    [notice] = notices
-    assert notice.startswith("The smollm2 brain is not available (") and "scripted brain" in notice
+    [reason] = notices
+    assert reason.startswith("the smollm2 brain is not available: ")
+    settings = Settings(provider="local")
+    [notice] = plan_local(settings, resolve=resolve_brain).notices
+    assert notice == f"The local server uses the scripted brain: {reason}."
+    [opening] = plan_session(
+        settings.model_copy(update={"provider": "auto", "api_key": None}), resolve=resolve_brain
+    ).notices
+    assert opening.startswith("No API key: you are talking to the local server's scripted brain on this ")
+    assert f"({reason}); to talk to Gemini instead" in opening, "one notice says it all"
     assert resolve_brain("scripted") == ("scripted", [])

@@ -16,6 +16,7 @@ from livetui.ui.messages import SessionEvent, wrap
 from livetui.ui.widgets import chat
 from livetui.ui.widgets.archive import ArchiveBlock
 from livetui.ui.widgets.chat import ChatLog
+from livetui.ui.widgets.entries import UserEntry
 from livetui.ui.widgets.model_turn import ModelTurn
 from tests.ui.waiting import until
 
@@ -162,3 +163,32 @@ async def test_a_reply_shows_and_stops_waiting_without_restyling_its_widgets(
         assert not waiting.display and waiting.region.height == 0
         assert turn.region.height > 0
         assert turn not in restyled
+
+
+async def test_a_selected_entry_stays_selected_once_archived(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chat, "LIVE_ENTRIES", 4)
+    async with LogApp().run_test(size=(60, 30)) as pilot:
+        log = pilot.app.query_one(ChatLog)
+
+        def turn(number: int) -> None:
+            deliver(log, ev.UserText(turn=number, text=f"question {number}"))
+            deliver(log, ev.TextDelta(turn=number, text=f"The **answer** to {number}."))
+            deliver(log, ev.TurnComplete(turn=number, reason="complete"))
+
+        turn(1)
+        turn(2)
+        await until(pilot, lambda: (t := log.turn(2)) is not None and t.complete, "turn 2")
+        log.focus()
+        await pilot.press("up", "up", "up", "up")
+        first = log.selected
+        assert isinstance(first, UserEntry) and first.text == "question 1"
+        turn(3)  # a reply arriving while the user reads: question 1 is archived
+        await until(pilot, lambda: bool(log.archived), "the archive")
+        archived = log.archived[0]
+        assert log.selected is archived and archived.text == "question 1"
+        block = log.query_one(ArchiveBlock)
+        assert block.selected == 0
+        await pilot.press("c")
+        assert pilot.app.clipboard == "question 1"
+        await pilot.press("j")
+        assert log.selected is log.archived[1] and block.selected == 1

@@ -113,3 +113,65 @@ async def test_a_transcript_that_grows_after_the_race_shows_every_line() -> None
         wanted = lines(SHORT + LONG, heard.content_size.width)
         assert wanted > 1, "the whole transcript wraps at 40 columns"
         assert heard.content_size.height == wanted
+
+
+def count_layouts(pilot: Pilot[None], monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """A list that gets an item for every layout of the screen from now on."""
+    screen = pilot.app.screen
+    layouts: list[bool] = []
+    refresh_layout = screen._refresh_layout
+
+    def counted(*args: object, **kwargs: object) -> None:
+        layouts.append(True)
+        refresh_layout(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(screen, "_refresh_layout", counted)
+    return layouts
+
+
+def first_line(widget: Widget) -> str:
+    """The text of the widget's first line as it paints it now."""
+    return "".join(segment.text for segment in widget.render_line(0))
+
+
+async def test_a_spoken_word_on_the_transcript_s_last_line_repaints_it_without_a_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with ChatApp().run_test(size=(60, 20)) as pilot:
+        turn = pilot.app.query_one(ModelTurn)
+        transcript = turn.query_one(".transcript", Static)
+        turn.add_transcript("Once upon")
+        await pilot.pause()
+        assert transcript.content_size.height == 1 and first_line(transcript).startswith("Once upon")
+        layouts = count_layouts(pilot, monkeypatch)
+
+        turn.add_transcript(" a time")
+        await pilot.pause()
+        assert layouts == [], "the same height: no layout of the screen"
+        assert first_line(transcript).startswith("Once upon a time"), "but the new words are painted"
+
+        turn.add_transcript(LONG)
+        await pilot.pause()
+        assert layouts, "a new line: the screen is laid out again"
+        assert transcript.content_size.height == lines("Once upon a time" + LONG, transcript.content_size.width)
+
+
+async def test_a_heard_word_on_the_entry_s_last_line_repaints_it_without_a_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with ChatApp().run_test(size=(60, 20)) as pilot:
+        heard = pilot.app.query_one(HeardEntry)
+        heard.add(ev.InputTranscript(turn=1, text="Tell me"))
+        await pilot.pause()
+        assert heard.content_size.height == 1 and "Tell me" in first_line(heard)
+        layouts = count_layouts(pilot, monkeypatch)
+
+        heard.add(ev.InputTranscript(turn=1, text=" a story"))
+        await pilot.pause()
+        assert layouts == [], "the same height: no layout of the screen"
+        assert "Tell me a story" in first_line(heard), "but the new words are painted"
+
+        heard.add(ev.InputTranscript(turn=1, text=LONG))
+        await pilot.pause()
+        assert layouts, "a new line: the screen is laid out again"
+        assert heard.content_size.height == lines("Tell me a story" + LONG, heard.content_size.width)

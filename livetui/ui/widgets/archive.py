@@ -6,6 +6,10 @@ paint slower the longer the session runs. Entries that can no longer change are 
 at a time, into an :class:`ArchiveBlock`: one widget that draws its entries as Rich renderables (the reply
 as Rich Markdown, the entry's coloured bar and header as the live widget drew them). A block is drawn
 again only when it changes or the log is resized, and the log's layout pass counts it as one widget.
+
+The log's keyboard selection reaches archived entries too: a block draws its selected entry with the
+selection's style (``ChatLog > .-selected``: an accent tint and a thick accent bar), drawing afresh that
+entry alone.
 """
 
 from __future__ import annotations
@@ -92,13 +96,17 @@ class Palette:
 class Barred:
     """A renderable beside a one-cell bar (Textual's ``border-left: outer``), padded a cell each side."""
 
-    def __init__(self, body: RenderableType, bar: Style | None, fill: Style | None = None) -> None:
+    def __init__(
+        self, body: RenderableType, bar: Style | None, fill: Style | None = None, mark: Style | None = None
+    ) -> None:
         self.body = body
         """What is drawn."""
         self.bar = bar
         """The bar's style; None for no bar."""
         self.fill = fill
         """The background behind the body and its padding."""
+        self.mark = mark
+        """The style of a bar drawn over the first cell (the selection's, as an outline); None for none."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """The body's lines, each after the bar and a cell of padding, and a cell of padding after."""
@@ -106,17 +114,26 @@ class Barred:
         width = max(1, options.max_width - left - 1)
         fill = self.fill or Style()
         lines = console.render_lines(self.body, options.update_width(width), style=fill, pad=True)
+        first = [Segment("▌", self.bar)] if self.bar is not None else []
+        first.append(Segment(" ", fill))
+        if self.mark is not None:  # over the bar, or the padding: the width stays, so the lines do
+            first[0] = Segment("▌", fill + self.mark)
         for line in lines:
-            if self.bar is not None:
-                yield Segment("▌", self.bar)
-            yield Segment(" ", fill)
+            yield from first
             yield from line
             yield Segment(" ", fill)
             yield Segment.line()
 
 
-def draw(entry: ArchivedEntry, palette: Palette) -> RenderableType:
-    """An entry as the chat log's stylesheet draws its live widget."""
+def draw(entry: ArchivedEntry, palette: Palette, *, selected: bool = False) -> Barred:
+    """An entry as the chat log's stylesheet draws its live widget (`selected`: as the log's selection)."""
+    barred = _barred(entry, palette)
+    if not selected:
+        return barred
+    return Barred(barred.body, barred.bar, palette.fill("accent", 0.2), mark=palette.style("accent"))
+
+
+def _barred(entry: ArchivedEntry, palette: Palette) -> Barred:
     match entry.kind:
         case "user":
             return Barred(Text(entry.text), palette.style("primary"), palette.fill("primary", 0.1))
@@ -161,17 +178,29 @@ class Drawing:
         """The entry drawn."""
         self.palette: Palette | None = None
         """The colours to draw with (set before each render)."""
+        self.selected = False
+        """True while the entry is the log's selection (drawn with the selection's style)."""
         self._key: tuple[int, int] | None = None
-        self._lines: list[list[Segment]] = []
+        self._lines: dict[bool, list[list[Segment]]] = {}
+        """The lines drawn, plain and selected, at the width and theme of `_key`."""
+
+    @property
+    def height(self) -> int:
+        """The drawing's lines at the width it was last drawn at (0 before it is first drawn)."""
+        return len(next(iter(self._lines.values()), []))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """The entry's lines, drawn again only for a new width or theme."""
+        """The entry's lines, drawn again only for a new width, theme or selection."""
         assert self.palette is not None
         key = (options.max_width, self.palette.key)
         if key != self._key:
-            self._lines = console.render_lines(draw(self.entry, self.palette), options, pad=False)
+            self._lines.clear()
             self._key = key
-        for line in self._lines:
+        lines = self._lines.get(self.selected)
+        if lines is None:
+            drawn = draw(self.entry, self.palette, selected=self.selected)
+            lines = self._lines[self.selected] = console.render_lines(drawn, options, pad=False)
+        for line in lines:
             yield from line
             yield Segment.line()
 
@@ -197,6 +226,26 @@ class ArchiveBlock(Widget):
     def full(self) -> bool:
         """True once the block holds :data:`ENTRIES_PER_BLOCK` entries."""
         return len(self._drawings) >= ENTRIES_PER_BLOCK
+
+    @property
+    def selected(self) -> int | None:
+        """The index of the entry drawn as the log's selection, if one is."""
+        return next((index for index, drawing in enumerate(self._drawings) if drawing.selected), None)
+
+    def index(self, entry: ArchivedEntry) -> int | None:
+        """Where this very entry is in the block (None when it is not here)."""
+        return next((index for index, drawing in enumerate(self._drawings) if drawing.entry is entry), None)
+
+    def select(self, index: int | None) -> None:
+        """Draw the entry at `index` as the log's selection (None: no entry); the others keep their lines."""
+        for place, drawing in enumerate(self._drawings):
+            drawing.selected = place == index
+        self.refresh()  # the same lines, differently styled: no layout
+
+    def lines_of(self, index: int) -> tuple[int, int]:
+        """Where the entry at `index` is drawn: its first line in the block and its height (as last drawn)."""
+        top = sum(drawing.height + 1 for drawing in self._drawings[:index])  # a blank line after each
+        return top, self._drawings[index].height
 
     def add(self, entries: Iterable[ArchivedEntry]) -> None:
         """Draw more entries after the ones already here."""

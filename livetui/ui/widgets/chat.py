@@ -30,7 +30,7 @@ from livetui import events as ev
 from livetui.session.engine import LiveSession
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.archive import ENTRIES_PER_BLOCK, ArchiveBlock, ArchivedEntry
-from livetui.ui.widgets.chat_nav import NavigableLog
+from livetui.ui.widgets.chat_nav import NavigableLog, Selectable
 from livetui.ui.widgets.entries import ErrorEntry, HeardEntry, NoticeEntry, UserEntry
 from livetui.ui.widgets.model_turn import ModelTurn
 from livetui.ui.widgets.tool_calls import CallView
@@ -90,7 +90,7 @@ class ChatLog(NavigableLog, can_focus=True):
         """A reply ready for the first turn."""
         await self._ready_spare()
 
-    def _entries(self) -> list[Widget]:
+    def _entries(self) -> list[Selectable]:
         """The selectable entries: never the hidden spare reply."""
         return [entry for entry in super()._entries() if entry is not self._spare]
 
@@ -285,6 +285,7 @@ class ChatLog(NavigableLog, can_focus=True):
         records = [widget.archived() for widget in folding]
         for widget in folding:
             self._forget(widget)
+        folded = dict(zip(folding, records, strict=True))
         blocks = list(self.query_children(ArchiveBlock))
         block = blocks[-1] if blocks else None
         with self.app.batch_update():
@@ -296,6 +297,8 @@ class ChatLog(NavigableLog, can_focus=True):
                 block.add(records[:room])
                 records = records[room:]
             await self.remove_children(folding)
+            if isinstance(selected := self.selected, Widget) and selected in folded:  # it stays selected
+                self.reselect(folded[selected])
 
     async def _evict(self) -> None:
         """Drop the oldest entries beyond :data:`MAX_ENTRIES`, archived ones first."""

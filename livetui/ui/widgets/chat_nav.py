@@ -6,8 +6,10 @@ clipboard (OSC 52) with a toast saying so; Tab or the interrupt key goes back to
 sends PageUp/PageDown/Home/End here (:meth:`NavigableLog.scroll_chat`) so they work while typing.
 
 An entry is selectable when it has a ``text`` string attribute (model replies, the user's turns, what was
-heard, notices); what is copied is read from that attribute (and a spoken reply's ``transcript``), the text
-the log keeps for the entry, never from the widgets that show it.
+heard, notices), and so is every entry an :class:`ArchiveBlock` holds: the selection walks the archived
+entries and the live ones in the log's order, and the block draws its selected entry highlighted. What is
+copied is read from that attribute (and a spoken reply's ``transcript``), the text the log keeps for the
+entry, never from the widgets that show it.
 
 While the user has scrolled up, new text does not move the view: :attr:`NavigableLog.unseen` turns true,
 which shows the "↓ new text" marker, until the view is back at the bottom.
@@ -21,24 +23,28 @@ from markdown_it import MarkdownIt
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from livetui import events as ev
 from livetui.config import Settings
 from livetui.ui.messages import SessionEvent
+from livetui.ui.widgets.archive import ArchiveBlock, ArchivedEntry
 from livetui.ui.widgets.composer import ChatScroll
 from livetui.ui.widgets.first_hint import FirstHint
 
 FIRST_TURN = (ev.UserText, ev.InputTranscript, ev.TextDelta, ev.OutputTranscript, ev.ToolCallRequested)
-"""Events that start the conversation (the first one removes the hint)."""
+"""Events that start the conversation (the first one removes the hint, as does the session ending)."""
 
 SELECTED = "-selected"
 """The class of the selected entry."""
 
+Selectable = Widget | ArchivedEntry
+"""An entry the selection can stop at: a live entry's widget, or an entry an archive block holds."""
 
-def entry_text(entry: Widget) -> str:
+
+def entry_text(entry: Selectable) -> str:
     """The text the log keeps for an entry (a spoken reply's transcript when it has no text)."""
     text = getattr(entry, "text", "")
     if isinstance(text, str) and text.strip():
@@ -71,7 +77,7 @@ class NavigableLog(VerticalScroll):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self.selected: Widget | None = None
+        self.selected: Selectable | None = None
         """The selected entry, if any."""
         self.hint: FirstHint | None = None
         """The getting-started hint, until the first turn."""
@@ -97,7 +103,9 @@ class NavigableLog(VerticalScroll):
 
     @on(SessionEvent)
     async def _first_turn(self, message: SessionEvent) -> None:
-        if self.hint is not None and isinstance(message.event, FIRST_TURN):
+        event = message.event
+        ended = isinstance(event, ev.SessionError) and event.fatal  # nothing to type to now
+        if self.hint is not None and (isinstance(event, FIRST_TURN) or ended):
             await self.dismiss_hint()
 
     async def dismiss_hint(self) -> None:
@@ -129,27 +137,58 @@ class NavigableLog(VerticalScroll):
         self.scroll_end(animate=False, immediate=True)
         self.unseen = False
 
-    def _entries(self) -> list[Widget]:
-        return [child for child in self.children if isinstance(getattr(child, "text", None), str)]
+    def _entries(self) -> list[Selectable]:
+        """The selectable entries, oldest first: the archived ones, then the live ones."""
+        entries: list[Selectable] = []
+        for child in self.children:
+            if isinstance(child, ArchiveBlock):
+                entries.extend(child.entries)
+            elif isinstance(getattr(child, "text", None), str):
+                entries.append(child)
+        return entries
 
     def action_select(self, step: int) -> None:
         """Select the entry `step` entries below the selected one (Up starts from the newest)."""
         entries = self._entries()
         if not entries:
             return
-        if self.selected in entries:
-            index = max(0, min(len(entries) - 1, entries.index(self.selected) + step))
-        else:
+        # By identity: two archived entries may be equal (the same notice twice).
+        index = next((index for index, entry in enumerate(entries) if entry is self.selected), None)
+        if index is None:
             index = len(entries) - 1
+        else:
+            index = max(0, min(len(entries) - 1, index + step))
         self._select(entries[index])
 
-    def _select(self, entry: Widget | None) -> None:
-        if self.selected is not None:
-            self.selected.remove_class(SELECTED)
-        self.selected = entry
-        if entry is not None:
+    def reselect(self, entry: ArchivedEntry) -> None:
+        """Move the selection to the archived entry its widget became, leaving the view where it is."""
+        self._select(entry, scroll=False)
+
+    def _select(self, entry: Selectable | None, *, scroll: bool = True) -> None:
+        previous, self.selected = self.selected, entry
+        if isinstance(previous, Widget):
+            previous.remove_class(SELECTED)
+        elif previous is not None and (place := self._archived(previous)) is not None:
+            place[0].select(None)
+        if isinstance(entry, Widget):
             entry.add_class(SELECTED)
             self.scroll_to_widget(entry, animate=False, top=entry.outer_size.height > self.size.height)
+        elif entry is not None and (place := self._archived(entry)) is not None:
+            block, index = place
+            block.select(index)
+            if not scroll:
+                return
+            top, height = block.lines_of(index)
+            area = block.virtual_region
+            lines = Region(area.x, area.y + block.gutter.top + top, area.width, max(1, height))
+            self.scroll_to_region(lines, animate=False, top=height > self.size.height)
+
+    def _archived(self, entry: ArchivedEntry) -> tuple[ArchiveBlock, int] | None:
+        """The block holding this archived entry and its index there; None once it left the log."""
+        for block in self.query_children(ArchiveBlock):
+            if (index := block.index(entry)) is not None:
+                return block, index
+        return None
 
     def on_blur(self) -> None:
         """Leaving the log clears the selection."""
@@ -180,8 +219,13 @@ class NavigableLog(VerticalScroll):
         what = "the code block" if len(blocks) == 1 else f"{len(blocks)} code blocks"
         self.notify(f"copied {what} to the clipboard", markup=False)
 
-    def _selected_entry(self) -> Widget | None:
-        if self.selected is None or not self.selected.is_attached:
+    def _selected_entry(self) -> Selectable | None:
+        entry = self.selected
+        if isinstance(entry, Widget):
+            kept = entry.is_attached
+        else:
+            kept = entry is not None and self._archived(entry) is not None
+        if not kept:
             self.selected = None
             self.notify("select an entry first (↑ or ↓)", markup=False)
         return self.selected

@@ -4,46 +4,53 @@ Textual (pinned at 8.2.8) caches a widget's size under a counter that `refresh(l
 when no layout is already pending for the widget. If a layout pass lands while one is pending, the size it
 caches is reused after the next update too, and a widget that grew from one line to three keeps one line
 until something else changes. Chat entries that grow as events arrive (transcripts, tool calls) use
-`GrowingStatic`, which drops that cache on every update. A streamed reply's paragraphs
-(`StreamedParagraph`) drop it whenever their height changes, and otherwise only repaint.
+`GrowingStatic`, and a streamed reply's paragraphs use `StreamedParagraph`: both drop that cache whenever
+their height changes, and otherwise only repaint. (Textual lays out the whole screen for every
+`refresh(layout=True)`: a transcript word that stays on the entry's last line need not cost a layout.)
 """
 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.visual import VisualType
+from textual.visual import Visual, VisualType
+from textual.widget import Widget
 from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownParagraph  # not exported; Textual is pinned exactly (8.2.8)
 from textual.widgets.markdown import MarkdownBlock
 
 
+def _same_height(widget: Widget, visual: Visual) -> bool:
+    """True when `visual`, measured at `widget`'s content width, is exactly as high as what is laid out.
+
+    The work of one widget, not of the screen. Compared with the size laid out (not with the last content
+    measured), so a size left stale by the race above is never taken for the right one. A widget not laid
+    out yet, or hidden, has no width to measure at: it is never the same.
+    """
+    width, height = widget.content_size
+    return width > 0 and visual.get_height(widget.styles, width) == height  # type: ignore[arg-type]
+
+
 class GrowingStatic(Static):
-    """A `Static` whose size is worked out afresh after every `update`."""
+    """A `Static` that lays the screen out again only when an update changes its height."""
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        """Show new content; a size cached for the old content is never reused."""
-        self._box_model_cache.clear()
-        super().update(content, layout=layout)
+        """Show new content; relayout for a new height (or an unknown width), on a size measured afresh."""
+        super().update(content, layout=False)
+        if layout and not _same_height(self, self.visual):
+            self._box_model_cache.clear()
+            self.refresh(layout=True)
 
 
 class StreamedParagraph(MarkdownParagraph):
     """A Markdown paragraph that lays the screen out again only when a streamed append changes its height.
 
-    Textual lays out the whole screen for every `refresh(layout=True)`, and a streamed reply grows its last
-    paragraph with every append, most of which only add words to its last line. Measuring the new text at
-    the paragraph's width (the work of one paragraph, not of the reply or the log) tells whether the height
-    changed; when it did, the cached size is dropped too (the race described above).
+    A streamed reply grows its last paragraph with every append, most of which only add words to its last
+    line; when the height did change, the cached size is dropped too (the race described above).
     """
-
-    _measured: tuple[int, int] | None = None
-    """(width, height) of the content last shown, as measured at that width."""
 
     def set_content(self, content: Content) -> None:
         """Show the paragraph's new text; relayout only for a new height (or an unknown width)."""
-        width = self.content_size.width
-        height = content.get_height(self.styles, width) if width > 0 else None  # type: ignore[arg-type]
-        same = height is not None and self._measured == (width, height) and self.size.height > 0
-        self._measured = None if height is None else (width, height)
+        same = _same_height(self, content)
         self._content = content
         if not same:
             self._box_model_cache.clear()

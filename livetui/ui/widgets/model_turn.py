@@ -170,13 +170,17 @@ class ModelTurn(Vertical):
         if self.frozen or not text:
             return
         self._stop_waiting()
+        first = not self.transcript_chunks
         self.transcript_chunks.append(text)
         if self._live:
-            self._show_transcript()
-            self.call_after_refresh(self._check_painted)
+            self._show_transcript(header=first)
+            if not self._painted:
+                self.call_after_refresh(self._check_painted)
 
-    def _show_transcript(self) -> None:
-        self.query_one(".turn-header", Label).update(self.header)
+    def _show_transcript(self, *, header: bool = True) -> None:
+        """Show the transcript so far (and the header that says the turn is spoken, when it may be new)."""
+        if header:
+            self.query_one(".turn-header", Label).update(self.header)
         transcript = self.query_one(".transcript", Static)
         transcript.update(self.transcript.strip())
         transcript.display = True
