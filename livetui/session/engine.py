@@ -53,6 +53,13 @@ REFUSED_SETUP = frozenset((close_codes.INVALID, close_codes.POLICY, close_codes.
 """Codes a server closes a setup it cannot serve with, before `setupComplete` (a native-audio Gemini model
 asked for TEXT: 1007; gemini-3.1 live: 1011)."""
 
+READ_SLICE = 0.002
+"""Seconds the reader may work through frames already received before it lets the rest of the loop run.
+
+A socket's buffer can hold thousands of frames (a fast server, or a burst after a stall), and `recv` hands
+over a buffered frame without suspending: without a pause the reader would handle them all before the chat
+could lay out or paint any of them."""
+
 
 @dataclass(frozen=True)
 class _Ending:
@@ -393,6 +400,7 @@ class LiveSession:
         """Read frames until the connection closes; True if the server did not answer setup in time."""
         loop = asyncio.get_running_loop()
         setup_deadline = loop.time() + self.open_timeout
+        slice_started: float | None = None
         with contextlib.suppress(ConnectionClosed):
             while True:
                 timeout = None if self._ready.is_set() else max(0.0, setup_deadline - loop.time())
@@ -401,9 +409,15 @@ class LiveSession:
                         frame = await ws.recv()
                 except TimeoutError:
                     return True
+                if slice_started is None:
+                    slice_started = loop.time()
                 self._receive(frame)
                 if self._protocol.ready and not self._ready.is_set():
                     self._went_live()
+                # After a frame, never before one: a frame that ends a wait is handled at once.
+                if loop.time() - slice_started >= READ_SLICE:
+                    await asyncio.sleep(0)  # the frames' consumers run (and the chat paints) between slices
+                    slice_started = None
         return False
 
     def _receive(self, frame: str | bytes) -> None:

@@ -19,7 +19,8 @@ from livetui.session.engine import LiveSession
 
 @dataclass
 class SessionEvent(Message, bubble=False):
-    """A domain event from the session, delivered to one pane."""
+    """A domain event from the session, delivered to one pane (it never bubbles; each subclass says so again,
+    as Textual's messages bubble unless their own class says otherwise)."""
 
     event: ev.AnyEvent
     """The event, as the engine emitted it."""
@@ -28,7 +29,7 @@ class SessionEvent(Message, bubble=False):
 
 
 @dataclass
-class LatencyUpdate(SessionEvent):
+class LatencyUpdate(SessionEvent, bubble=False):
     """A latency mark; a newer one replaces one still queued (the pane reads the tracker, not the mark)."""
 
     def can_replace(self, message: Message) -> bool:
@@ -37,7 +38,7 @@ class LatencyUpdate(SessionEvent):
 
 
 @dataclass
-class MicLevelUpdate(SessionEvent):
+class MicLevelUpdate(SessionEvent, bubble=False):
     """The microphone's level (ten a second); a newer one replaces one still queued."""
 
     def can_replace(self, message: Message) -> bool:
@@ -45,8 +46,31 @@ class MicLevelUpdate(SessionEvent):
         return isinstance(message, MicLevelUpdate)
 
 
+@dataclass
+class TextUpdate(SessionEvent, bubble=False):
+    """A text delta; deltas of one turn queued one behind the other are handled as one (the chat appends
+    them in one go, however fast a server sends them)."""
+
+    def can_replace(self, message: Message) -> bool:
+        """A queued delta is folded into the next one of the same turn and kind: its text goes first."""
+        earlier, later = self.event, getattr(message, "event", None)
+        if not (
+            isinstance(message, TextUpdate)
+            and isinstance(earlier, ev.TextDelta)
+            and isinstance(later, ev.TextDelta)
+            and (later.turn, later.thought) == (earlier.turn, earlier.thought)
+            and message.session is self.session
+        ):
+            return False
+        message.event = later.model_copy(update={"text": earlier.text + later.text})
+        return True
+
+
 def wrap(event: ev.AnyEvent, session: LiveSession | None) -> SessionEvent:
-    """The message that carries `event` to a pane: high-rate latency marks and mic levels may be coalesced."""
+    """The message that carries `event` to a pane: high-rate latency marks, mic levels and text deltas may
+    be coalesced."""
+    if isinstance(event, ev.TextDelta):
+        return TextUpdate(event, session)
     if isinstance(event, ev.LatencyMark):
         return LatencyUpdate(event, session)
     if isinstance(event, ev.MicLevel):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
+from typing import ClassVar
 
+import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
+from livetui.session import engine
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
-from tests.session.conftest import TEXT_SETUP, live_session, local_server, running
+from tests.session import conftest
+from tests.session.conftest import TEXT_SETUP, Recorder, live_session, local_server, running
 
 
 async def test_a_text_turn_streams_deltas_in_order_then_completes() -> None:
@@ -128,3 +134,57 @@ async def test_the_session_does_not_offer_per_message_compression() -> None:
         async with running(session) as recorder:
             await recorder.first(ev.Disconnected)
     assert offered == [None]
+
+
+async def test_a_burst_of_buffered_frames_is_read_in_slices_that_let_the_loop_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`recv` hands over a buffered frame without suspending: the reader must pause between slices, or the
+    chat could neither lay out nor paint until the whole burst was handled. (A slice of 0 s: a pause
+    before every frame.)"""
+    monkeypatch.setattr(engine, "READ_SLICE", 0.0)
+    count = 300
+
+    async def handler(ws: ServerConnection) -> None:
+        async for raw in ws:
+            if "setup" in json.loads(raw):
+                await ws.send(json.dumps({"setupComplete": {}}))
+                continue
+            frames = [
+                json.dumps({"serverContent": {"modelTurn": {"parts": [{"text": f"w{i} "}]}}})
+                for i in range(count)
+            ]
+            for frame in frames:  # written at once: the client finds them all in its buffer
+                await ws.send(frame)
+            await ws.send(json.dumps({"serverContent": {"turnComplete": True}}))
+
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    class Ticks(Recorder):
+        """The ticker's count when each text delta arrived."""
+
+        seen: ClassVar[list[int]] = []
+
+        def __call__(self, event: ev.AnyEvent) -> None:
+            if isinstance(event, ev.TextDelta):
+                self.seen.append(ticks)
+            super().__call__(event)
+
+    monkeypatch.setattr(conftest, "Recorder", Ticks)
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        session = LiveSession(Endpoint.local(f"ws://127.0.0.1:{port}"), TEXT_SETUP)
+        async with running(session) as recorder:
+            await recorder.first(ev.SetupComplete)
+            ticker = asyncio.create_task(tick())
+            session.send_text("a burst")
+            await recorder.first(ev.TurnComplete)
+            ticker.cancel()
+    assert len(Ticks.seen) == count
+    assert len(set(Ticks.seen)) == count  # another task ran between every two frames

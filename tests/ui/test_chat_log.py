@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.dom import DOMNode
 from textual.geometry import Region
+from textual.message import Message
+from textual.widgets import Label
 
 from livetui import events as ev
 from livetui.ui.app import STYLES
-from livetui.ui.messages import SessionEvent
+from livetui.ui.messages import SessionEvent, wrap
 from livetui.ui.widgets import chat
 from livetui.ui.widgets.archive import ArchiveBlock
 from livetui.ui.widgets.chat import ChatLog
@@ -49,6 +52,33 @@ async def test_text_reaching_a_turn_before_its_children_are_mounted_is_shown_onc
         await until(pilot, lambda: bool(turn.query(".reply")), "the turn's children")
         await until(pilot, lambda: turn.markdown.source == "Hello **there**, friend.", "the early text")
         assert turn.text == "Hello **there**, friend."
+
+
+async def test_a_burst_of_deltas_queued_for_the_log_is_handled_as_few_and_loses_nothing() -> None:
+    handled: list[ev.TextDelta] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, SessionEvent) and isinstance(message.event, ev.TextDelta):
+            handled.append(message.event)
+
+    words = [f"word{i} " for i in range(60)]
+    async with LogApp().run_test(size=(60, 30), message_hook=hook) as pilot:
+        log = pilot.app.query_one(ChatLog)
+        burst: list[ev.AnyEvent] = [ev.UserText(turn=1, text="go")]
+        burst += [ev.TextDelta(turn=1, text=word) for word in words[:30]]
+        burst += [ev.TextDelta(turn=1, text="a thought", thought=True)]
+        burst += [ev.TextDelta(turn=1, text=word) for word in words[30:]]
+        burst += [ev.TurnComplete(turn=1, reason="complete")]
+        for event in burst:
+            log.post_message(wrap(event, None))
+        await until(pilot, lambda: (t := log.turn(1)) is not None and t.complete, "the reply to finish")
+        turn = log.turn(1)
+        assert turn is not None
+        assert turn.text == "".join(words)
+        assert turn.thought_chunks == ["a thought"]  # a thought is never folded into the reply's text
+        await until(pilot, lambda: turn.markdown.source == "".join(words), "the whole reply shown")
+    assert len(handled) < len(words) // 2  # queued deltas of one turn and kind were folded together
+    assert "".join(d.text for d in handled if not d.thought) == "".join(words)
 
 
 async def test_turns_dropped_by_the_cap_while_text_still_arrives_stay_gone(
@@ -102,6 +132,37 @@ async def test_old_entries_are_archived_and_show_what_they_showed(monkeypatch: p
         assert "question 1" in first and "The answer to 1." in first, "the reply drawn as Markdown"
         assert "model · turn 3" in first and "■ interrupted by you" in first
         assert blocks[0].size.height == len(first.splitlines()) > 20
+
+
+async def test_a_reply_shows_and_stops_waiting_without_restyling_its_widgets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Claiming the spare reply and its first delta are on the way to the first paint: neither restyles the
+    turn and its children (a class change would), yet the turn shows, and "waiting…" goes."""
+    async with LogApp().run_test(size=(60, 30)) as pilot:
+        log = pilot.app.query_one(ChatLog)
+        await until(pilot, lambda: bool(log.query_children(ModelTurn)), "the spare reply")
+        restyled: list[object] = []
+        update_styles = pilot.app.update_styles
+
+        def recorded(node: DOMNode, animate: bool = True) -> None:
+            restyled.append(node)
+            update_styles(node, animate)
+
+        monkeypatch.setattr(pilot.app, "update_styles", recorded)
+        deliver(log, ev.UserText(turn=1, text="hello"))
+        await until(pilot, lambda: log.turn(1) is not None, "the reply")
+        turn = log.turn(1)
+        assert turn is not None
+        waiting = turn.query_one(".waiting", Label)
+        await pilot.pause()
+        assert turn.display and waiting.display and waiting.region.height == 1
+        deliver(log, ev.TextDelta(turn=1, text="Hi **there**"))
+        await until(pilot, lambda: turn.markdown.source == "Hi **there**", "the text")
+        await pilot.pause()
+        assert not waiting.display and waiting.region.height == 0
+        assert turn.region.height > 0
+        assert turn not in restyled
 
 
 async def test_a_selected_entry_stays_selected_once_archived(monkeypatch: pytest.MonkeyPatch) -> None:

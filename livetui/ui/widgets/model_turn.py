@@ -77,7 +77,10 @@ class ModelTurn(Vertical):
         self.session = session
         if self._live:
             self.query_one(".turn-header", Label).update(self.header)
-        self.remove_class("-spare")
+        # Shown by its own style, not by restyling the turn and its children: this is on the way from Enter
+        # to the reply's first paint.
+        self.remove_class("-spare", update=False)
+        self.display = True
 
     @property
     def header(self) -> str:
@@ -101,6 +104,8 @@ class ModelTurn(Vertical):
     async def on_mount(self) -> None:
         """Show what arrived before the children were mounted."""
         self._mounted = True
+        if not self.has_class("-waiting"):  # text came while the children were being mounted
+            self._hide_waiting()
         if self.thought_chunks:
             self._show_thoughts()
         if self.transcript_chunks:
@@ -124,7 +129,7 @@ class ModelTurn(Vertical):
         """Show a text delta; ignored once the turn is frozen."""
         if self.frozen or not text:
             return
-        self.remove_class("-waiting")
+        self._stop_waiting()
         if thought:
             self.thought_chunks.append(text)
             if self._live:
@@ -142,6 +147,19 @@ class ModelTurn(Vertical):
         else:
             await self._stream.write(text)
 
+    def _stop_waiting(self) -> None:
+        """Hide "waiting for the reply…" by the line's own style: a class change would restyle the turn and
+        all its children, on the way to the first paint."""
+        if not self.has_class("-waiting"):
+            return
+        self.remove_class("-waiting", update=False)
+        self._hide_waiting()
+
+    def _hide_waiting(self) -> None:
+        """Hide the waiting line by its own style."""
+        for line in self.query_children(".waiting"):  # none yet: composed later, styled without the class
+            line.display = False
+
     def _show_thoughts(self) -> None:
         thoughts = self.query_one(".thought", Static)
         thoughts.update("".join(self.thought_chunks).strip())
@@ -151,7 +169,7 @@ class ModelTurn(Vertical):
         """Show a delta of the spoken reply's transcript; ignored once the turn is frozen."""
         if self.frozen or not text:
             return
-        self.remove_class("-waiting")
+        self._stop_waiting()
         first = not self.transcript_chunks
         self.transcript_chunks.append(text)
         if self._live:
@@ -184,7 +202,7 @@ class ModelTurn(Vertical):
         if self.interrupted:
             return
         self.interrupted = True
-        self.remove_class("-streaming", "-waiting")
+        self.remove_class("-streaming", "-waiting", update=False)  # one restyle for both changes
         self.add_class("-interrupted")
         who = "you" if by == "user" else "the server"
         self._set_marker(f"■ interrupted by {who}")
@@ -202,7 +220,7 @@ class ModelTurn(Vertical):
     async def finish(self, reason: str) -> None:
         """The server closed the turn: flush and stop the stream."""
         self.complete = True
-        self.remove_class("-streaming", "-waiting")
+        self.remove_class("-streaming", "-waiting", update=False)  # restyled with the class added below
         if reason == "interrupted" and not self.interrupted:
             await self.interrupt("server")
             return
