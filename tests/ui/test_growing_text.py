@@ -153,7 +153,9 @@ async def test_a_spoken_word_on_the_transcript_s_last_line_repaints_it_without_a
         turn.add_transcript(LONG)
         await pilot.pause()
         assert layouts, "a new line: the screen is laid out again"
-        assert transcript.content_size.height == lines("Once upon a time" + LONG, transcript.content_size.width)
+        assert transcript.content_size.height == lines(
+            "Once upon a time" + LONG, transcript.content_size.width
+        )
 
 
 async def test_a_heard_word_on_the_entry_s_last_line_repaints_it_without_a_layout(
