@@ -85,6 +85,7 @@ def test_markdown_has_every_turn_and_marks_interruptions_and_losses(sample_sessi
     turns = dict(zip(headings, re.split(r"^## Turn \d+$", text, flags=re.MULTILINE)[1:], strict=True))
     assert "hello" in turns["1"] and "Hi there. How are you?" in turns["1"]
     assert re.search(r"\*\*You\*\* · \d\d:\d\d:\d\d", turns["1"]), "each entry has its time"
+    assert " · 5 turns\n" in text
     assert "Once upon\n\n*[interrupted by the user: the reply above is what was shown]*" in turns["2"]
     assert '- tool `calculator` `{"expression": "6*7"}` — done: `{"output": 42}`' in turns["3"]
     assert "Good morning. It is a fine day." in turns["4"]

@@ -77,7 +77,8 @@ def to_markdown(transcript: Transcript) -> str:
     )
     lines = [f"# livetui session {transcript.name}", ""]
     if when:
-        lines += [f"Started {when} · {len(transcript.turns)} turns", ""]
+        count = len(transcript.turns)
+        lines += [f"Started {when} · {count} {'turn' if count == 1 else 'turns'}", ""]
     for notice in transcript.notices:
         lines += [f"*Note: {notice}*", ""]
     for item in transcript.items:
