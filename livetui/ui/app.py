@@ -24,10 +24,7 @@ in the single `Worker.StateChanged` handler.
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import signal
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -51,18 +48,12 @@ from livetui.session.voice import Voice, VoiceFactory, run_with_voice
 from livetui.state import remember, remembered_theme
 from livetui.tools.registry import ToolRegistry
 from livetui.ui.media_keys import camera_stream
+from livetui.ui.quitting import QuitSignals, settle
 from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
 from livetui.ui.session_keys import SessionKeys
 from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.tools_pane import ToolsPane
-
-QUIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
-"""Signals that quit the app as Ctrl+Q does: the journal is closed and a local server stopped."""
-
-QUIT_SETTLE_ROUNDS = 200
-"""How many turns of the event loop quitting waits at most for messages still on their way to the app,
-before it quits regardless (a message takes a few, one per widget it bubbles through)."""
 
 STYLES = Path(__file__).parent / "styles"
 """The app's stylesheets, shipped inside the package."""
@@ -186,7 +177,7 @@ class LiveApp(SessionKeys):
         """The journal of the latest session (kept after it ends, for the export key); None when off."""
         self.space_talks = False
         """Push-to-talk: Space in the empty message box is the talk key (the composer leaves it to us)."""
-        self._quit_signals: list[signal.Signals] = []
+        self._quit_signals = QuitSignals(self._quit_now)
         self._quitting = False
         self.camera = camera_stream(settings)
         """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
@@ -214,11 +205,7 @@ class LiveApp(SessionKeys):
         if theme is not None and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
-            loop = asyncio.get_running_loop()
-            for number in QUIT_SIGNALS:
-                loop.add_signal_handler(number, self._quit_now)
-                self._quit_signals.append(number)
+        self._quit_signals.install()
         self.run_session()
         if self.camera is not None:
             self.run_camera()
@@ -238,9 +225,7 @@ class LiveApp(SessionKeys):
         """Give the quit signals and the frozen start-up objects back (a test runs many apps in one
         process)."""
         gc.unfreeze()
-        loop = asyncio.get_running_loop()
-        while self._quit_signals:
-            loop.remove_signal_handler(self._quit_signals.pop())
+        self._quit_signals.remove()
 
     def _quit_now(self) -> None:
         self._quitting = True
@@ -253,12 +238,7 @@ class LiveApp(SessionKeys):
         From the key on, events are journaled but no longer shown: the screen is going away, and a reply
         that starts now must not mount widgets while it is torn down."""
         self._quitting = True
-        focused = self.focused
-        on_the_way = [node for node in (focused, *focused.ancestors) if node is not self] if focused else []
-        for _ in range(QUIT_SETTLE_ROUNDS):
-            if not any(node.message_queue_size for node in on_the_way):
-                break
-            await asyncio.sleep(0)  # the widgets' own tasks hand their messages on, up to the app's queue
+        await settle(self.focused, self)
         self.call_later(self._quit_now)  # behind what reached the app's queue meanwhile
 
     @work(name="session", group="session", exclusive=True, exit_on_error=False, description="live session")
