@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_config_path, user_data_path, user_state_path
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -27,7 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from livetui.config_sources import KEY_VARIABLES, blame, env_source
+from livetui.config_sources import KEY_PRECEDENCE, KEY_VARIABLES, blame, env_source
 
 __all__ = [
     "KEY_VARIABLES",
@@ -73,12 +73,19 @@ class Settings(BaseSettings):
     """`gemini` talks to Google; `local` to the embedded server; `auto` picks Gemini when a key is set."""
     api_key: SecretStr | None = Field(
         default=None,
-        validation_alias=AliasChoices("api_key", *KEY_VARIABLES),
+        validation_alias=AliasChoices("api_key", *KEY_PRECEDENCE),
     )
     """The Gemini API key. Secret: never shown."""
     url_key: SecretStr | None = None
     """The key presented to a `--url` server started with one (`LIVETUI_URL_KEY`), in the
     `x-goog-api-key` header, never in the URL. Secret: never shown. The Gemini key is never sent there."""
+
+    @field_validator("api_key", "url_key")
+    @classmethod
+    def _empty_is_none(cls, key: SecretStr | None) -> SecretStr | None:
+        """An empty key (`GEMINI_API_KEY=`) is no key: it is refused as missing, never sent."""
+        return key if key is not None and key.get_secret_value() else None
+
     model: str = "gemini-live-2.5-flash-preview"
     """The Gemini Live model (without the `models/` prefix)."""
     system_prompt: str | None = None
@@ -155,7 +162,7 @@ class Settings(BaseSettings):
     def use_gemini(self) -> bool:
         """True when the session goes to Google rather than the embedded server."""
         if self.provider == "auto":
-            return self.api_key is not None and bool(self.api_key.get_secret_value())
+            return self.api_key is not None
         return self.provider == "gemini"
 
 

@@ -15,7 +15,9 @@ from collections.abc import Collection
 from pathlib import Path
 
 KEY_VARIABLES = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "LIVETUI_API_KEY")
-"""The environment variables the API key is read from."""
+"""The environment variables the API key is read from, as messages name them."""
+KEY_PRECEDENCE = ("LIVETUI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")
+"""The same variables in the order they win when several are set."""
 
 ENV_PREFIX = "LIVETUI_"
 """The prefix of every setting's environment variable."""
@@ -32,7 +34,7 @@ def flag_name(field: str) -> str:
 def env_names(field: str) -> tuple[str, ...]:
     """The environment variables a setting is read from."""
     if field == "api_key":
-        return KEY_VARIABLES
+        return KEY_PRECEDENCE
     return (ENV_PREFIX + field.upper(),)
 
 

@@ -12,13 +12,13 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from livetui.config import KEY_VARIABLES, Settings
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import Clock, LiveSession
 from livetui.session.local_server import LocalServer
 from livetui.session.setup import build_setup
+from livetui.session.unreachable import host_of
 from livetui.tools.registry import ToolRegistry
 
 Connector = Callable[[], AbstractAsyncContextManager[LiveSession]]
@@ -96,7 +96,7 @@ def plan_session(
         MissingKeyError: the provider is `gemini` and no key is set.
     """
     if url is not None:
-        return SessionPlan(connect_to(url, settings, tools=tools), Target("local", _host_port(url)))
+        return SessionPlan(connect_to(url, settings, tools=tools), Target("local", host_of(url)))
     if settings.use_gemini:
         if settings.api_key is None:
             raise MissingKeyError(missing_key())
@@ -150,11 +150,6 @@ async def open_session(
         await server.stop()
 
 
-def _host_port(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.netloc or url
-
-
 def connect_to(
     url: str, settings: Settings, *, clock: Clock | None = None, tools: ToolRegistry | None = None
 ) -> Connector:
@@ -165,8 +160,7 @@ def connect_to(
     async def connector() -> AsyncIterator[LiveSession]:
         # Which brain answers is the server's business: the status bar names the server, not a Gemini model.
         setup = build_setup(settings, tools=tools).model_copy(update={"model": "models/local"})
-        key = settings.url_key
-        endpoint = Endpoint.local(url, key if key is not None and key.get_secret_value() else None)
+        endpoint = Endpoint.local(url, settings.url_key)
         session = LiveSession(endpoint, setup, text_route=settings.text_route)
         if clock is not None:
             session.clock = clock

@@ -49,6 +49,20 @@ def test_provider_gemini_without_a_key_names_the_variables_and_exits_2(tmp_path:
     assert line.startswith(f"--provider gemini {READS}")
 
 
+def test_an_empty_key_is_no_key(tmp_path: Path) -> None:
+    line = one_line(run(tmp_path, "--provider", "gemini", GEMINI_API_KEY=""))
+    assert line.startswith(f"--provider gemini {READS}")
+
+
+def test_livetui_api_key_wins_over_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from livetui.config import Settings
+
+    monkeypatch.setenv("GEMINI_API_KEY", "gemini")
+    monkeypatch.setenv("LIVETUI_API_KEY", "livetui")
+    key = Settings().api_key
+    assert key is not None and key.get_secret_value() == "livetui"
+
+
 def test_provider_gemini_from_the_environment_names_the_variable(tmp_path: Path) -> None:
     line = one_line(run(tmp_path, LIVETUI_PROVIDER="gemini"))
     assert line.startswith(f"LIVETUI_PROVIDER=gemini {READS}")
