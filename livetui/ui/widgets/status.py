@@ -149,6 +149,7 @@ class StatusBar(Horizontal):
         self.go_away_at = None
         self.detail = ""
         self.query_one("#clock", Label).update("")
+        self.query_one("#go-away", Label).remove_class("-shown")  # the old connection's countdown
 
     @on(SessionEvent)
     def _on_session_event(self, message: SessionEvent) -> None:
