@@ -88,7 +88,7 @@ class Conversation:
         self.brain = brain
         """Writes the model's replies."""
         self._history = History()
-        self._answered = 0  # the history's length when the latest reply began
+        self._answered = 0  # the history's `added` count when the latest reply began
         self._send = send
         self._on_failure = on_failure
         self._on_fault = on_fault
@@ -154,8 +154,9 @@ class Conversation:
         self._history.extend(turns)
 
     def resume(self, history: History) -> None:
-        """Continue a conversation: start from a copy of its history."""
-        self._history = history.copy()
+        """Continue a conversation from its history (a copy of its own: `resumed_history` makes one)."""
+        self._history = history
+        self._answered = history.added
 
     def add_user_text(self, text: str) -> None:
         """Append one user turn holding `text`."""
@@ -167,7 +168,7 @@ class Conversation:
         A message too long for one frame arrives as several user contents before its turn completes:
         the user contents added since the last reply began are one turn, their texts joined.
         """
-        pending = self._history[self._answered :]
+        pending = self._history.since(self._answered)
         if pending and all(turn.role != "model" for turn in pending):
             return "".join(content_text(turn) for turn in pending)
         for turn in reversed(self._history):
@@ -233,7 +234,7 @@ class Conversation:
         self._tool_responses = ()
         self.replies += 1
         text = self.last_user_text()
-        self._answered = len(self._history)
+        self._answered = self._history.added
         self._reply = asyncio.create_task(self._run_reply(text), name="reply")
 
     async def aclose(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import overload
 
 from livetui.protocol.codec import encode
@@ -40,6 +41,8 @@ class History(Sequence[Content]):
         """The most characters kept."""
         self.forgotten_user_turns = 0
         """User turns dropped from the front so far."""
+        self.added = 0
+        """Turns ever added, forgotten ones included (a position that trimming does not move)."""
         self._turns: deque[tuple[Content, int]] = deque()
         self._chars = 0
 
@@ -59,6 +62,7 @@ class History(Sequence[Content]):
             size = _size(turn)
             self._turns.append((turn, size))
             self._chars += size
+            self.added += 1
         while len(self._turns) > 1 and (len(self._turns) > self.max_turns or self._chars > self.max_chars):
             turn, size = self._turns.popleft()
             self._chars -= size
@@ -69,9 +73,15 @@ class History(Sequence[Content]):
         """A separate history holding the same turns (and count of forgotten ones)."""
         twin = History(self.max_turns, self.max_chars)
         twin.forgotten_user_turns = self.forgotten_user_turns
+        twin.added = self.added
         twin._turns = deque(self._turns)
         twin._chars = self._chars
         return twin
+
+    def since(self, added: int) -> list[Content]:
+        """The kept turns added after the first `added` (a value of :attr:`added` taken earlier)."""
+        newer = self.added - added
+        return [turn for turn, _ in islice(self._turns, max(len(self._turns) - newer, 0), None)]
 
     @overload
     def __getitem__(self, index: int) -> Content: ...

@@ -107,3 +107,16 @@ def test_one_conversation_keeps_only_its_latest_handles() -> None:
     assert len(handles) == HANDLES_PER_CONVERSATION
     assert [handles.find(h) is history for h in issued[-HANDLES_PER_CONVERSATION:]] == [True, True]
     assert handles.find(issued[0]) is None
+
+
+def test_turns_since_a_mark_survive_trimming_and_copies() -> None:
+    history = History(max_turns=3)
+    history.extend([turn("old"), turn("answered", role="model")])
+    mark = history.added
+    history.extend([turn("part 1"), turn("part 2")])  # "old" is forgotten: positions move, the mark does not
+    assert texts(history) == ["answered", "part 1", "part 2"]
+    assert [content_text(t) for t in history.since(mark)] == ["part 1", "part 2"]
+    twin = history.copy()
+    twin.extend([turn("part 3")])
+    assert [content_text(t) for t in twin.since(mark)] == ["part 1", "part 2", "part 3"]
+    assert history.since(history.added) == []
