@@ -15,15 +15,6 @@ class Blob(WireModel):
     data: Base64Bytes = b""
     """The bytes (base64 on the wire)."""
 
-    @property
-    def rate(self) -> int | None:
-        """The sample rate named in an audio MIME type (``audio/pcm;rate=24000``), if any."""
-        for param in self.mime_type.split(";")[1:]:
-            key, _, value = param.strip().partition("=")
-            if key == "rate" and value.isdigit():
-                return int(value)
-        return None
-
 
 class FileData(WireModel):
     """A reference to a file by URI."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import cast
 
 from livetui.server.app import BrainName, LiveServer, ServerConfig
+from livetui.server.connection import SETUP_TIMEOUT
 from livetui.server.errors import StartupError
 
 PROG = "livetui serve"
@@ -74,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--setup-timeout",
         type=float,
-        default=10.0,
+        default=SETUP_TIMEOUT,
         metavar="SECONDS",
         help="close connections that send no setup within this time (default: %(default)g)",
     )

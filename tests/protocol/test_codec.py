@@ -46,6 +46,7 @@ from livetui.protocol.content import (
     FunctionResponse,
     Part,
 )
+from livetui.protocol.limits import audio_rate
 from livetui.protocol.server import (
     GoAway,
     ModalityTokenCount,
@@ -198,7 +199,7 @@ def test_snake_case_frames_from_the_python_sdk_decode() -> None:
     )
     assert isinstance(audio, RealtimeInputMessage) and audio.realtime_input.audio is not None
     assert audio.realtime_input.audio.data == b"\0\1\2\3"
-    assert audio.realtime_input.audio.rate == 16000
+    assert audio_rate(audio.realtime_input.audio.mime_type, 0) == 16000
 
 
 @pytest.mark.parametrize(

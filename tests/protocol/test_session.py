@@ -16,6 +16,7 @@ from livetui.protocol.client import (
     SetupMessage,
 )
 from livetui.protocol.codec import decode_client, load_json
+from livetui.protocol.limits import audio_rate
 from livetui.protocol.session import GeminiSession
 from livetui.protocol.summary import summarize
 from tests.protocol.recordings import Frame, load
@@ -82,7 +83,7 @@ def test_recorded_manual_activity_session() -> None:
     audio = decode_client(frames[3].text)
     assert isinstance(audio, RealtimeInputMessage)
     blob = audio.realtime_input.audio
-    assert blob is not None and blob.rate == 16000 and len(blob.data) > 90_000
+    assert blob is not None and audio_rate(blob.mime_type, 0) == 16000 and len(blob.data) > 90_000
     events = replay(frames)
     assert "".join(e.text for e in of(ev.TextDelta, events)) == "Yeah, I can hear you. What's up?"
 
