@@ -300,9 +300,6 @@ class LiveApp(SessionKeys):
         if not self._quitting:  # the screen is closing: what arrives now is journaled, not shown
             self.main.deliver(event, session)
 
-    def _notice(self, text: str) -> None:
-        self.main.deliver(ev.Notice(message=text), self.session)
-
     def _remember_theme(self, theme: object) -> None:
         try:
             remember(theme=self.theme)

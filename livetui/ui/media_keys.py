@@ -57,6 +57,10 @@ class MediaKeys(App[None]):
     main: MainScreen
     """The main screen (the app's)."""
 
+    def _notice(self, text: str) -> None:
+        """Show a notice line in the chat log (the app's own word: not journaled)."""
+        self.main.deliver(ev.Notice(message=text), self.session)
+
     def _space_talks(self) -> bool:
         """Space toggles push-to-talk only in that mode, on the main screen, with the message box empty."""
         voice = self.voice
@@ -70,7 +74,7 @@ class MediaKeys(App[None]):
     def action_mute(self) -> None:
         """Mute or unmute the microphone."""
         if self.voice is None or not self.voice.mic_open:
-            self.main.deliver(ev.Notice(message=NO_MIC), self.session)
+            self._notice(NO_MIC)
         else:
             self.voice.toggle_mute()
 
@@ -78,9 +82,9 @@ class MediaKeys(App[None]):
         """Push-to-talk: start talking (activityStart) or stop (activityEnd, the model answers)."""
         voice = self.voice
         if voice is None or not voice.push_to_talk:
-            self.main.deliver(ev.Notice(message=NO_PUSH_TO_TALK), self.session)
+            self._notice(NO_PUSH_TO_TALK)
         elif not voice.mic_open:
-            self.main.deliver(ev.Notice(message=NO_MIC), self.session)
+            self._notice(NO_MIC)
         else:
             voice.toggle_talk()
 
@@ -92,7 +96,7 @@ class MediaKeys(App[None]):
         """Choose the microphone and the speaker."""
         voice = self.voice
         if voice is None:
-            self.main.deliver(ev.Notice(message=NO_AUDIO), self.session)
+            self._notice(NO_AUDIO)
             return
         state = voice.state()
         self.push_screen(DevicesScreen(mic=state.mic, speaker=state.speaker), self._use_device)
@@ -114,13 +118,13 @@ class MediaKeys(App[None]):
     def action_toggle_camera(self) -> None:
         """Switch the camera off (the device is released) or on again."""
         if self.camera is None:
-            self.main.deliver(ev.Notice(message=NO_CAMERA), self.session)
+            self._notice(NO_CAMERA)
         else:
             self.camera.toggle()
 
     def action_snapshot(self) -> None:
         """Send a camera frame now, whatever the rate (with the camera off, it is opened for one frame)."""
         if self.camera is None:
-            self.main.deliver(ev.Notice(message=NO_CAMERA), self.session)
+            self._notice(NO_CAMERA)
         else:
             self.camera.snapshot()

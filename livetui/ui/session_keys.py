@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import asyncio
 
-from livetui import events as ev
 from livetui.session.connect import Connector, LocalPlanner, Target
 from livetui.session.engine import LiveSession
+from livetui.ui.key_names import bound_keys
 from livetui.ui.media_keys import MediaKeys
 
 LIVE = "the session is live: there is nothing to reconnect"
@@ -47,22 +47,16 @@ class SessionKeys(MediaKeys):
         """Start the session worker (the app's)."""
         raise NotImplementedError
 
-    def key_for(self, binding_id: str) -> str:
-        """The key bound to `binding_id` now (after the keymap), as displayed."""
-        for item in self.main.active_bindings.values():
-            if item.binding.id == binding_id:
-                return self.get_key_display(item.binding)
-        return binding_id
-
     def offer_restart(self, provider: str) -> None:
         """Say in the chat log which keys bring the session back."""
+        keys = bound_keys(self.main)
         offers = [
-            f"{self.key_for('reconnect')} reconnects",
-            f"{self.key_for('new_session')} starts a new session",
+            f"{keys.get('reconnect', 'reconnect')} reconnects",
+            f"{keys.get('new_session', 'new_session')} starts a new session",
         ]
         if provider == "gemini" and self.local is not None:
-            offers.append(f"{self.key_for('use_local')} continues on the local server")
-        self._say(f"the session has ended: {', '.join(offers)} (or Ctrl+P for the command palette)")
+            offers.append(f"{keys.get('use_local', 'use_local')} continues on the local server")
+        self._notice(f"the session has ended: {', '.join(offers)} (or Ctrl+P for the command palette)")
 
     async def wait_for_reconnect(self, session: LiveSession) -> None:
         """Wait, with `session` ended, until the user asks to reconnect it."""
@@ -77,12 +71,12 @@ class SessionKeys(MediaKeys):
     def action_reconnect(self) -> None:
         """Reconnect the session that has ended (or open it again if it never opened)."""
         if self.ended is not None:
-            self._say("reconnecting…")
+            self._notice("reconnecting…")
             self._reconnect.set()
         elif self.session is not None:
-            self._say(LIVE)
+            self._notice(LIVE)
         else:
-            self._say("opening the session again…")
+            self._notice("opening the session again…")
             self.run_session()
 
     async def action_new_session(self) -> None:
@@ -92,10 +86,10 @@ class SessionKeys(MediaKeys):
     async def action_use_local(self) -> None:
         """Continue on the embedded local server, in a new session."""
         if self.local is None:
-            self._say("this app has no local server to continue on")
+            self._notice("this app has no local server to continue on")
             return
         if self.target.provider == "local":
-            self._say("this session is already on the local server")
+            self._notice("this session is already on the local server")
             return
         plan = self.local()
         self.connector, self.target = plan.connector, plan.target
@@ -107,8 +101,5 @@ class SessionKeys(MediaKeys):
         await self.main.chat.clear()
         self.main.status.new_session(self.target.provider, self.target.model)
         for line in (*notices, why):
-            self._say(line)
+            self._notice(line)
         self.run_session()
-
-    def _say(self, text: str) -> None:
-        self.main.deliver(ev.Notice(message=text), self.session)
