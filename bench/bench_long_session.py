@@ -13,14 +13,13 @@ import asyncio
 import json
 import os
 import time
-from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
 
 from bench import bench_turns
 from bench.bench_turns import _marked, _session, _until
-from bench.isolation import isolated
+from bench.isolation import isolated, rss_mb
 from livetui.config import load_settings
 from livetui.session.connect import open_session
 from livetui.session.engine import LiveSession
@@ -36,13 +35,6 @@ SCRIPT = {
     "rules": bench_turns.SCRIPT["rules"],  # "story": a long reply, to interrupt
     "default": {"reply": "Noted, *turn {turn}*: `{text}`.\n\n- one\n- two"},
 }
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def _idle_cpu(seconds: float) -> float:
@@ -113,6 +105,6 @@ async def main() -> None:
                 idle = await _idle_cpu(IDLE_SECONDS)
                 print(
                     f"   {checkpoint:4d} |      {_ms(first_text)}   |     {_ms(silence)}  |"
-                    f" {idle:10.2f} | {_rss_mb():6.0f} | {fill_rate:8.1f}",
+                    f" {idle:10.2f} | {rss_mb():6.0f} | {fill_rate:8.1f}",
                     flush=True,
                 )

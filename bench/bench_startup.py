@@ -33,7 +33,6 @@ def _help_ms() -> float:
 
 PROBE = """
 import asyncio, time
-from livetui.config import Settings
 from livetui.media.audio.speaker import DeviceSink
 from livetui.protocol.client import Setup
 from livetui.session.endpoint import Endpoint

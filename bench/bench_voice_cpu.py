@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import soxr
 
+from bench.isolation import rss_mb
+
 ROUNDS = 5
 """Interleaved rounds of each client and camera setting."""
 SECONDS = 30.0
@@ -66,18 +68,11 @@ def _speech_wav(path: Path) -> None:
         wav.writeframes(padded.tobytes())
 
 
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 async def _window(seconds: float) -> tuple[float, float]:
     """CPU % of one core over `seconds`, and RSS (MB) at the end."""
     wall, cpu = time.monotonic(), time.process_time()
     await asyncio.sleep(seconds)
-    return 100 * (time.process_time() - cpu) / (time.monotonic() - wall), _rss_mb()
+    return 100 * (time.process_time() - cpu) / (time.monotonic() - wall), rss_mb()
 
 
 async def _livetui(
