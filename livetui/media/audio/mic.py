@@ -99,19 +99,14 @@ class DeviceSource(AudioSource):
 
     async def read(self) -> bytes | None:
         """The next block at 16 kHz (re-cut: devices deliver what size they like); None at the end."""
-        if not self._pending:
-            block = await self._queue.get()
-            if block is None:
-                return None
-            converted = self._resampler.process(block)
-            if len(converted) == self._block_bytes:
-                return converted  # the usual case: the device's block is the block sent
-            self._pending += converted
         while len(self._pending) < self._block_bytes:
             block = await self._queue.get()
             if block is None:
                 return None
-            self._pending += self._resampler.process(block)
+            converted = self._resampler.process(block)
+            if not self._pending and len(converted) == self._block_bytes:
+                return converted  # the usual case: the device's block is the block sent
+            self._pending += converted
         out = bytes(self._pending[: self._block_bytes])
         del self._pending[: self._block_bytes]
         return out

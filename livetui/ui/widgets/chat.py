@@ -149,8 +149,7 @@ class ChatLog(NavigableLog, can_focus=True):
                 else:
                     self._turns[turn] = ModelTurn(turn, session)
                     await self._append(user, self._turns[turn], tidy=False)
-                if self.entry_count > MAX_ENTRIES:  # turns that never end still leave the log
-                    await self._evict()
+                await self._evict()  # turns that never end still leave the log
             case ev.TextDelta(turn=turn, text=text, thought=thought):
                 if model_turn := await self._model_turn(turn, session):
                     await model_turn.add_text(text, thought=thought)
@@ -176,7 +175,7 @@ class ChatLog(NavigableLog, can_focus=True):
                 if model_turn is not None:
                     await model_turn.finish(reason)
                 await self._tidy()
-                if not any(not t.complete for t in self._turns.values()):
+                if all(t.complete for t in self._turns.values()):
                     await self._ready_spare()
             case ev.Notice(message=text):
                 await self.add_notice(text)
@@ -277,7 +276,7 @@ class ChatLog(NavigableLog, can_focus=True):
         live = [c for c in self.children if isinstance(c, Entry) and c is not self._spare]
         folding: list[Entry] = []
         for widget in live[: max(0, len(live) - LIVE_ENTRIES)]:
-            if not isinstance(widget, Entry) or not self._settled(widget):
+            if not self._settled(widget):
                 break
             folding.append(widget)
         if not folding:
