@@ -118,11 +118,16 @@ async def test_camera_session(
     app = make_app(settings, connect_to(live_server.url, settings, clock=stepping_clock()))
 
     async def first_frame(pilot: Pilot[Any]) -> None:
-        await one_exchange(pilot)
-        main = live_app(pilot).main
-        await until(pilot, lambda: main.query_one(CameraPreview).frame is not None, "the first frame")
-        # Frozen at the first frame: no second one may arrive between here and the screenshot.
+        app = live_app(pilot)
+        camera = app.camera
+        assert camera is not None
+        # Frozen at the first frame, the moment it is sent (a second one comes a whole second later): the
+        # exchange that follows may take longer than that on a busy machine.
+        await until(pilot, lambda: camera.sent >= 1, "the first frame")
         pilot.app.workers.cancel_group(pilot.app, "camera")
+        await one_exchange(pilot)
+        await until(pilot, lambda: app.main.query_one(CameraPreview).frame is not None, "the preview")
+        assert camera.sent == 1
         await pilot.pause()
 
     assert await asyncio.to_thread(shot, snap_compare, app, size, first_frame)
