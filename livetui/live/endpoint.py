@@ -1,0 +1,45 @@
+"""Where a session connects and how it authenticates, for any provider, without ever exposing the key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import SecretStr
+
+SECRET_QUERY_KEYS = frozenset(("key", "access_token", "api-key", "api_key"))
+"""Query parameters whose values are credentials: shown as ``***``."""
+
+
+def redact(url: str) -> str:
+    """The URL with any credential query value replaced by ``***``."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    query = [(k, "***" if k.lower() in SECRET_QUERY_KEYS else v) for k, v in parse_qsl(parts.query)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A provider endpoint: the URL, and the handshake headers that carry credentials."""
+
+    url: str
+    """The WebSocket URL, without credentials."""
+    provider: str
+    """The provider's name (`gemini`, `openai`, `local`): shown in the status bar."""
+    secret_headers: tuple[tuple[str, SecretStr], ...] = field(default=(), repr=False)
+    """Headers whose values are secrets (``x-goog-api-key``, ``Authorization``): sent, never shown."""
+    plain_headers: tuple[tuple[str, str], ...] = ()
+    """Other handshake headers (``OpenAI-Beta`` and the like)."""
+
+    @property
+    def safe_url(self) -> str:
+        """The URL as it may be shown or journaled."""
+        return redact(self.url)
+
+    def headers(self) -> dict[str, str]:
+        """The handshake headers, credentials included (for the socket only)."""
+        headers = dict(self.plain_headers)
+        headers.update((name, value.get_secret_value()) for name, value in self.secret_headers)
+        return headers
