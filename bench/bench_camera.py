@@ -21,7 +21,7 @@ from livetui import events as ev
 from livetui.media.video.capture import CaptureOptions
 from livetui.media.video.encode import Image
 from livetui.media.video.sources import FileSource, FrameSource, TestPattern
-from livetui.protocol.client import GenerationConfig, Setup
+from livetui.providers.gemini.client import GenerationConfig, Setup
 from livetui.session.camera_stream import CameraStream
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession

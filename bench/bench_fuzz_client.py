@@ -16,8 +16,8 @@ import time
 from typing import TYPE_CHECKING
 
 from livetui import events as ev
-from livetui.protocol.client import Setup
-from livetui.protocol.session import GeminiSession
+from livetui.providers.gemini.client import Setup
+from livetui.providers.gemini.session import GeminiSession
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 

@@ -34,7 +34,7 @@ def _help_ms() -> float:
 PROBE = """
 import asyncio, time
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import Setup
+from livetui.providers.gemini.client import Setup
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.replies import speaker_missing

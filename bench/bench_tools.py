@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from livetui import events as ev
-from livetui.protocol.client import GenerationConfig, Setup
+from livetui.providers.gemini.client import GenerationConfig, Setup
 from livetui.server.app import LiveServer, ServerConfig
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession

@@ -32,7 +32,7 @@ from websockets.asyncio.client import connect
 from livetui.config import load_settings
 from livetui.media.audio.sink import FakeSink, WavSink
 from livetui.media.audio.source import FileSource
-from livetui.protocol.client import AudioTranscriptionConfig, GenerationConfig, Setup
+from livetui.providers.gemini.client import AudioTranscriptionConfig, GenerationConfig, Setup
 from livetui.server.brains.smollm2 import smollm2_unavailable
 from livetui.server.senses.tts import Synthesizer
 from livetui.session.connect import open_session

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import SecretStr
 
-from livetui.protocol.paths import LIVE_PATH
+from livetui.providers.gemini.paths import LIVE_PATH
 
 GEMINI_URL = "wss://generativelanguage.googleapis.com" + LIVE_PATH
 """The Gemini Developer API's Live endpoint."""

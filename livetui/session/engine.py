@@ -29,10 +29,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from livetui import events as ev
-from livetui.protocol import close_codes
-from livetui.protocol.client import SessionResumptionConfig, Setup
-from livetui.protocol.content import FunctionResponse
-from livetui.protocol.session import GeminiSession, TextRoute
+from livetui.providers.gemini import close_codes
+from livetui.providers.gemini.client import SessionResumptionConfig, Setup
+from livetui.providers.gemini.content import FunctionResponse
+from livetui.providers.gemini.session import GeminiSession, TextRoute
 from livetui.session.endpoint import Endpoint
 from livetui.session.latency import LatencyTracker
 from livetui.session.reconnect import Backoff, Resumption

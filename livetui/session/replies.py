@@ -18,7 +18,7 @@ import asyncio
 from livetui.media.audio.devices import AudioUnavailable, Device, Direction, find_device, list_devices
 from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import GenerationConfig, Setup
+from livetui.providers.gemini.client import GenerationConfig, Setup
 from livetui.session.engine import LiveSession
 from livetui.session.voice import Voice
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from livetui.config import Settings
-from livetui.protocol.client import (
+from livetui.providers.gemini.client import (
     AudioTranscriptionConfig,
     AutomaticActivityDetection,
     ContextWindowCompression,
@@ -16,7 +16,7 @@ from livetui.protocol.client import (
     SpeechConfig,
     VoiceConfig,
 )
-from livetui.protocol.content import Content, Part
+from livetui.providers.gemini.content import Content, Part
 from livetui.tools.registry import ToolRegistry
 
 

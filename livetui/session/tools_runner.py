@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from livetui import events as ev
-from livetui.protocol.content import FunctionResponse
+from livetui.providers.gemini.content import FunctionResponse
 from livetui.session.engine import Emit, LiveSession
 from livetui.tools.invoke import Response, describe_exception, error_response, invoke, output_response
 from livetui.tools.registry import ToolRegistry

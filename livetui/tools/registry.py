@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from livetui.protocol.client import Tool
+from livetui.providers.gemini.client import Tool
 from livetui.tools.builtin import builtin_tools
 from livetui.tools.loader import load_tools_file
 from livetui.tools.spec import ToolSpec

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, overload
 
-from livetui.protocol.client import FunctionDeclaration
+from livetui.providers.gemini.client import FunctionDeclaration
 from livetui.tools.docstrings import parse_docstring
 from livetui.tools.schema import Schema, parameters_schema
 

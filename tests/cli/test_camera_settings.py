@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from livetui.config import ConfigError, Settings, load_settings
-from livetui.protocol.client import SetupMessage
-from livetui.protocol.codec import encode
+from livetui.providers.gemini.client import SetupMessage
+from livetui.providers.gemini.codec import encode
 from livetui.session.setup import build_setup
 
 

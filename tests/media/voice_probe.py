@@ -11,7 +11,7 @@ import json
 from livetui import events as ev
 from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import Setup
+from livetui.providers.gemini.client import Setup
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.voice import Voice

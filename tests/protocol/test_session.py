@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from livetui import events as ev
-from livetui.protocol.client import (
+from livetui.live.limits import audio_rate
+from livetui.providers.gemini.client import (
     AutomaticActivityDetection,
     GenerationConfig,
     RealtimeInputConfig,
@@ -15,10 +16,9 @@ from livetui.protocol.client import (
     Setup,
     SetupMessage,
 )
-from livetui.protocol.codec import decode_client, load_json
-from livetui.protocol.limits import audio_rate
-from livetui.protocol.session import GeminiSession
-from livetui.protocol.summary import summarize
+from livetui.providers.gemini.codec import decode_client, load_json
+from livetui.providers.gemini.session import GeminiSession
+from livetui.providers.gemini.summary import summarize
 from tests.protocol.recordings import Frame, load
 
 TEXT_SETUP = Setup(model="models/m", generation_config=GenerationConfig(response_modalities=("TEXT",)))

@@ -78,7 +78,7 @@ async def test_a_frame_the_engine_cannot_handle_is_an_error_event_not_the_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Whatever a bug lets one frame raise, the engine's reader reports it and reads the next."""
-    from livetui.protocol.session import GeminiSession
+    from livetui.providers.gemini.session import GeminiSession
 
     real = GeminiSession.receive
 

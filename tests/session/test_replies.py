@@ -19,7 +19,7 @@ from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.sink import WavSink
 from livetui.media.audio.source import FakeSource
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import Modality, Setup
+from livetui.providers.gemini.client import Modality, Setup
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.replies import REFUSED, choose_replies, written

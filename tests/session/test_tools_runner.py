@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
-from livetui.protocol.client import GenerationConfig, Setup
+from livetui.providers.gemini.client import GenerationConfig, Setup
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.tools_runner import ToolMode, ToolRunner

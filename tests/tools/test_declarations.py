@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from livetui.protocol.client import Setup, SetupMessage
-from livetui.protocol.codec import encode, load_json
+from livetui.providers.gemini.client import Setup, SetupMessage
+from livetui.providers.gemini.codec import encode, load_json
 from livetui.tools.loader import ToolsFileError, load_tools_file
 from livetui.tools.registry import ToolRegistry
 

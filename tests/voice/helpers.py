@@ -12,7 +12,7 @@ from livetui import events as ev
 from livetui.media.audio.pcm import MIC_BLOCK_SECONDS, frames_in, is_silent
 from livetui.media.audio.sink import FakeSink
 from livetui.media.audio.source import AudioSource
-from livetui.protocol.client import (
+from livetui.providers.gemini.client import (
     AudioTranscriptionConfig,
     AutomaticActivityDetection,
     GenerationConfig,

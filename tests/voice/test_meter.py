@@ -10,7 +10,7 @@ import pytest
 
 from livetui import events as ev
 from livetui.media.audio.source import FakeSource
-from livetui.protocol.client import Setup
+from livetui.providers.gemini.client import Setup
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.voice import Voice

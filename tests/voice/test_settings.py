@@ -15,8 +15,8 @@ from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.sink import WavSink
 from livetui.media.audio.source import FileSource
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import SetupMessage
-from livetui.protocol.codec import encode
+from livetui.providers.gemini.client import SetupMessage
+from livetui.providers.gemini.codec import encode
 from livetui.session.audio_io import sink_for, source_for
 from livetui.session.setup import build_setup
 

@@ -1,4 +1,4 @@
-"""The Gemini Live wire protocol, sans I/O: models, encoding, decoding and the session state machine.
+"""The Gemini Live API, sans I/O: wire models, encoding and decoding, and the client's codec.
 
 Nothing here opens a socket or touches asyncio; the engine (`livetui.session`) and the local server
 (`livetui.server`) drive it.

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from livetui import events as ev
-from livetui.protocol.client import (
+from livetui.live.limits import LimitError, audio_rate, bounded_seconds
+from livetui.live.split import split_to_fit
+from livetui.providers.gemini.client import (
     ActivityEnd,
     ActivityStart,
     ClientContent,
@@ -35,12 +37,10 @@ from livetui.protocol.client import (
     ToolResponse,
     ToolResponseMessage,
 )
-from livetui.protocol.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
-from livetui.protocol.content import Blob, Content, FunctionResponse, Part
-from livetui.protocol.limits import LimitError, audio_rate, bounded_seconds
-from livetui.protocol.server import ServerContent, ServerMessage
-from livetui.protocol.split import split_to_fit
-from livetui.protocol.summary import summarize, summarize_blob
+from livetui.providers.gemini.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
+from livetui.providers.gemini.content import Blob, Content, FunctionResponse, Part
+from livetui.providers.gemini.server import ServerContent, ServerMessage
+from livetui.providers.gemini.summary import summarize, summarize_blob
 
 TextRoute = Literal["client_content", "realtime_input"]
 """How typed text is sent: as an ordered ``clientContent`` turn (interrupts generation), or as
@@ -140,7 +140,7 @@ class GeminiSession:
     def send_text(self, text: str, *, at: float) -> int:
         """Send a typed user turn; returns its number. A reply in progress is interrupted first.
 
-        A text too long for one frame goes whole, in several (`livetui.protocol.split`).
+        A text too long for one frame goes whole, in several (`livetui.live.split`).
         """
         if self.replying:
             self._interrupt_locally(at)
