@@ -29,9 +29,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from livetui import events as ev
+from livetui.live.tools import ToolAnswer
 from livetui.providers.gemini import close_codes
 from livetui.providers.gemini.client import SessionResumptionConfig, Setup
-from livetui.providers.gemini.content import FunctionResponse
 from livetui.providers.gemini.session import GeminiSession, TextRoute
 from livetui.session.endpoint import Endpoint
 from livetui.session.latency import LatencyTracker
@@ -201,9 +201,9 @@ class LiveSession:
         self._protocol.send_video(jpeg)
         self._flush()
 
-    def answer_tool_calls(self, responses: list[FunctionResponse]) -> None:
-        """Send function responses."""
-        self._protocol.send_tool_response(responses)
+    def answer_tool_calls(self, answers: list[ToolAnswer]) -> None:
+        """Send the results of function calls."""
+        self._protocol.answer_tools(answers)
         self._flush()
 
     def mark(self, turn: int, mark: ev.Mark, *, at: float | None = None) -> None:

@@ -195,7 +195,7 @@ def test_malformed_and_unknown_frames_become_errors_and_the_session_goes_on() ->
 
 def test_wire_frames_abbreviate_audio_payloads() -> None:
     session = started()
-    session.send_audio(b"\0" * 3200)
+    session.send_audio(b"\0" * 3200, rate=16000)
     [frame] = of(ev.WireFrame, session.events_received())
     assert isinstance(frame, ev.WireFrame)
     assert frame.summary == "realtimeInput.audio" and "<3200 bytes>" in frame.text
