@@ -16,6 +16,7 @@ from pathlib import Path
 
 from livetui import events as ev
 from livetui.providers.gemini.client import GenerationConfig, Setup
+from livetui.providers.gemini.setup import setup_tools
 from livetui.server.app import LiveServer, ServerConfig
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
@@ -53,7 +54,7 @@ async def main() -> None:
             setup = Setup(
                 model="models/local",
                 generation_config=GenerationConfig(response_modalities=("TEXT",)),
-                tools=registry.setup_tools(),
+                tools=setup_tools(registry.declarations()),
             )
             session = LiveSession(Endpoint.local(server.url), setup)
             runner = ToolRunner(session, registry)

@@ -17,6 +17,7 @@ from livetui.providers.gemini.client import (
     VoiceConfig,
 )
 from livetui.providers.gemini.content import Content, Part
+from livetui.providers.gemini.setup import setup_tools
 from livetui.tools.registry import ToolRegistry
 
 
@@ -59,5 +60,5 @@ def build_setup(
         context_window_compression=(
             ContextWindowCompression(sliding_window=SlidingWindow()) if compression else None
         ),
-        tools=tools.setup_tools() if tools is not None else None,
+        tools=setup_tools(tools.declarations()) if tools is not None else None,
     )

@@ -15,6 +15,7 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
 from livetui.providers.gemini.client import GenerationConfig, Setup
+from livetui.providers.gemini.setup import setup_tools
 from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.tools_runner import ToolMode, ToolRunner
@@ -75,7 +76,7 @@ async def tool_session(
         setup = Setup(
             model="models/local",
             generation_config=GenerationConfig(response_modalities=("TEXT",)),
-            tools=registry.setup_tools(),
+            tools=setup_tools(registry.declarations()),
         )
         session = LiveSession(Endpoint.local(server.url), setup)
         runner = ToolRunner(session, registry, mode=mode, timeout=timeout)
