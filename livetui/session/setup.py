@@ -33,7 +33,7 @@ def build_setup(
         modality = "TEXT" if settings.text_only else "AUDIO"
     transcription = AudioTranscriptionConfig() if modality == "AUDIO" else None
     realtime = None
-    if settings.push_to_talk:
+    if settings.audio.push_to_talk:
         detection = AutomaticActivityDetection(disabled=True)
         realtime = RealtimeInputConfig(automatic_activity_detection=detection)
     speech = None
@@ -43,11 +43,13 @@ def build_setup(
     instruction = None
     if settings.system_prompt:
         instruction = Content(role="user", parts=(Part(text=settings.system_prompt),))
-    compression = settings.video if settings.context_compression is None else settings.context_compression
+    compression = (
+        settings.video if settings.gemini.context_compression is None else settings.gemini.context_compression
+    )
     model = (
-        settings.model
-        if settings.model.startswith(("models/", "tunedModels/"))
-        else f"models/{settings.model}"
+        settings.gemini.model
+        if settings.gemini.model.startswith(("models/", "tunedModels/"))
+        else f"models/{settings.gemini.model}"
     )
     return Setup(
         model=model,
