@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from livetui import __version__
+
+if TYPE_CHECKING:
+    from livetui.ui.app import LiveApp
 
 DESCRIPTION = """\
 A terminal client for live model sessions. With GEMINI_API_KEY (or GOOGLE_API_KEY) set it talks to the
@@ -56,6 +61,14 @@ a picture; at most 1 frame a second by default, shown in a preview pane as sent.
 """
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """The description and epilog as written; each flag's help wrapped at spaces only, so a model's name
+    (`gemini-live-2.5-flash-preview`) is never cut at a hyphen."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the app command (`livetui [options]`): the table's flags (`livetui.cli_flags`), and
     the command's own `--version` and `--url`."""
@@ -65,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="livetui",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"livetui {__version__}")
     parser.add_argument(
@@ -153,7 +166,17 @@ def refuse(message: str) -> int:
 
 
 def run_app(options: argparse.Namespace) -> int:
-    """Start the app with settings from flags, environment and config file."""
+    """Start the app with settings from flags, environment and config file; returns the exit code."""
+    app = prepare_app(options)
+    if isinstance(app, int):
+        return app
+    app.run()
+    return app.return_code or 0
+
+
+def prepare_app(options: argparse.Namespace) -> LiveApp | int:
+    """The app the options ask for, or the exit code when it cannot start (the reason is on stderr).
+    The deprecation lines of the settings are the first notices of its chat log."""
     from livetui.cli_flags import flag_values
     from livetui.config import ConfigError, load_settings
 
@@ -195,7 +218,7 @@ def run_app(options: argparse.Namespace) -> int:
     except KeymapError as error:
         return refuse(str(error))
     settings = settings.model_copy(update={"keymap": keymap})
-    app = make_app(
+    return make_app(
         settings,
         plan.connector,
         notices=(*settings.deprecations, *plan.notices),
@@ -204,5 +227,3 @@ def run_app(options: argparse.Namespace) -> int:
         target=plan.target,
         local=lambda: plan_local(settings, resolve=resolve_brain, tools=tools),
     )
-    app.run()
-    return app.return_code or 0

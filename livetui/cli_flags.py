@@ -120,6 +120,8 @@ def _fields(body: list[ast.stmt]) -> Iterator[tuple[str, ast.AnnAssign, str]]:
     for statement, following in zip(body, [*body[1:], None], strict=True):
         if not isinstance(statement, ast.AnnAssign) or not isinstance(statement.target, ast.Name):
             continue
+        if statement.target.id.startswith("_"):  # private state, not a setting
+            continue
         doc = ""
         if isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant):
             doc = " ".join(str(following.value.value).split())
