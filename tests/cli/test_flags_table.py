@@ -4,6 +4,7 @@ help, choices and kind come from the setting's declaration, and each flag sets t
 from __future__ import annotations
 
 import os
+import re
 import typing
 from pathlib import Path
 
@@ -105,3 +106,15 @@ def test_a_bad_choice_is_refused_by_the_parser(capsys: pytest.CaptureFixture[str
         build_parser().parse_args(["--dialect", "klingon"])
     assert exited.value.code == 2
     assert "--dialect: invalid choice: 'klingon'" in capsys.readouterr().err
+
+
+def test_the_readme_configuration_table_lists_exactly_the_generated_flags() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    listed = {
+        spelling for row in rows for spelling in re.findall(r"--\[?[a-z][a-z-]*\]?[a-z-]*", row.split("|")[2])
+    }
+    listed = {spelling.replace("[no-]", "") for spelling in listed}
+    parser_flags = {flag.spelling for flag in FLAGS} | {"--url"}
+    assert listed == parser_flags
