@@ -3,7 +3,6 @@ help, choices and kind come from the setting's declaration, and each flag sets t
 
 from __future__ import annotations
 
-import os
 import re
 import typing
 from pathlib import Path
@@ -14,15 +13,13 @@ from pydantic import BaseModel
 from livetui.cli import build_parser
 from livetui.cli_flags import BY_NAME, CONFIG_ONLY, FLAGS, PROVIDER_MODEL, declared, flag_values
 from livetui.config import SETTINGS, Settings, load_settings
+from tests.cli.running import isolate
 
 
 @pytest.fixture(autouse=True)
 def no_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Settings come only from the flags each test gives."""
-    for name in list(os.environ):
-        if name.startswith("LIVETUI_") or name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENAI_API_KEY"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("LIVETUI_CONFIG", str(tmp_path / "none.toml"))
+    isolate(monkeypatch, tmp_path)
 
 
 def flagged() -> set[str]:

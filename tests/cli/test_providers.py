@@ -3,9 +3,6 @@ repr and dump, the plan and its route, the messages of a refused start, or a com
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,24 +10,17 @@ import pytest
 from livetui.cli import resolve_brain
 from livetui.config import load_settings
 from livetui.session.connect import MissingKeyError, ProviderUnavailable, plan_session
+from tests.cli.running import isolate, run
 
 GEMINI_SECRET = "AIza-gemini-secret"
 OPENAI_SECRET = "sk-openai-secret"
 """Keys that must never be seen."""
-KEYS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENAI_API_KEY")
-"""The providers' own key variables."""
 
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No key, setting or config file from the developer's machine; the test's own config file."""
-    for name in list(os.environ):
-        if name.startswith("LIVETUI_") or name in KEYS:
-            monkeypatch.delenv(name)
-    config = tmp_path / "config.toml"
-    monkeypatch.setenv("LIVETUI_CONFIG", str(config))
-    monkeypatch.setenv("LIVETUI_DATA_DIR", str(tmp_path / "data"))
-    return config
+    return isolate(monkeypatch, tmp_path)
 
 
 def secret(value: object) -> str:
@@ -139,19 +129,6 @@ def test_openai_without_a_key_is_refused_in_planning() -> None:
         plan_session(load_settings(provider="openai"), resolve=resolve_brain)
     assert error.value.provider == "openai"
     assert "OPENAI_API_KEY" in str(error.value)
-
-
-def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`python -m livetui ARGS` with only `env`'s keys and settings."""
-    clean = {k: v for k, v in os.environ.items() if k not in KEYS and not k.startswith("LIVETUI_")}
-    return subprocess.run(
-        [sys.executable, "-m", "livetui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean, "LIVETUI_CONFIG": str(tmp_path / "config.toml"), **env},
-        check=False,
-    )
 
 
 def test_provider_openai_without_a_key_is_one_line_naming_the_variable_and_exit_2(tmp_path: Path) -> None:

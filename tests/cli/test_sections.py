@@ -4,7 +4,6 @@ came from."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,21 +13,14 @@ from livetui.config import ConfigError, load_settings
 from livetui.server.app import LiveServer
 from livetui.ui.app import LiveApp
 from livetui.ui.widgets.entries import NoticeEntry
+from tests.cli.running import isolate
 from tests.ui.waiting import until
-
-ISOLATED = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENAI_API_KEY")
-"""Variables outside `LIVETUI_` that settings read."""
 
 
 @pytest.fixture(autouse=True)
 def config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An empty config file of the test's own, and no setting from the developer's environment."""
-    for name in list(os.environ):
-        if name.startswith("LIVETUI_") or name in ISOLATED:
-            monkeypatch.delenv(name)
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("LIVETUI_CONFIG", str(path))
-    return path
+    return isolate(monkeypatch, tmp_path)
 
 
 SECTIONED = """\

@@ -3,33 +3,12 @@ flag, a variable, the config file and its line), and livetui stops with status 2
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-KEY_NAMES = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENAI_API_KEY", "LIVETUI_API_KEY")
-"""The variables the key is read from."""
-
-
-def run(
-    tmp_path: Path, *args: str, config: str | None = None, **env: str
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m livetui ARGS` with no key, an isolated config (written from `config`) and `env`."""
-    path = tmp_path / "config.toml"
-    if config is not None:
-        path.write_text(config, encoding="utf-8")
-    clean = {k: v for k, v in os.environ.items() if k not in KEY_NAMES and not k.startswith("LIVETUI_")}
-    return subprocess.run(
-        [sys.executable, "-m", "livetui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean, "LIVETUI_CONFIG": str(path), "LIVETUI_DATA_DIR": str(tmp_path / "data"), **env},
-        check=False,
-    )
+from tests.cli.running import run
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:

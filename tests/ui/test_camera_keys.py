@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import cv2
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label
 
@@ -26,22 +25,6 @@ from tests.frames import qr_frame
 
 TIMEOUT = 15.0
 """Seconds a condition may take before the test fails."""
-
-
-@pytest.fixture(autouse=True)
-def isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Keep the developer's config file, key and data directory out of the tests."""
-    monkeypatch.setenv("LIVETUI_CONFIG", str(tmp_path / "none.toml"))
-    monkeypatch.setenv("LIVETUI_DATA_DIR", str(tmp_path / "data"))
-    for name in (
-        "GEMINI_API_KEY",
-        "GOOGLE_API_KEY",
-        "OPENAI_API_KEY",
-        "LIVETUI_API_KEY",
-        "LIVETUI_PROVIDER",
-        "LIVETUI_MODEL",
-    ):
-        monkeypatch.delenv(name, raising=False)
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
