@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from livetui import __version__
 
+if TYPE_CHECKING:
+    from livetui.ui.app import LiveApp
+
 DESCRIPTION = """\
 A terminal client for live model sessions. With GEMINI_API_KEY (or GOOGLE_API_KEY) set it talks to the
-Gemini Live API; without a key it starts an embedded local live server on loopback and talks to that.
+Gemini Live API, with OPENAI_API_KEY the OpenAI Realtime API; without a key it starts an embedded local live
+server on loopback and talks to that.
 """
 
 EPILOG = """\
@@ -23,13 +29,21 @@ commands:
   livetui serve --help     the embedded local live server on its own
   livetui devices          list the audio input and output devices
 
-settings come from flags, then the environment (LIVETUI_MODEL, LIVETUI_SYSTEM_PROMPT, LIVETUI_VOICE,
-LIVETUI_PROVIDER, LIVETUI_BRAIN, LIVETUI_SCRIPT, GEMINI_API_KEY, GOOGLE_API_KEY or LIVETUI_API_KEY), then
-the config file (config.toml in the user config directory, or the file named by LIVETUI_CONFIG); a wrong
-value is reported naming the flag, variable or file line it came from, e.g.:
+settings come from flags, then the environment (LIVETUI_<SETTING> at the top level,
+LIVETUI_<SECTION>__<SETTING> in a section: LIVETUI_VOICE, LIVETUI_GEMINI__MODEL, LIVETUI_CAMERA__FPS; the
+keys from GEMINI_API_KEY, GOOGLE_API_KEY or OPENAI_API_KEY), then the config file (config.toml in the user
+config directory, or the file named by LIVETUI_CONFIG); a wrong value is reported naming the flag, variable
+or file line it came from.
+The config file has sections; the old top-level names (camera_fps = 2) still work, with a deprecation line:
 
-  model = "gemini-live-2.5-flash-preview"
+  provider = "gemini"
   system_prompt = "Answer briefly."
+  [gemini]
+  model = "gemini-live-2.5-flash-preview"
+  [openai]
+  model = "gpt-realtime"
+  [camera]
+  fps = 1
   [keymap]
   interrupt = "escape,ctrl+c"
 
@@ -47,98 +61,30 @@ a picture; at most 1 frame a second by default, shown in a preview pane as sent.
 """
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """The description and epilog as written; each flag's help wrapped at spaces only, so a model's name
+    (`gemini-live-2.5-flash-preview`) is never cut at a hyphen."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of the app command (`livetui [options]`)."""
+    """The parser of the app command (`livetui [options]`): the table's flags (`livetui.cli_flags`), and
+    the command's own `--version` and `--url`."""
+    from livetui.cli_flags import add_flags
+
     parser = argparse.ArgumentParser(
         prog="livetui",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"livetui {__version__}")
     parser.add_argument(
-        "--provider",
-        choices=["auto", "local", "gemini"],
-        help="gemini: Google's Live API (needs a key); local: the embedded server; auto (default): gemini "
-        "when a key is set",
-    )
-    parser.add_argument("--model", help="the Gemini Live model (default gemini-live-2.5-flash-preview)")
-    parser.add_argument("--system-prompt", metavar="TEXT", help="instructions for the model")
-    parser.add_argument("--voice", help="the voice of spoken replies, e.g. Kore or Puck")
-    parser.add_argument(
-        "--text-route",
-        choices=["client_content", "realtime_input"],
-        help="send typed text as clientContent (default) or realtimeInput.text (for models that need it)",
-    )
-    parser.add_argument(
-        "--brain",
-        choices=["auto", "smollm2", "scripted"],
-        help="the local server's brain; auto (default) uses smollm2 when installed",
-    )
-    parser.add_argument("--script", metavar="FILE", help="a script for the scripted brain (JSON or TOML)")
-    parser.add_argument(
         "--url", metavar="WS_URL", help="connect to a local live server already running at ws://HOST:PORT"
     )
-    parser.add_argument(
-        "--no-record",
-        dest="record",
-        action="store_false",
-        default=None,
-        help="do not journal this session (by default every session is recorded, for livetui export)",
-    )
-    tools = parser.add_argument_group("tools")
-    tools.add_argument(
-        "--tools", metavar="FILE", help="a Python file whose public functions the model may call"
-    )
-    tools.add_argument(
-        "--tool-mode",
-        choices=["auto", "confirm", "manual"],
-        help="auto (default): run each call at once; confirm: ask before each call; manual: type each result",
-    )
-    tools.add_argument(
-        "--tool-timeout", type=float, metavar="SECONDS", help="how long a function may run (default 10)"
-    )
-    camera = parser.add_argument_group("camera")
-    camera.add_argument(
-        "--camera", metavar="N|PATH|test", help="stream a camera: a device index, a device path, or test"
-    )
-    camera.add_argument("--camera-file", metavar="PATH", help="stream an image or video file as the camera")
-    camera.add_argument("--camera-fps", type=float, metavar="FPS", help="most frames a second (default 1)")
-    camera.add_argument(
-        "--camera-size", type=int, metavar="PIXELS", help="longest side of a sent frame (default 768)"
-    )
-    camera.add_argument("--camera-quality", type=int, metavar="Q", help="JPEG quality 1-100 (default 80)")
-    camera.add_argument(
-        "--context-compression",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="context-window compression, so Gemini sessions with video are not cut after ~2 minutes "
-        "(default: on with a camera)",
-    )
-    audio = parser.add_argument_group("audio")
-    audio.add_argument(
-        "--text-only", action="store_true", default=None, help="replies as text; no microphone or speaker"
-    )
-    audio.add_argument(
-        "--push-to-talk",
-        action="store_true",
-        default=None,
-        help="send the microphone only while the talk key is toggled on (no voice-activity detection)",
-    )
-    audio.add_argument(
-        "--half-duplex",
-        action="store_true",
-        default=None,
-        help="hold the microphone back while the model speaks (speakers without headphones: no echo)",
-    )
-    audio.add_argument("--input-device", metavar="DEV", help="microphone: an index or part of a name")
-    audio.add_argument("--output-device", metavar="DEV", help="speaker: an index or part of a name")
-    audio.add_argument("--mic-file", metavar="PATH", help="stream a WAV file in real time instead of the mic")
-    audio.add_argument("--mic-loop", action="store_true", default=None, help="repeat --mic-file forever")
-    audio.add_argument("--speaker-file", metavar="PATH", help="write the speech to a WAV file instead")
-    audio.add_argument(
-        "--grammar", metavar="FILE", help="a JSGF grammar for the local server's speech recognition"
-    )
+    add_flags(parser)
     return parser
 
 
@@ -192,77 +138,72 @@ def resolve_brain(requested: str) -> tuple[str, list[str]]:
     return "scripted", [f"the smollm2 brain is not available: {reason}"]
 
 
-def provider_source(options: argparse.Namespace) -> str:
-    """What asked for Gemini, for the missing-key line: the flag, the variable, or the config file's line."""
+def provider_source(options: argparse.Namespace, provider: str) -> str:
+    """What asked for `provider`, for the missing-key line: the flag, the variable, or the config file's line
+    (or, when nothing did, `auto` choosing it)."""
     from livetui.config import config_file
     from livetui.config_sources import env_source, file_line
 
     if options.provider is not None:
-        return "--provider gemini"
+        return f"--provider {provider}"
     variable = env_source("provider")
     if variable is not None:
-        return f"{variable}=gemini"
+        return f"{variable}={provider}"
     line = file_line(config_file(), "provider")
-    return f'provider = "gemini" (config file {config_file()}' + (f", line {line})" if line else ")")
+    if line is None:
+        return f"--provider {provider}"
+    return f'provider = "{provider}" (config file {config_file()}, line {line})'
+
+
+def refuse(message: str) -> int:
+    """Say why the app cannot start (after the deprecation lines of the settings), and give its status."""
+    from livetui.config import config_file
+    from livetui.config_sources import deprecations
+
+    for line in (*deprecations(config_file()), message):
+        print(f"livetui: {line}", file=sys.stderr)
+    return 2
 
 
 def run_app(options: argparse.Namespace) -> int:
-    """Start the app with settings from flags, environment and config file."""
+    """Start the app with settings from flags, environment and config file; returns the exit code."""
+    app = prepare_app(options)
+    if isinstance(app, int):
+        return app
+    app.run()
+    return app.return_code or 0
+
+
+def prepare_app(options: argparse.Namespace) -> LiveApp | int:
+    """The app the options ask for, or the exit code when it cannot start (the reason is on stderr).
+    The deprecation lines of the settings are the first notices of its chat log."""
+    from livetui.cli_flags import flag_values
     from livetui.config import ConfigError, load_settings
 
     try:
-        settings = load_settings(
-            provider=options.provider,
-            model=options.model,
-            system_prompt=options.system_prompt,
-            voice=options.voice,
-            text_route=options.text_route,
-            brain=options.brain,
-            script=options.script,
-            record=options.record,
-            tools=options.tools,
-            tool_mode=options.tool_mode,
-            tool_timeout=options.tool_timeout,
-            camera=options.camera,
-            camera_file=options.camera_file,
-            camera_fps=options.camera_fps,
-            camera_size=options.camera_size,
-            camera_quality=options.camera_quality,
-            context_compression=options.context_compression,
-            text_only=options.text_only,
-            push_to_talk=options.push_to_talk,
-            half_duplex=options.half_duplex,
-            input_device=options.input_device,
-            output_device=options.output_device,
-            mic_file=options.mic_file,
-            mic_loop=options.mic_loop,
-            speaker_file=options.speaker_file,
-            grammar=options.grammar,
-        )
+        settings = load_settings(**flag_values(options))
     except ConfigError as error:
-        print(f"livetui: {error}", file=sys.stderr)
-        return 2
-    if settings.camera is not None and settings.camera_file is not None:
-        print("livetui: give either --camera or --camera-file, not both", file=sys.stderr)
-        return 2
-    if settings.camera_file is not None and not settings.camera_file.is_file():
-        print(f"livetui: camera file not found: {settings.camera_file}", file=sys.stderr)
-        return 2
-    if settings.script is not None and not settings.script.is_file():
-        print(f"livetui: script file not found: {settings.script}", file=sys.stderr)
-        return 2
+        return refuse(str(error))
+    camera = settings.camera
+    if camera.device is not None and camera.file is not None:
+        return refuse("give either --camera or --camera-file, not both")
+    if camera.file is not None and not camera.file.is_file():
+        return refuse(f"camera file not found: {camera.file}")
+    if settings.local.script is not None and not settings.local.script.is_file():
+        return refuse(f"script file not found: {settings.local.script}")
     from livetui.tools.loader import ToolsFileError
     from livetui.tools.registry import ToolRegistry
 
     try:
         tools = ToolRegistry.load(settings.tools)
     except ToolsFileError as error:
-        print(f"livetui: {error}", file=sys.stderr)
-        return 2
-    for what, path in (("microphone file", settings.mic_file), ("grammar file", settings.grammar)):
+        return refuse(str(error))
+    for what, path in (
+        ("microphone file", settings.audio.mic_file),
+        ("grammar file", settings.local.grammar),
+    ):
         if path is not None and not path.is_file():
-            print(f"livetui: {what} not found: {path}", file=sys.stderr)
-            return 2
+            return refuse(f"{what} not found: {path}")
 
     from livetui.session.audio_io import voice_for
     from livetui.session.connect import MissingKeyError, missing_key, plan_local, plan_session
@@ -272,21 +213,17 @@ def run_app(options: argparse.Namespace) -> int:
     try:
         keymap = check_keymap(settings.keymap)
         plan = plan_session(settings, resolve=resolve_brain, url=options.url, tools=tools)
-    except MissingKeyError:
-        print(f"livetui: {missing_key(provider_source(options))}", file=sys.stderr)
-        return 2
+    except MissingKeyError as error:
+        return refuse(missing_key(error.provider, provider_source(options, error.provider)))
     except KeymapError as error:
-        print(f"livetui: {error}", file=sys.stderr)
-        return 2
+        return refuse(str(error))
     settings = settings.model_copy(update={"keymap": keymap})
-    app = make_app(
+    return make_app(
         settings,
         plan.connector,
-        notices=plan.notices,
+        notices=(*settings.deprecations, *plan.notices),
         tools=tools,
         voice=voice_for(settings),
         target=plan.target,
         local=lambda: plan_local(settings, resolve=resolve_brain, tools=tools),
     )
-    app.run()
-    return app.return_code or 0

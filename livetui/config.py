@@ -1,37 +1,54 @@
-"""Settings: command-line flags > environment > TOML config file > defaults.
+"""Settings: command-line flags > environment > TOML config file > defaults, in sections.
 
 | source | where |
 |---|---|
-| flags | `livetui --model ...` (passed to :func:`load_settings` as overrides) |
-| environment | `LIVETUI_<FIELD>` (`LIVETUI_MODEL`); the key also from `GEMINI_API_KEY` or `GOOGLE_API_KEY` |
-| config file | `config.toml` in the user config directory, or the file named by `LIVETUI_CONFIG` |
+| flags | `livetui --camera-fps 2 ...` (given to :func:`load_settings` by flag name; `livetui.cli_flags`) |
+| environment | `LIVETUI_<FIELD>` at the top level (`LIVETUI_VOICE`), `LIVETUI_<SECTION>__<FIELD>` in a
+  section (`LIVETUI_CAMERA__FPS`); the keys also from `GEMINI_API_KEY` / `GOOGLE_API_KEY`, `OPENAI_API_KEY` |
+| config file | `config.toml` in the user config directory, or the file named by `LIVETUI_CONFIG`; sections
+  are tables (`[camera]` then `fps = 2`) |
 | state file | `state.json` in the user state directory (or `LIVETUI_STATE_DIR`): what the app remembers |
 
-A wrong value is reported in one line naming the flag, variable, or file and line it came from
-(`livetui.config_sources`). The API key is a `SecretStr`: it is never printed, logged, journaled or exported.
+The spellings from before the sections (`camera_fps = 2`, `LIVETUI_CAMERA_FPS`) still work, each with one
+deprecation line (`Settings.deprecations`). A wrong value is reported in one line naming the flag, variable,
+or file and line it came from (`livetui.config_sources`). The API keys are `SecretStr`: never printed,
+logged, journaled or exported.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_config_path, user_data_path, user_state_path
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    SettingsError,
     TomlConfigSettingsSource,
 )
 
-from livetui.config_sources import KEY_PRECEDENCE, KEY_VARIABLES, blame, env_source
+from livetui.cli_flags import BY_NAME, PROVIDER_MODEL
+from livetui.config_sources import (
+    UnparsableVariable,
+    blame,
+    deprecations,
+    key_variables,
+    read_environment,
+    translate,
+)
 
 __all__ = [
-    "KEY_VARIABLES",
+    "AudioSettings",
+    "CameraSettings",
     "ConfigError",
+    "GeminiSettings",
+    "LocalSettings",
+    "OpenAISettings",
     "Settings",
     "config_file",
     "data_dir",
@@ -64,40 +81,119 @@ class ConfigError(Exception):
     """The configuration cannot be used. The message is one line, fit to show a user."""
 
 
+Provider = Literal["gemini", "openai", "local"]
+"""What a session talks to, once `auto` is decided."""
+
+
+def _no_empty_key(key: SecretStr | None) -> SecretStr | None:
+    """An empty key (`GEMINI_API_KEY=`) is no key: it is refused as missing, never sent."""
+    return key if key is not None and key.get_secret_value() else None
+
+
+class Section(BaseModel):
+    """A `[section]` of the settings: unknown names in it are refused."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class GeminiSettings(Section):
+    """`[gemini]`: Google's Gemini Live API."""
+
+    api_key: SecretStr | None = None
+    """The Gemini API key (`GEMINI_API_KEY`, `GOOGLE_API_KEY` or `LIVETUI_GEMINI__API_KEY`). Secret: never
+    shown."""
+    model: str = "gemini-live-2.5-flash-preview"
+    """The Gemini Live model (without the `models/` prefix)."""
+    text_route: Literal["client_content", "realtime_input"] = "client_content"
+    """How typed text is sent to Gemini: `realtime_input` for models that refuse mid-session
+    `clientContent`."""
+    context_compression: bool | None = None
+    """Context-window compression (a sliding window), so Gemini sessions with video are not cut after about
+    2 minutes; unset: on whenever a camera is configured."""
+
+    _key = field_validator("api_key")(_no_empty_key)
+
+
+class OpenAISettings(Section):
+    """`[openai]`: the OpenAI Realtime API, and the services that speak it (Azure OpenAI, xAI, others)."""
+
+    api_key: SecretStr | None = None
+    """The OpenAI (or Azure, xAI...) API key (`OPENAI_API_KEY` or `LIVETUI_OPENAI__API_KEY`). Secret: never
+    shown."""
+    model: str = "gpt-realtime"
+    """The Realtime model."""
+    base_url: str | None = None
+    """The Realtime endpoint of Azure OpenAI, xAI (`wss://api.x.ai/v1`) or a compatible server; unset:
+    OpenAI's."""
+    azure_deployment: str | None = None
+    """The Azure OpenAI deployment (with an Azure `base_url`)."""
+    api_version: str | None = None
+    """The Azure OpenAI `api-version`."""
+    turn_detection: Literal["server_vad", "semantic_vad"] = "server_vad"
+    """How the server hears the end of the user's speech: by silence, or by what was said."""
+
+    _key = field_validator("api_key")(_no_empty_key)
+
+
+class LocalSettings(Section):
+    """`[local]`: the embedded local live server."""
+
+    brain: Literal["auto", "smollm2", "scripted"] = "auto"
+    """The local server's brain: `auto` uses smollm2 when it is installed, else scripted."""
+    script: Path | None = None
+    """A script for the scripted brain (JSON or TOML; see the README)."""
+    grammar: Path | None = None
+    """A JSGF grammar for the local server's speech recognition (it then hears only its sentences)."""
+    dialect: Literal["gemini", "openai"] = "gemini"
+    """The protocol spoken with the local server: Gemini Live's, or OpenAI Realtime's."""
+
+
+class AudioSettings(Section):
+    """`[audio]`: the microphone and the speaker."""
+
+    push_to_talk: bool = False
+    """Send the microphone only while the talk key is toggled on (no voice-activity detection)."""
+    half_duplex: bool = False
+    """Hold the microphone back while the model speaks (speakers without headphones: no echo)."""
+    input_device: str | None = None
+    """The microphone: a device index or part of its name (`livetui devices` lists them)."""
+    output_device: str | None = None
+    """The speaker: a device index or part of its name."""
+    mic_file: Path | None = None
+    """A WAV (or raw PCM16 16 kHz mono) file streamed in real time instead of the microphone."""
+    mic_loop: bool = False
+    """Play the microphone file again from the start when it ends."""
+    speaker_file: Path | None = None
+    """A WAV file the model's speech is written to, in real time, instead of the speaker."""
+
+
+class CameraSettings(Section):
+    """`[camera]`: what is streamed as the camera, and how often."""
+
+    device: str | None = None
+    """The camera to stream: a device index (`0`), a device path, or `test` for a moving test pattern."""
+    file: Path | None = None
+    """An image or video file to stream as the camera instead (a video loops)."""
+    fps: float = Field(default=1.0, gt=0, le=30)
+    """The most camera frames sent a second (Gemini takes at most 1)."""
+    size: int = Field(default=768, ge=16, le=4096)
+    """The longest side of a sent frame, in pixels."""
+    quality: int = Field(default=80, ge=1, le=100)
+    """JPEG quality of sent frames, 1-100."""
+
+
 class Settings(BaseSettings):
     """Everything a user can configure."""
 
-    model_config = SettingsConfigDict(env_prefix="LIVETUI_", extra="forbid", validate_default=True)
+    model_config = SettingsConfigDict(extra="forbid", validate_default=True)
 
-    provider: Literal["auto", "local", "gemini"] = "auto"
-    """`gemini` talks to Google; `local` to the embedded server; `auto` picks Gemini when a key is set."""
-    api_key: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("api_key", *KEY_PRECEDENCE),
-    )
-    """The Gemini API key. Secret: never shown."""
-    url_key: SecretStr | None = None
-    """The key presented to a `--url` server started with one (`LIVETUI_URL_KEY`), in the
-    `x-goog-api-key` header, never in the URL. Secret: never shown. The Gemini key is never sent there."""
-
-    @field_validator("api_key", "url_key")
-    @classmethod
-    def _empty_is_none(cls, key: SecretStr | None) -> SecretStr | None:
-        """An empty key (`GEMINI_API_KEY=`) is no key: it is refused as missing, never sent."""
-        return key if key is not None and key.get_secret_value() else None
-
-    model: str = "gemini-live-2.5-flash-preview"
-    """The Gemini Live model (without the `models/` prefix)."""
+    provider: Literal["auto", "local", "gemini", "openai"] = "auto"
+    """`gemini`: Google's Live API; `openai`: the OpenAI Realtime API (or Azure, xAI...); `local`: the
+    embedded server; `auto`: Gemini when its key is set, else OpenAI when its key is set, else local."""
     system_prompt: str | None = None
     """Instructions for the model, sent as the system instruction."""
     voice: str | None = None
-    """The voice of spoken replies (e.g. `Kore`, `Puck`); the provider's default when unset."""
-    text_route: Literal["client_content", "realtime_input"] = "client_content"
-    """How typed text is sent. Use `realtime_input` for models that refuse mid-session `clientContent`."""
-    brain: Literal["auto", "smollm2", "scripted"] = "auto"
-    """The embedded server's brain: `auto` uses smollm2 when it is installed, else scripted."""
-    script: Path | None = None
-    """A script file for the scripted brain (JSON or TOML; see the README)."""
+    """The voice of spoken replies (e.g. `Kore`, `Puck`, `marin`); the provider's default when unset."""
     tools: Path | None = None
     """A Python file whose public functions are offered to the model as tools (next to the built-in ones)."""
     tool_mode: Literal["auto", "confirm", "manual"] = "auto"
@@ -106,40 +202,27 @@ class Settings(BaseSettings):
     """Seconds a function may run before its call is answered with an error."""
     text_only: bool = False
     """Replies as text, with no microphone or speaker (the default is a spoken conversation)."""
-    push_to_talk: bool = False
-    """Send the microphone only while the push-to-talk key is toggled on (manual activity detection)."""
-    half_duplex: bool = False
-    """Hold the microphone back while the model speaks (for speakers without headphones: no echo)."""
-    input_device: str | None = None
-    """The microphone: a device index or part of its name (`livetui devices` lists them)."""
-    output_device: str | None = None
-    """The speaker: a device index or part of its name."""
-    mic_file: Path | None = None
-    """A WAV (or raw PCM16 16 kHz mono) file streamed in real time instead of the microphone."""
-    mic_loop: bool = False
-    """Play `mic_file` again from the start when it ends."""
-    speaker_file: Path | None = None
-    """A WAV file the model's speech is written to, in real time, instead of the speaker."""
-    grammar: Path | None = None
-    """A JSGF grammar for the embedded server's speech recognition (it then hears only its sentences)."""
+    record: bool = True
+    """Journal each session (its events, audio and camera frames) in the user data directory, for `livetui
+    export`; off: nothing is written."""
+    url_key: SecretStr | None = None
+    """The key presented to a `--url` server started with one (`LIVETUI_URL_KEY`), in the
+    `x-goog-api-key` header, never in the URL. Secret: never shown. The provider keys are never sent there."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key bindings by binding id, e.g. `{interrupt = "escape,ctrl+c"}`."""
-    record: bool = True
-    """Journal each session (its events, audio and camera frames) in the user data directory, so it can be
-    exported afterwards; off: nothing is written."""
-    camera: str | None = None
-    """The camera to stream: a device index (`0`), a device path, or `test` for a moving test pattern."""
-    camera_file: Path | None = None
-    """An image or video file to stream as the camera instead (a video loops)."""
-    camera_fps: float = Field(default=1.0, gt=0, le=30)
-    """The most camera frames sent a second (Gemini takes at most 1)."""
-    camera_size: int = Field(default=768, ge=16, le=4096)
-    """The longest side of a sent frame, in pixels."""
-    camera_quality: int = Field(default=80, ge=1, le=100)
-    """JPEG quality of sent frames, 1-100."""
-    context_compression: bool | None = None
-    """Context-window compression (a sliding window), which keeps Gemini sessions with video from ending
-    after about 2 minutes; None turns it on whenever a camera is configured."""
+    gemini: GeminiSettings = Field(default_factory=GeminiSettings)
+    """`[gemini]`: Google's Gemini Live API."""
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
+    """`[openai]`: the OpenAI Realtime API and compatible services."""
+    local: LocalSettings = Field(default_factory=LocalSettings)
+    """`[local]`: the embedded local live server."""
+    audio: AudioSettings = Field(default_factory=AudioSettings)
+    """`[audio]`: the microphone and the speaker."""
+    camera: CameraSettings = Field(default_factory=CameraSettings)
+    """`[camera]`: what is streamed as the camera."""
+
+    _url_key = field_validator("url_key")(_no_empty_key)
+    _deprecations: tuple[str, ...] = PrivateAttr(default=())
 
     @classmethod
     def settings_customise_sources(
@@ -150,49 +233,123 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Flags (init) > environment > TOML file > defaults."""
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
+        """Flags (init) > environment > TOML file > defaults; the environment and the file may use the old
+        spellings, which are moved into their sections as they are read."""
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
+        return (
+            init_settings,
+            _Layer(settings_cls, lambda: read_environment(SETTINGS)),
+            _Layer(settings_cls, lambda: translate(toml())),
+        )
+
+    @property
+    def deprecations(self) -> tuple[str, ...]:
+        """One line for each old spelling these settings were read from (set by `load_settings`)."""
+        return self._deprecations
 
     @property
     def video(self) -> bool:
         """True when a camera (or a camera file) is configured."""
-        return self.camera is not None or self.camera_file is not None
+        return self.camera.device is not None or self.camera.file is not None
+
+    @property
+    def provider_in_use(self) -> Provider:
+        """What the session talks to: the provider asked for, or for `auto` the first with a key (Gemini,
+        then OpenAI), else the local server."""
+        if self.provider != "auto":
+            return self.provider
+        if self.gemini.api_key is not None:
+            return "gemini"
+        return "openai" if self.openai.api_key is not None else "local"
 
     @property
     def use_gemini(self) -> bool:
-        """True when the session goes to Google rather than the embedded server."""
-        if self.provider == "auto":
-            return self.api_key is not None
-        return self.provider == "gemini"
+        """True when the session goes to Google."""
+        return self.provider_in_use == "gemini"
+
+    @property
+    def dialect(self) -> Literal["gemini", "openai"]:
+        """The protocol the session speaks: its provider's, or on the local server `local.dialect`."""
+        provider = self.provider_in_use
+        return self.local.dialect if provider == "local" else provider
 
 
-def load_settings(**overrides: Any) -> Settings:
-    """Build settings from flags (the overrides that are not None), environment and config file.
+class _Layer(PydanticBaseSettingsSource):
+    """One source of settings, already in sections."""
+
+    def __init__(self, settings_cls: type[BaseSettings], read: Callable[[], dict[str, Any]]) -> None:
+        super().__init__(settings_cls)
+        self._read = read
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Unused: the whole layer is read at once."""
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return self._read()
+
+
+def _paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The path of every setting of `model` (`camera.fps`), sections opened."""
+    paths: list[str] = []
+    for name, field in model.model_fields.items():
+        kind = field.annotation
+        if isinstance(kind, type) and issubclass(kind, Section):
+            paths.extend(_paths(kind, f"{prefix}{name}."))
+        else:
+            paths.append(prefix + name)
+    return paths
+
+
+SETTINGS: tuple[str, ...] = tuple(_paths(Settings))
+"""The path of every setting (`provider`, `camera.fps`, `gemini.api_key`)."""
+SECTIONS = frozenset(path.partition(".")[0] for path in SETTINGS if "." in path)
+"""The names of the sections."""
+KEY_VARIABLES: dict[Provider, tuple[str, ...]] = {
+    "gemini": key_variables("gemini"),
+    "openai": key_variables("openai"),
+}
+"""The variables each provider's key is read from, as messages name them."""
+
+
+def load_settings(**flags: Any) -> Settings:
+    """Build settings from flags, environment and config file. `flags` are by flag name (`camera_fps`
+    for `--camera-fps`, `model` for `--model`: the model of the provider in use); None is not given.
 
     Raises:
         ConfigError: the config file is not valid TOML, or a value is wrong; one line naming the flag,
             environment variable, or file and line the value came from.
     """
-    flags = {key: value for key, value in overrides.items() if value is not None}
+    given = {name: value for name, value in flags.items() if value is not None}
+    model = given.pop(PROVIDER_MODEL, None)
+    tree: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    for name, value in given.items():
+        flag = BY_NAME[name]
+        section, _, leaf = flag.path.rpartition(".")
+        (tree.setdefault(section, {}) if section else tree)[leaf] = value
+        spelled[flag.path] = flag.spelling
     try:
-        return Settings(**flags)
+        settings = Settings(**tree)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "settings"
-        key = ".".join(str(p) for p in first["loc"][1:]) or None
-        raise ConfigError(blame(field, first["msg"], flags=flags, config=config_file(), key=key)) from None
-    except SettingsError as error:
-        # A variable whose value cannot be parsed (a table setting that is not JSON, say).
-        raise ConfigError(_unparsable(str(error))) from None
+        raise ConfigError(_blame(error, spelled)) from None
+    except UnparsableVariable as error:
+        raise ConfigError(str(error)) from None
     except (ValueError, OSError) as error:
         message = " ".join(str(error).split())
         raise ConfigError(f"cannot read the config file {config_file()}: {message}") from None
+    if model is not None:
+        section = settings.dialect
+        chosen = getattr(settings, section).model_copy(update={"model": str(model)})
+        settings = settings.model_copy(update={section: chosen})
+    settings._deprecations = deprecations(config_file())
+    return settings
 
 
-def _unparsable(message: str) -> str:
-    """One line for pydantic-settings' `error parsing value for field "x" from source "..."`."""
-    field = message.split('"')[1] if message.count('"') >= 2 else ""
-    variable = env_source(field) if field else None
-    if variable is None:
-        return " ".join(message.split())
-    return f'{variable}: cannot parse the value (a table setting takes JSON, e.g. {{"key": "value"}})'
+def _blame(error: ValidationError, flags: Mapping[str, str]) -> str:
+    """The first error of `error`, in one line naming where the value came from."""
+    first = error.errors()[0]
+    loc = [str(part) for part in first["loc"]] or ["settings"]
+    cut = 2 if loc[0] in SECTIONS and len(loc) > 1 else 1
+    path, key = ".".join(loc[:cut]), ".".join(loc[cut:]) or None
+    return blame(path, first["msg"], flags=flags, config=config_file(), key=key)

@@ -35,7 +35,7 @@ class ProviderEntry:
 
 
 def _gemini(settings: Settings | None) -> Provider:
-    return GeminiProvider() if settings is None else GeminiProvider(text_route=settings.text_route)
+    return GeminiProvider() if settings is None else GeminiProvider(text_route=settings.gemini.text_route)
 
 
 PROVIDERS: dict[str, ProviderEntry] = {

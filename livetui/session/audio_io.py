@@ -20,20 +20,20 @@ from livetui.session.voice import Voice, VoiceFactory
 
 def source_for(settings: Settings) -> AudioSource | None:
     """The microphone the settings ask for (None: none)."""
-    if settings.mic_file is not None:
-        return FileSource(settings.mic_file, loop=settings.mic_loop)
-    if settings.text_only and settings.input_device is None:
+    if settings.audio.mic_file is not None:
+        return FileSource(settings.audio.mic_file, loop=settings.audio.mic_loop)
+    if settings.text_only and settings.audio.input_device is None:
         return None
-    return DeviceSource(settings.input_device)
+    return DeviceSource(settings.audio.input_device)
 
 
 def sink_for(settings: Settings) -> AudioSink | None:
     """Where the settings ask speech to go (None: nowhere, in a text-only session)."""
     if settings.text_only:
         return None
-    if settings.speaker_file is not None:
-        return WavSink(settings.speaker_file)
-    return DeviceSink(settings.output_device)
+    if settings.audio.speaker_file is not None:
+        return WavSink(settings.audio.speaker_file)
+    return DeviceSink(settings.audio.output_device)
 
 
 def voice_for(settings: Settings) -> VoiceFactory:
@@ -47,8 +47,8 @@ def voice_for(settings: Settings) -> VoiceFactory:
             session,
             source=source,
             sink=sink,
-            push_to_talk=settings.push_to_talk,
-            half_duplex=settings.half_duplex,
+            push_to_talk=settings.audio.push_to_talk,
+            half_duplex=settings.audio.half_duplex,
         )
 
     return make

@@ -1,9 +1,10 @@
-"""Open a session as settings ask: Gemini with a key, or the embedded local server in a child process.
+"""Open a session as settings ask: Gemini or OpenAI with a key, or the embedded local server (in either
+dialect) in a child process.
 
 Every way of connecting is built here, as a `SessionPlan`: the connector, what the session talks to (its
-`Target`, which the status bar names from the first frame on), and the notices the opening screen shows.
-The app asks for a local plan itself when a Gemini session cannot go on and the user chooses to continue
-on the local server.
+`Target`, which the status bar names from the first frame on), where it goes (its `Route`: provider, model,
+base URL, key), and the notices the opening screen shows. The app asks for a local plan itself when a
+session cannot go on and the user chooses to continue on the local server.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from livetui.config import KEY_VARIABLES, Settings
+from pydantic import SecretStr
+
+from livetui.config import KEY_VARIABLES, Provider, Settings
 from livetui.providers import registry
 from livetui.session.engine import Clock, LiveSession
 from livetui.session.local_server import LocalServer
@@ -31,12 +34,66 @@ BrainChoice = Callable[[str], tuple[str, list[str]]]
 LocalPlanner = Callable[[], "SessionPlan"]
 """Makes the plan for the local server, on demand (to continue there when Gemini cannot be reached)."""
 
-GEMINI_HINT = "to talk to Gemini instead, set GEMINI_API_KEY and start livetui again"
-"""How the opening notice of a keyless session says where Gemini is."""
+GEMINI_HINT = (
+    "to talk to Gemini or OpenAI instead, set GEMINI_API_KEY or OPENAI_API_KEY and start livetui again"
+)
+"""How the opening notice of a keyless session says where the providers are."""
 
 
 class MissingKeyError(Exception):
-    """Gemini was asked for, and no key is set. The message is one line."""
+    """A provider was asked for, and its key is not set. The message is one line."""
+
+    def __init__(self, provider: Provider) -> None:
+        super().__init__(missing_key(provider))
+        self.provider: Provider = provider
+        """The provider whose key is missing."""
+
+
+class ProviderUnavailable(Exception):
+    """The provider asked for cannot be reached by this build. The message is one line."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a session goes, in the terms its endpoint is built from. The key is never shown."""
+
+    provider: Provider
+    """`gemini`, `openai`, or `local` (the embedded server)."""
+    model: str
+    """The model asked for (on the local server, its brain)."""
+    dialect: str
+    """The protocol spoken: `gemini` or `openai`."""
+    base_url: str | None = None
+    """The endpoint's base URL; None for the provider's own."""
+    api_key: SecretStr | None = field(default=None, repr=False)
+    """The provider's key (None for the local server). Secret: kept out of repr and every message."""
+    azure_deployment: str | None = None
+    """The Azure OpenAI deployment, with an Azure base URL."""
+    api_version: str | None = None
+    """The Azure OpenAI `api-version`."""
+    turn_detection: str = "server_vad"
+    """OpenAI's voice-activity detection: `server_vad` or `semantic_vad`."""
+
+    @classmethod
+    def openai(cls, settings: Settings) -> Route:
+        """The route to the OpenAI Realtime API (or Azure, xAI, a compatible server) these settings name.
+
+        Raises:
+            MissingKeyError: there is no OpenAI key.
+        """
+        openai = settings.openai
+        if openai.api_key is None:
+            raise MissingKeyError("openai")
+        return cls(
+            "openai",
+            openai.model,
+            "openai",
+            base_url=openai.base_url,
+            api_key=openai.api_key,
+            azure_deployment=openai.azure_deployment,
+            api_version=openai.api_version,
+            turn_detection=openai.turn_detection,
+        )
 
 
 @dataclass(frozen=True)
@@ -44,7 +101,7 @@ class Target:
     """What a session talks to: the provider, and the model (or, on the local server, the brain)."""
 
     provider: str
-    """`gemini` or `local`."""
+    """`gemini`, `openai` or `local`."""
     model: str
     """The Gemini model (without `models/`), the local brain (`smollm2`, `scripted`), or `host:port` for a
     server started by someone else."""
@@ -56,10 +113,15 @@ class Target:
 
     @classmethod
     def of(cls, settings: Settings) -> Target:
-        """The target these settings name before any plan is made (Gemini's model, or the local brain)."""
-        if settings.use_gemini:
-            return cls("gemini", settings.model.removeprefix("models/"))
-        return cls("local", settings.brain if settings.brain != "auto" else "server")
+        """The target these settings name before any plan is made (the provider's model, or the local
+        brain)."""
+        provider = settings.provider_in_use
+        if provider == "gemini":
+            return cls("gemini", settings.gemini.model.removeprefix("models/"))
+        if provider == "openai":
+            return cls("openai", settings.openai.model)
+        brain = settings.local.brain
+        return cls("local", brain if brain != "auto" else "server")
 
 
 @dataclass(frozen=True)
@@ -74,11 +136,15 @@ class SessionPlan:
     """One-line notices for the top of the chat log."""
     reasons: tuple[str, ...] = ()
     """Why the local server runs another brain than the one asked for (folded into the opening notice)."""
+    route: Route | None = None
+    """Where it goes (None for a server someone else started, `--url`)."""
 
 
-def missing_key(asked_by: str = "--provider gemini") -> str:
-    """The one line for Gemini asked for (by `asked_by`: a flag, a variable, a file line) with no key."""
-    names = ", ".join(KEY_VARIABLES[:-1]) + f" or {KEY_VARIABLES[-1]}"
+def missing_key(provider: Provider = "gemini", asked_by: str | None = None) -> str:
+    """The one line for `provider` asked for (by `asked_by`: a flag, a variable, a file line) with no key."""
+    variables = KEY_VARIABLES[provider]
+    names = ", ".join(variables[:-1]) + f" or {variables[-1]}"
+    asked_by = asked_by if asked_by is not None else f"--provider {provider}"
     return f"{asked_by} needs an API key: livetui reads it from {names}; set one (or use --provider local)"
 
 
@@ -89,34 +155,79 @@ def plan_session(
     url: str | None = None,
     tools: ToolRegistry | None = None,
 ) -> SessionPlan:
-    """The plan for these settings: `url` (a server already running), Gemini, or the local server (its
-    brain chosen by `resolve`).
+    """The plan for these settings: `url` (a server already running), Gemini, OpenAI, or the local server
+    (its brain chosen by `resolve`).
 
     Raises:
-        MissingKeyError: the provider is `gemini` and no key is set.
+        MissingKeyError: the provider is `gemini` or `openai` and its key is not set.
     """
     if url is not None:
         return SessionPlan(connect_to(url, settings, tools=tools), Target("local", host_of(url)))
-    if settings.use_gemini:
-        if settings.api_key is None:
-            raise MissingKeyError(missing_key())
-        return SessionPlan(lambda: open_session(settings, tools=tools), Target.of(settings))
+    provider = settings.provider_in_use
+    if provider == "gemini":
+        key = settings.gemini.api_key
+        if key is None:
+            raise MissingKeyError("gemini")
+        route = Route("gemini", settings.gemini.model, "gemini", api_key=key)
+        return SessionPlan(lambda: open_session(settings, tools=tools), Target.of(settings), route=route)
+    if provider == "openai":
+        route = Route.openai(settings)
+        return SessionPlan(
+            lambda: open_openai(route, settings, tools=tools), Target.of(settings), route=route
+        )
     plan = plan_local(settings, resolve=resolve, tools=tools)
     if settings.provider == "auto":  # one opening notice: what answers, why that brain, where Gemini is
         brain = f"the local server's {plan.target.model} brain"
         why = f" ({'; '.join(plan.reasons)})" if plan.reasons else ""
         notice = f"No API key: you are talking to {brain} on this machine{why}; {GEMINI_HINT}."
-        return SessionPlan(plan.connector, plan.target, (notice,))
+        return SessionPlan(plan.connector, plan.target, (notice,), route=plan.route)
     return plan
 
 
 def plan_local(settings: Settings, *, resolve: BrainChoice, tools: ToolRegistry | None = None) -> SessionPlan:
-    """The plan for the embedded local server, with the brain `resolve` picks for the settings' choice."""
-    brain, reasons = resolve(settings.brain)
+    """The plan for the embedded local server, with the brain `resolve` picks for the settings' choice,
+    in the settings' dialect."""
+    brain, reasons = resolve(settings.local.brain)
     local = settings.model_copy(update={"provider": "local"})
-    connector = lambda: open_session(local, brain=brain, tools=tools)  # noqa: E731
+    route = Route("local", brain, settings.local.dialect)
+    if route.dialect == "openai":
+        connector = lambda: open_local_openai(route, local, tools=tools)  # noqa: E731
+    else:
+        connector = lambda: open_session(local, brain=brain, tools=tools)  # noqa: E731
     notices = tuple(f"The local server uses the {brain} brain: {reason}." for reason in reasons)
-    return SessionPlan(connector, Target("local", brain), notices, tuple(reasons))
+    return SessionPlan(connector, Target("local", brain), notices, tuple(reasons), route)
+
+
+def openai_session(route: Route, settings: Settings, *, tools: ToolRegistry | None = None) -> LiveSession:
+    """The OpenAI Realtime session of `route`: where its endpoint (the URL from the base URL, model, Azure
+    deployment and api-version; the key in its header, `Authorization` or Azure's `api-key`) and its codec
+    are built, by `livetui.providers.openai`.
+
+    Raises:
+        ProviderUnavailable: this build has no OpenAI Realtime client.
+    """
+    raise ProviderUnavailable("the OpenAI Realtime client is not available in this version of livetui")
+
+
+@contextlib.asynccontextmanager
+async def open_openai(
+    route: Route, settings: Settings, *, tools: ToolRegistry | None = None
+) -> AsyncIterator[LiveSession]:
+    """A session with the OpenAI Realtime API (or a service speaking it), as `route` says."""
+    yield openai_session(route, settings, tools=tools)
+
+
+@contextlib.asynccontextmanager
+async def open_local_openai(
+    route: Route, settings: Settings, *, tools: ToolRegistry | None = None
+) -> AsyncIterator[LiveSession]:
+    """A session with the local server in the OpenAI Realtime dialect; the server is stopped on exit."""
+    server = await start_local(settings, route.model)
+    try:
+        here = Route("local", route.model, "openai", base_url=server.url)
+        yield openai_session(here, settings, tools=tools)
+    finally:
+        await server.stop()
 
 
 @contextlib.asynccontextmanager
@@ -128,7 +239,7 @@ async def open_session(
     Args:
         settings: the user's settings.
         brain: the local server's brain (`smollm2` or `scripted`), already resolved by the caller.
-        tools: the tools the session declares (none when None).
+        tools: the tools declared in `setup` (none when None).
 
     Raises:
         LocalServerError: the local server could not be started.
@@ -136,34 +247,42 @@ async def open_session(
     """
     config = build_config(settings, tools=tools)
     if settings.use_gemini:
-        if settings.api_key is None:
-            raise MissingKeyError(missing_key())
-        endpoint = registry.endpoint("gemini", settings.api_key)
+        if settings.gemini.api_key is None:
+            raise MissingKeyError("gemini")
+        endpoint = registry.endpoint("gemini", settings.gemini.api_key)
         yield LiveSession(endpoint, registry.provider("gemini", settings), config)
         return
     # On the local server the model that answers is its brain: say so in setup (and so in the status bar).
     config = replace(config, model=brain)
-    grammar = ("--grammar", str(settings.grammar)) if settings.grammar is not None else ()
-    server = await LocalServer.start(brain=brain, script=settings.script, extra=grammar)
+    server = await start_local(settings, brain)
     try:
-        dialect = registry.LOCAL_DIALECT
-        endpoint = registry.local_endpoint(server.url, dialect=dialect)
-        yield LiveSession(endpoint, registry.provider(dialect, settings), config)
+        endpoint = registry.local_endpoint(server.url, dialect="gemini")
+        yield LiveSession(endpoint, registry.provider("gemini", settings), config)
     finally:
         await server.stop()
+
+
+async def start_local(settings: Settings, brain: str) -> LocalServer:
+    """The embedded server, started with `brain` and the settings' script and grammar.
+
+    Raises:
+        LocalServerError: it could not be started.
+    """
+    grammar = ("--grammar", str(settings.local.grammar)) if settings.local.grammar is not None else ()
+    return await LocalServer.start(brain=brain, script=settings.local.script, extra=grammar)
 
 
 def connect_to(
     url: str, settings: Settings, *, clock: Clock | None = None, tools: ToolRegistry | None = None
 ) -> Connector:
     """A connector for a server that is already running at `ws://HOST:PORT` (tests, `--url`); `tools` are
-    declared, and the settings' `url_key` is presented in a header."""
+    declared in `setup`, and the settings' `url_key` is presented in a header."""
 
     @contextlib.asynccontextmanager
     async def connector() -> AsyncIterator[LiveSession]:
         # Which brain answers is the server's business: the status bar names the server, not a Gemini model.
         config = replace(build_config(settings, tools=tools), model="local")
-        dialect = registry.LOCAL_DIALECT
+        dialect = settings.local.dialect
         endpoint = registry.local_endpoint(url, settings.url_key, dialect=dialect)
         session = LiveSession(endpoint, registry.provider(dialect, settings), config)
         if clock is not None:

@@ -13,16 +13,21 @@ def build_config(settings: Settings, *, tools: ToolRegistry | None = None) -> Se
 
     Replies are spoken, with transcripts both ways, unless `settings.text_only` asks for text (then there
     is no speech to transcribe); push-to-talk makes the user's turns manual activity. Context compression
-    is on whenever a camera is configured, unless the settings say otherwise.
+    is on whenever a camera is configured, unless the settings say otherwise. The model is the one of the
+    provider whose dialect the session speaks.
     """
-    compression = settings.video if settings.context_compression is None else settings.context_compression
+    compression = settings.gemini.context_compression
+    if compression is None:
+        compression = settings.video
+    model = settings.openai.model if settings.dialect == "openai" else settings.gemini.model
     return SessionConfig(
-        model=settings.model,
+        model=model,
         modality="text" if settings.text_only else "audio",
         voice=settings.voice,
         system_prompt=settings.system_prompt,
         tools=tools.declarations() if tools is not None else (),
-        activity="manual" if settings.push_to_talk else "auto",
+        activity="manual" if settings.audio.push_to_talk else "auto",
+        turn_detection=settings.openai.turn_detection,
         transcription=not settings.text_only,
         compression=compression,
     )

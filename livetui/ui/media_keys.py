@@ -36,12 +36,11 @@ NO_AUDIO = "this session has no audio (--text-only)"
 
 def camera_stream(settings: Settings) -> CameraStream | None:
     """The camera stream the settings configure (on from the start), or None."""
-    source = open_source(settings.camera, settings.camera_file)
+    camera = settings.camera
+    source = open_source(camera.device, camera.file)
     if source is None:
         return None
-    options = CaptureOptions(
-        fps=settings.camera_fps, max_side=settings.camera_size, quality=settings.camera_quality
-    )
+    options = CaptureOptions(fps=camera.fps, max_side=camera.size, quality=camera.quality)
     return CameraStream(source, options)
 
 

@@ -57,7 +57,7 @@ def test_video_turns_context_window_compression_on_by_default(
 
 def test_camera_settings_have_defaults_and_limits() -> None:
     settings = load_settings()
-    assert (settings.camera_fps, settings.camera_size, settings.camera_quality) == (1.0, 768, 80)
+    assert (settings.camera.fps, settings.camera.size, settings.camera.quality) == (1.0, 768, 80)
     assert not settings.video
     with pytest.raises(ConfigError, match="^--camera-quality: "):
         load_settings(camera_quality=101)
@@ -66,10 +66,10 @@ def test_camera_settings_have_defaults_and_limits() -> None:
 
 
 def test_the_environment_sets_the_camera(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LIVETUI_CAMERA", "test")
-    monkeypatch.setenv("LIVETUI_CAMERA_FPS", "0.5")
+    monkeypatch.setenv("LIVETUI_CAMERA__DEVICE", "test")
+    monkeypatch.setenv("LIVETUI_CAMERA__FPS", "0.5")
     settings = load_settings()
-    assert (settings.camera, settings.camera_fps, settings.video) == ("test", 0.5, True)
+    assert (settings.camera.device, settings.camera.fps, settings.video) == ("test", 0.5, True)
 
 
 def run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

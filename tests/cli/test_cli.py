@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from livetui.cli import main, resolve_brain
-from livetui.config import Settings
+from livetui.config import GeminiSettings, OpenAISettings, Settings
 from livetui.session.connect import plan_local, plan_session
 
 
@@ -96,9 +96,8 @@ def test_auto_brain_falls_back_to_scripted_with_a_notice(monkeypatch: pytest.Mon
     settings = Settings(provider="local")
     [notice] = plan_local(settings, resolve=resolve_brain).notices
     assert notice == f"The local server uses the scripted brain: {reason}."
-    [opening] = plan_session(
-        settings.model_copy(update={"provider": "auto", "api_key": None}), resolve=resolve_brain
-    ).notices
+    keyless = {"provider": "auto", "gemini": GeminiSettings(), "openai": OpenAISettings()}
+    [opening] = plan_session(settings.model_copy(update=keyless), resolve=resolve_brain).notices
     assert opening.startswith("No API key: you are talking to the local server's scripted brain on this ")
-    assert f"({reason}); to talk to Gemini instead" in opening, "one notice says it all"
+    assert f"({reason}); to talk to Gemini or OpenAI instead" in opening, "one notice says it all"
     assert resolve_brain("scripted") == ("scripted", [])

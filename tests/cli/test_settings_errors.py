@@ -3,33 +3,12 @@ flag, a variable, the config file and its line), and livetui stops with status 2
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-KEY_NAMES = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "LIVETUI_API_KEY")
-"""The variables the key is read from."""
-
-
-def run(
-    tmp_path: Path, *args: str, config: str | None = None, **env: str
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m livetui ARGS` with no key, an isolated config (written from `config`) and `env`."""
-    path = tmp_path / "config.toml"
-    if config is not None:
-        path.write_text(config, encoding="utf-8")
-    clean = {k: v for k, v in os.environ.items() if k not in KEY_NAMES and not k.startswith("LIVETUI_")}
-    return subprocess.run(
-        [sys.executable, "-m", "livetui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean, "LIVETUI_CONFIG": str(path), "LIVETUI_DATA_DIR": str(tmp_path / "data"), **env},
-        check=False,
-    )
+from tests.cli.running import run
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -40,7 +19,7 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
     return result.stderr.removeprefix("livetui: ").rstrip("\n")
 
 
-READS = "needs an API key: livetui reads it from GEMINI_API_KEY, GOOGLE_API_KEY or LIVETUI_API_KEY"
+READS = "needs an API key: livetui reads it from GEMINI_API_KEY, GOOGLE_API_KEY or LIVETUI_GEMINI__API_KEY"
 """What the missing-key line says after naming what asked for Gemini."""
 
 
@@ -59,8 +38,8 @@ def test_livetui_api_key_wins_over_the_others(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setenv("GEMINI_API_KEY", "gemini")
     monkeypatch.setenv("LIVETUI_API_KEY", "livetui")
-    key = Settings().api_key
-    assert key is not None and key.get_secret_value() == "livetui"
+    key = Settings().gemini.api_key
+    assert key is not None and key.get_secret_value() == "livetui", "the old variable still wins, as before"
 
 
 def test_provider_gemini_from_the_environment_names_the_variable(tmp_path: Path) -> None:
@@ -69,7 +48,7 @@ def test_provider_gemini_from_the_environment_names_the_variable(tmp_path: Path)
 
 
 def test_provider_gemini_from_the_config_file_names_its_line(tmp_path: Path) -> None:
-    line = one_line(run(tmp_path, config='model = "x"\nprovider = "gemini"\n'))
+    line = one_line(run(tmp_path, config='voice = "x"\nprovider = "gemini"\n'))
     assert line.startswith(f'provider = "gemini" (config file {tmp_path / "config.toml"}, line 2) {READS}')
 
 
@@ -78,18 +57,18 @@ def test_a_flag_error_names_the_flag(tmp_path: Path) -> None:
 
 
 def test_an_environment_error_names_the_variable(tmp_path: Path) -> None:
-    line = one_line(run(tmp_path, LIVETUI_CAMERA_FPS="0"))
-    assert line == "LIVETUI_CAMERA_FPS: Input should be greater than 0"
+    line = one_line(run(tmp_path, LIVETUI_CAMERA__FPS="0"))
+    assert line == "LIVETUI_CAMERA__FPS: Input should be greater than 0"
 
 
 def test_a_config_file_error_names_the_file_and_its_line(tmp_path: Path) -> None:
-    line = one_line(run(tmp_path, config='model = "x"\n\ncamera_fps = 0\n'))
+    line = one_line(run(tmp_path, config='voice = "x"\n\n[camera]\nfps = 0\n'))
     config = tmp_path / "config.toml"
-    assert line == f"camera_fps: Input should be greater than 0 (config file {config}, line 3)"
+    assert line == f"camera.fps: Input should be greater than 0 (config file {config}, line 4)"
 
 
 def test_the_flag_wins_and_is_blamed_even_when_the_file_sets_it_too(tmp_path: Path) -> None:
-    line = one_line(run(tmp_path, "--camera-fps", "99", config="camera_fps = 2\n"))
+    line = one_line(run(tmp_path, "--camera-fps", "99", config="[camera]\nfps = 2\n"))
     assert line == "--camera-fps: Input should be less than or equal to 30"
 
 
@@ -112,6 +91,6 @@ def test_a_table_variable_that_is_not_json_names_the_variable(tmp_path: Path) ->
 def test_a_bad_keymap_entry_is_one_line_naming_it_and_exit_2(
     tmp_path: Path, keymap: str, expected: str
 ) -> None:
-    line = one_line(run(tmp_path, "--provider", "local", config=f'model = "x"\n[keymap]\n{keymap}\n'))
+    line = one_line(run(tmp_path, "--provider", "local", config=f'voice = "x"\n[keymap]\n{keymap}\n'))
     assert line.startswith(expected)
     assert line.endswith(f"(config file {tmp_path / 'config.toml'}, line 3)"), "the entry's own line"

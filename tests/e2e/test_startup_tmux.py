@@ -15,7 +15,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
 ]
 
-KEY_NAMES = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "LIVETUI_API_KEY")
+KEY_NAMES = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENAI_API_KEY", "LIVETUI_API_KEY")
 """The variables the key is read from: none is set for these runs."""
 
 

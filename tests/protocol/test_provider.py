@@ -8,7 +8,7 @@ import json
 import pytest
 from pydantic import SecretStr
 
-from livetui.config import Settings
+from livetui.config import GeminiSettings, Settings
 from livetui.live.codec import Exchange
 from livetui.live.config import SessionConfig
 from livetui.providers import registry
@@ -41,7 +41,7 @@ def test_a_codec_replays_the_history_it_is_given() -> None:
 
 
 def test_the_text_route_comes_from_the_settings() -> None:
-    gemini = registry.provider("gemini", Settings(text_route="realtime_input"))
+    gemini = registry.provider("gemini", Settings(gemini=GeminiSettings(text_route="realtime_input")))
     codec = gemini.codec(SessionConfig(model="m"))
     codec.send_text("hi", at=0.0)
     assert json.loads(codec.data_to_send()[0]) == {"realtimeInput": {"text": "hi"}}

@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
-from livetui.config import Settings
+from livetui.config import GeminiSettings, Settings
 from livetui.live.config import SessionConfig
 from livetui.live.endpoint import Endpoint
 from livetui.media.audio.mic import DeviceSource
@@ -94,7 +94,7 @@ async def test_a_speaker_file_or_a_model_that_only_speaks_keeps_speech(tmp_path:
     assert await choose_replies(session, voice) is None
     assert session.config.modality == "audio"
 
-    native = build_config(Settings(model="gemini-2.5-flash-native-audio-latest"))
+    native = build_config(Settings(gemini=GeminiSettings(model="gemini-2.5-flash-native-audio-latest")))
     session = local_session("ws://127.0.0.1:9", native)
     notice = await choose_replies(session, None)
     assert notice == "no speaker: this model only speaks: its replies are shown as their transcript"

@@ -15,7 +15,14 @@ def isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep the developer's config file, key and data directory out of the tests."""
     monkeypatch.setenv("LIVETUI_CONFIG", str(tmp_path / "none.toml"))
     monkeypatch.setenv("LIVETUI_DATA_DIR", str(tmp_path / "data"))
-    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "LIVETUI_API_KEY", "LIVETUI_PROVIDER", "LIVETUI_MODEL"):
+    for name in (
+        "GEMINI_API_KEY",
+        "GOOGLE_API_KEY",
+        "OPENAI_API_KEY",
+        "LIVETUI_API_KEY",
+        "LIVETUI_PROVIDER",
+        "LIVETUI_MODEL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

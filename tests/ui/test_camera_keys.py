@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import cv2
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label
 
 from livetui import events as ev
-from livetui.config import Settings
+from livetui.config import CameraSettings, Settings
 from livetui.server.app import LiveServer
 from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
@@ -26,15 +25,6 @@ from tests.frames import qr_frame
 
 TIMEOUT = 15.0
 """Seconds a condition may take before the test fails."""
-
-
-@pytest.fixture(autouse=True)
-def isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Keep the developer's config file, key and data directory out of the tests."""
-    monkeypatch.setenv("LIVETUI_CONFIG", str(tmp_path / "none.toml"))
-    monkeypatch.setenv("LIVETUI_DATA_DIR", str(tmp_path / "data"))
-    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "LIVETUI_API_KEY", "LIVETUI_PROVIDER", "LIVETUI_MODEL"):
-        monkeypatch.delenv(name, raising=False)
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
@@ -57,7 +47,7 @@ def camera_settings(tmp_path: Path, text: str = "on screen") -> Settings:
     """Text-only settings streaming a photo with a QR code of `text`, fast so tests need not wait."""
     photo = tmp_path / "photo.png"
     cv2.imwrite(str(photo), qr_frame(text))
-    return Settings(text_only=True, camera_file=photo, camera_fps=20)
+    return Settings(text_only=True, camera=CameraSettings(file=photo, fps=20))
 
 
 def status_camera(app: Any) -> str:
@@ -115,7 +105,7 @@ async def test_without_a_camera_the_keys_say_how_to_get_one(live_server: LiveSer
 
 
 async def test_a_missing_camera_is_one_line_and_the_session_goes_on(live_server: LiveServer) -> None:
-    settings = Settings(text_only=True, camera="/dev/no-such-camera")
+    settings = Settings(text_only=True, camera=CameraSettings(device="/dev/no-such-camera"))
     app = make_app(settings, connect_to(live_server.url, settings))
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)

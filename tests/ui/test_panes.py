@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable, Label, TabbedContent
 
 from livetui import events as ev
-from livetui.config import Settings
+from livetui.config import CameraSettings, Settings
 from livetui.server.app import LiveServer
 from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
@@ -103,7 +103,7 @@ async def test_the_screen_still_works_at_80x24(live_server: LiveServer, settings
 async def test_the_chat_keeps_at_least_60_percent_of_the_width(
     live_server: LiveServer, tmp_path: Path, width: int, camera: bool
 ) -> None:
-    settings = Settings(text_only=True, camera="test" if camera else None, camera_fps=20)
+    settings = Settings(text_only=True, camera=CameraSettings(device="test" if camera else None, fps=20))
     app = make_app(settings, connect_to(live_server.url, settings))
     async with app.run_test(size=(width, 30)) as pilot:
         await until_live(pilot)

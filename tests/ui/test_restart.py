@@ -149,7 +149,9 @@ async def test_reconnect_after_a_bad_script_starts_the_local_server_again(
 ) -> None:
     script = tmp_path / "script.json"
     script.write_text("{not json", encoding="utf-8")
-    local = settings.model_copy(update={"script": script, "brain": "scripted"})
+    local = settings.model_copy(
+        update={"local": settings.local.model_copy(update={"script": script, "brain": "scripted"})}
+    )
     plan = plan_local(local, resolve=resolve_brain)
     app = make_app(local, plan.connector, target=plan.target)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -200,7 +202,7 @@ async def test_an_unreachable_gemini_offers_the_local_server(
 async def test_the_status_bar_names_the_local_brain_while_connecting(settings: Settings) -> None:
     from livetui.session.connect import plan_session
 
-    local = settings.model_copy(update={"brain": "scripted"})
+    local = settings.model_copy(update={"local": settings.local.model_copy(update={"brain": "scripted"})})
     plan = plan_session(local, resolve=resolve_brain)
     [notice] = plan.notices
     assert notice.startswith("No API key: you are talking to the local server's scripted brain")

@@ -20,7 +20,7 @@ import cv2
 import pytest
 from textual.pilot import Pilot
 
-from livetui.config import Settings
+from livetui.config import CameraSettings, Settings
 from livetui.server.app import LiveServer
 from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
@@ -114,7 +114,7 @@ async def test_camera_session(
 ) -> None:
     photo = tmp_path / "photo.png"
     cv2.imwrite(str(photo), gradient(640, 480))
-    settings = Settings(text_only=True, camera_file=photo)
+    settings = Settings(text_only=True, camera=CameraSettings(file=photo))
     app = make_app(settings, connect_to(live_server.url, settings, clock=stepping_clock()))
 
     async def first_frame(pilot: Pilot[Any]) -> None:

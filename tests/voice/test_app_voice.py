@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label
 
-from livetui.config import Settings
+from livetui.config import AudioSettings, Settings
 from livetui.media.audio.pcm import is_silent
 from livetui.media.audio.sink import FakeSink
 from livetui.media.audio.source import AudioSource, FakeSource, FileSource
@@ -56,8 +56,8 @@ def voiced_app(server: LiveServer, settings: Settings, source: AudioSource | Non
             session,
             source=source,
             sink=sink,
-            push_to_talk=settings.push_to_talk,
-            half_duplex=settings.half_duplex,
+            push_to_talk=settings.audio.push_to_talk,
+            half_duplex=settings.audio.half_duplex,
         )
 
     return make_app(settings, connect_to(server.url, settings), voice=voice)
@@ -117,7 +117,7 @@ async def test_the_interrupt_key_silences_playback_before_the_next_sample(voice_
 
 async def test_push_to_talk_with_the_talk_key_and_space(voice_server: LiveServer, speech: Speech) -> None:
     mic, sink = FakeSource(), FakeSink()
-    app = voiced_app(voice_server, Settings(push_to_talk=True), mic, sink)
+    app = voiced_app(voice_server, Settings(audio=AudioSettings(push_to_talk=True)), mic, sink)
     async with app.run_test(size=(120, 40)) as pilot:
         voice = await wait_for_voice(pilot, app)
         await until(pilot, lambda: label(app, "#mic") == "mic off: talk key", "push-to-talk to wait")

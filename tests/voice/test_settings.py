@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from livetui.cli import build_parser
-from livetui.config import Settings
+from livetui.config import AudioSettings, Settings
 from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.sink import WavSink
 from livetui.media.audio.source import FileSource
@@ -42,7 +42,7 @@ def test_text_only_asks_for_text_and_no_transcription() -> None:
 
 
 def test_push_to_talk_turns_the_servers_activity_detection_off() -> None:
-    setup = gemini_setup(build_config(Settings(push_to_talk=True)))
+    setup = gemini_setup(build_config(Settings(audio=AudioSettings(push_to_talk=True))))
     assert setup.manual_activity
     assert '"automaticActivityDetection":{"disabled":true}' in encode(SetupMessage(setup=setup))
 
@@ -51,17 +51,19 @@ def test_the_settings_pick_the_microphone_and_the_speaker(tmp_path: Path) -> Non
     mic, out = tmp_path / "in.wav", tmp_path / "out.wav"
     defaults = Settings()
     assert isinstance(source_for(defaults), DeviceSource) and isinstance(sink_for(defaults), DeviceSink)
-    files = Settings(mic_file=mic, mic_loop=True, speaker_file=out)
+    files = Settings(audio=AudioSettings(mic_file=mic, mic_loop=True, speaker_file=out))
     source, sink = source_for(files), sink_for(files)
     assert isinstance(source, FileSource) and source.path == mic and source.loop
     assert isinstance(sink, WavSink) and sink.path == out
-    named = Settings(input_device="USB", output_device="3")
+    named = Settings(audio=AudioSettings(input_device="USB", output_device="3"))
     source, sink = source_for(named), sink_for(named)
     assert isinstance(source, DeviceSource) and source.device == "USB"
     assert isinstance(sink, DeviceSink) and sink.device == "3"
     text = Settings(text_only=True)
     assert source_for(text) is None and sink_for(text) is None
-    assert isinstance(source_for(Settings(text_only=True, mic_file=mic)), FileSource), "named explicitly"
+    assert isinstance(source_for(Settings(text_only=True, audio=AudioSettings(mic_file=mic))), FileSource), (
+        "named explicitly"
+    )
 
 
 def test_the_help_documents_the_audio_flags() -> None:

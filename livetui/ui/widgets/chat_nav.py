@@ -89,7 +89,7 @@ class NavigableLog(VerticalScroll):
         self.watch(self, "virtual_size", self._grown, init=False)
         settings = getattr(self.app, "settings", None)
         if isinstance(settings, Settings):
-            self.hint = FirstHint(speech=not settings.text_only, push_to_talk=settings.push_to_talk)
+            self.hint = FirstHint(speech=not settings.text_only, push_to_talk=settings.audio.push_to_talk)
             self.mount(self.hint)
 
     def _scrolled(self, scroll_y: float) -> None:
