@@ -33,15 +33,13 @@ import json
 from collections import deque
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 from livetui import events as ev
 from livetui.live.codec import Exchange
 from livetui.live.config import SessionConfig
 from livetui.live.ledger import Turn, TurnLedger
 from livetui.live.tools import ToolAnswer
-from livetui.protocol.limits import LimitError, bounded_json
 from livetui.providers.openai import server_events as se
+from livetui.providers.openai.calls import PendingCalls, parse_arguments
 from livetui.providers.openai.client_events import (
     AudioCommit,
     ClientEvent,
@@ -68,12 +66,6 @@ QUIET_ERRORS = frozenset(("response_cancel_not_active",))
 
 def _one_line(text: str, limit: int = 300) -> str:
     return " ".join(text.split())[:limit]
-
-
-def _first_error(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
 class OpenAICodec:
@@ -104,10 +96,8 @@ class OpenAICodec:
         self._asked = 0  # responses asked for (or due from server VAD) and not yet created
         self._running = False  # between response.created and response.done
         self._cancelled = False  # response.cancel sent for the reply asked for or running
-        self._calls_open: set[str] = set()
-        self._calls_seen: set[str] = set()
-        self._answered = False  # answers sent; one response.create is due
-        self._call_items: dict[str, tuple[str | None, str | None]] = {}
+        self.calls = PendingCalls()
+        """The function calls of the reply in progress."""
         self._user_items: dict[str, int] = {}
         self._uncommitted: deque[int] = deque()
         self._frame: bytes | None = None
@@ -189,7 +179,7 @@ class OpenAICodec:
         number = self.ledger.interrupt(at=at)
         if number is not None:
             self._cancel()
-            self._drop_calls()
+            self.calls.drop()
             self._truncate(number, heard_ms, complete=False)
             self._settle(at)
         elif heard_ms is not None and self.audio.last_turn is not None:
@@ -206,11 +196,6 @@ class OpenAICodec:
             if complete and end >= self.audio.received_ms(item_id):
                 continue  # heard to its end: nothing to forget
             self._send(ItemTruncate(item_id=item_id, audio_end_ms=end))
-
-    def _drop_calls(self) -> None:
-        """The calls of an interrupted turn will not be answered (the tools runner cancels them)."""
-        self._calls_open.clear()
-        self._answered = False
 
     def _settle(self, at: float) -> None:
         """Close interrupted turns no reply is coming for (one waiting for function answers, say)."""
@@ -271,20 +256,18 @@ class OpenAICodec:
         for answer in answers:
             output = json.dumps(answer.output, ensure_ascii=False)
             self._send(ItemCreate(item=FunctionCallOutputItem(call_id=answer.call_id, output=output)))
-            if answer.call_id in self._calls_open:
-                self._calls_open.discard(answer.call_id)
-                self._answered = True
+            self.calls.answer(answer.call_id)
         self._follow_up()
 
     def _follow_up(self) -> None:
-        if self._answered and not self._calls_open and not (self._asked or self._running):
-            self._answered = False
+        if self.calls.due and not (self._asked or self._running):
+            self.calls.answered = False
             self._respond()
 
     def abandon(self, *, reason: str = "disconnected") -> list[int]:
         """The connection is gone: close every unfinished turn locally; returns their numbers."""
         self._asked, self._running = 0, False
-        self._drop_calls()
+        self.calls.drop()
         return self.ledger.abandon(reason=reason)
 
     # -- server → client ----------------------------------------------------------------------------------
@@ -293,10 +276,8 @@ class OpenAICodec:
         """Take one frame from the server; one that cannot be read becomes a `SessionError` event."""
         size = len(frame)
         try:
-            data = bounded_json(frame)
-            if not isinstance(data, dict):
-                raise LimitError(f"frame is a JSON {type(data).__name__}, not an object")
-        except LimitError as error:
+            data = se.load(frame)
+        except se.FrameError as error:
             raw = frame if isinstance(frame, str) else bytes(frame).decode("utf-8", "replace")
             raw = raw.encode("utf-8", "replace").decode("utf-8")  # no lone surrogate reaches the journal
             self._events.append(ev.WireFrame(direction="in", summary="malformed", text=raw[:2000], size=size))
@@ -304,19 +285,13 @@ class OpenAICodec:
             return
         summary, text = summarize(data)
         self._events.append(ev.WireFrame(direction="in", summary=summary, text=text, size=size))
-        kind = data.get("type")
-        if not isinstance(kind, str):
-            self._error("ignored a frame from the server: it has no type")
-            return
-        model = se.SERVER_EVENTS.get(kind)
-        if model is None:
-            return  # an event livetui does not act on: shown, nothing more
         try:
-            event = model.model_validate(data)
-        except ValidationError as error:
-            self._error(f"ignored a frame from the server: invalid {kind}: {_first_error(error)}")
+            event = se.parse(data)
+        except se.FrameError as error:
+            self._error(f"ignored a frame from the server: {error}")
             return
-        self._dispatch(kind, event, at)
+        if event is not None:  # None: an event livetui does not act on, shown and nothing more
+            self._dispatch(event.type, event, at)
 
     def _dispatch(self, kind: str, event: se.ServerEvent, at: float) -> None:
         if isinstance(event, se.SessionEvent):
@@ -339,8 +314,7 @@ class OpenAICodec:
         elif isinstance(event, se.ResponseDelta):
             self._delta(kind, event, at)
         elif isinstance(event, se.ArgumentsDone):
-            call_id, name = self._call_items.get(event.item_id or "", (None, None))
-            self._call(event.call_id or call_id, event.name or name, event.arguments, at)
+            self._call(event.item_id, event.call_id, event.name, event.arguments, at)
         elif isinstance(event, se.TranscriptDelta):
             self._events.append(ev.InputTranscript(turn=self._user_turn(event.item_id), text=event.delta))
         elif isinstance(event, se.TranscriptCompleted):
@@ -371,7 +345,7 @@ class OpenAICodec:
             self.snapshot()
             if self.ledger.replying:
                 self.ledger.server_interrupted(at=at)
-                self._drop_calls()
+                self.calls.drop()
                 self._settle(at)
         elif kind == "input_audio_buffer.speech_stopped":
             self._events.append(ev.VoiceActivity(speaking=False))
@@ -412,10 +386,9 @@ class OpenAICodec:
         if item.type != "function_call":
             return
         if kind == "response.output_item.added":
-            if item.id:
-                self._call_items[item.id] = (item.call_id, item.name)
+            self.calls.added(item.id, item.call_id, item.name)
         else:
-            self._call(item.call_id, item.name, item.arguments or "", at)
+            self._call(item.id, item.call_id, item.name, item.arguments or "", at)
 
     def _delta(self, kind: str, event: se.ResponseDelta, at: float) -> None:
         turn = self._live_turn(at)
@@ -435,32 +408,19 @@ class OpenAICodec:
             self.audio.received(turn.number, event.item_id or "", len(pcm))
             self._events.append(ev.AudioOut(turn=turn.number, pcm=pcm, rate=AUDIO_RATE))
 
-    def _call(self, call_id: str | None, name: str | None, arguments: str, at: float) -> None:
+    def _call(
+        self, item_id: str | None, call_id: str | None, name: str | None, arguments: str, at: float
+    ) -> None:
         """A function call of the reply: requested once, by whichever event completes it first."""
-        if not call_id or call_id in self._calls_seen:
-            return
+        call_id, name = self.calls.identify(item_id, call_id, name)
         turn = self._live_turn(at)
-        if turn is None:
+        if turn is None or not call_id or not self.calls.request(call_id):
             return
-        self._calls_seen.add(call_id)
-        self._calls_open.add(call_id)
-        name = name or "unnamed"
-        call = ev.ToolCall(
-            turn=turn.number, call_id=call_id, name=name, args=self._arguments(name, arguments)
-        )
+        args, problem = parse_arguments(arguments)
+        if problem is not None:
+            self._error(f"the model called {name} with arguments that are not a JSON object: {problem}")
+        call = ev.ToolCall(turn=turn.number, call_id=call_id, name=name, args=args)
         self._events.append(ev.ToolCallRequested(turn=turn.number, calls=(call,)))
-
-    def _arguments(self, name: str, text: str) -> dict[str, object]:
-        if not text.strip():
-            return {}
-        try:
-            args = bounded_json(text)
-            if not isinstance(args, dict):
-                raise LimitError(f"they are a JSON {type(args).__name__}")
-        except LimitError as error:
-            self._error(f"the model called {name} with arguments that are not a JSON object: {error}")
-            return {"_raw": text}
-        return args
 
     def _response_done(self, response: se.Response, at: float) -> None:
         self._running = False
@@ -470,7 +430,7 @@ class OpenAICodec:
         head = self.ledger.head()
         for item in response.output:
             if item.type == "function_call":
-                self._call(item.call_id, item.name, item.arguments or "", at)
+                self._call(item.id, item.call_id, item.name, item.arguments or "", at)
         self._usage(response, head.number)
         details = response.status_details or se.StatusDetails()
         if response.status == "failed":
@@ -480,7 +440,7 @@ class OpenAICodec:
             self.ledger.complete(at=at, reason="failed")
         elif response.status == "cancelled":
             self.ledger.complete(at=at, reason="interrupted")
-        elif not head.interrupted and (self._calls_open or self._answered):
+        elif not head.interrupted and self.calls.waiting:
             self._follow_up()  # the turn goes on once the functions are answered
         elif response.status == "incomplete":
             self.ledger.complete(at=at, reason=details.reason or "incomplete")

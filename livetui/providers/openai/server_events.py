@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from livetui.protocol.limits import LimitError, bounded_json
 
 
 class ServerModel(BaseModel):
@@ -177,3 +179,42 @@ AUDIO_DELTAS = frozenset(("response.output_audio.delta", "response.audio.delta")
 """A piece of the reply's audio, base64 PCM16 24 kHz (GA, beta)."""
 TRANSCRIPT_DELTAS = frozenset(("response.output_audio_transcript.delta", "response.audio_transcript.delta"))
 """A piece of the reply's audio transcript (GA, beta)."""
+
+
+class FrameError(ValueError):
+    """A server frame that cannot be used; the message is one line, fit to show a user."""
+
+
+def load(frame: str | bytes) -> dict[str, Any]:
+    """A frame's JSON object, within the bounds of `livetui.protocol.limits`.
+
+    Raises:
+        FrameError: not UTF-8 JSON within those bounds, or not an object.
+    """
+    try:
+        data = bounded_json(frame)
+    except LimitError as error:
+        raise FrameError(str(error)) from None
+    if not isinstance(data, dict):
+        raise FrameError(f"frame is a JSON {type(data).__name__}, not an object")
+    return data
+
+
+def parse(data: dict[str, Any]) -> ServerEvent | None:
+    """The event a frame's JSON object holds; None for a type livetui does not act on.
+
+    Raises:
+        FrameError: the object has no type, or fields of the wrong shape for its type.
+    """
+    kind = data.get("type")
+    if not isinstance(kind, str):
+        raise FrameError("it has no type")
+    model = SERVER_EVENTS.get(kind)
+    if model is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise FrameError(f"invalid {kind[:80]}: {where + ': ' if where else ''}{first['msg']}") from None
