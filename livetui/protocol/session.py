@@ -164,8 +164,9 @@ class GeminiSession:
             return ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=last))
         return RealtimeInputMessage(realtime_input=RealtimeInput(text=text))
 
-    def interrupt(self, *, at: float) -> int | None:
-        """Interrupt the reply in progress; returns the interrupted turn's number, or None if none was."""
+    def interrupt(self, *, at: float, heard_ms: int | None = None) -> int | None:
+        """Interrupt the reply in progress; returns the interrupted turn's number, or None if none was.
+        `heard_ms` (how much of the reply was played) is not used: Gemini is not told what was heard."""
         if not self.replying:
             return None
         number = self._interrupt_locally(at)

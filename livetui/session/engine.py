@@ -167,9 +167,10 @@ class LiveSession:
         self._flush()
         return turn
 
-    def interrupt(self, *, at: float | None = None) -> int | None:
-        """Interrupt the reply in progress; returns the interrupted turn, or None if nothing was replying."""
-        turn = self._protocol.interrupt(at=self.clock() if at is None else at)
+    def interrupt(self, *, at: float | None = None, heard_ms: int | None = None) -> int | None:
+        """Interrupt the reply in progress; returns the interrupted turn, or None if nothing was replying.
+        `heard_ms` is how much of the reply's speech was played, for a codec that truncates to it."""
+        turn = self._protocol.interrupt(at=self.clock() if at is None else at, heard_ms=heard_ms)
         self._flush()
         return turn
 

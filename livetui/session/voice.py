@@ -25,7 +25,7 @@ from collections.abc import Callable
 from livetui import events as ev
 from livetui.media.audio.devices import AudioUnavailable, Direction
 from livetui.media.audio.mic import DeviceSource
-from livetui.media.audio.pcm import duration, level
+from livetui.media.audio.pcm import MIC_RATE, duration, level
 from livetui.media.audio.player import PREBUFFER_SECONDS, Player
 from livetui.media.audio.sink import AudioSink
 from livetui.media.audio.source import AudioSource
@@ -53,6 +53,7 @@ class Voice:
         half_duplex: bool = False,
         muted: bool = False,
         prebuffer: float = PREBUFFER_SECONDS,
+        mic_rate: int = MIC_RATE,
     ) -> None:
         self.session = session
         """The session the microphone streams to and the speech comes from."""
@@ -66,6 +67,8 @@ class Voice:
         """The microphone is held back while the model speaks."""
         self.muted = muted
         """The user muted the microphone."""
+        self.mic_rate = mic_rate
+        """The rate a microphone chosen later (`use_device`) is sent at: the provider's."""
         self.talking = False
         """Push-to-talk: the user is talking."""
         self.player = Player(prebuffer=prebuffer, clock=session.clock)
@@ -139,10 +142,13 @@ class Voice:
         """The interrupt key: stop the reply and its speech now; returns the turn interrupted, if any.
 
         Speech still playing after the server finished the turn is silenced too (and the turn is shown as
-        interrupted), so the key always brings silence.
+        interrupted), so the key always brings silence. The session is told how many milliseconds of the
+        playing turn were heard (a provider that truncates keeps only those).
         """
         at = self.session.clock() if at is None else at
-        turn = self.session.interrupt(at=at)
+        playing = self.player.playing_turn
+        heard = self.player.played_ms(playing) if playing is not None and self.sink_open else None
+        turn = self.session.interrupt(at=at, heard_ms=heard)
         if turn is None and self.player.speaking:
             turn = self.player.playing_turn
             if turn is not None:
@@ -242,7 +248,7 @@ class Voice:
     async def use_device(self, direction: Direction, device: int | str) -> bool:
         """Switch the microphone (``input``) or the speaker (``output``) to a PortAudio device."""
         if direction == "input":
-            return await self.use_source(DeviceSource(device))
+            return await self.use_source(DeviceSource(device, rate=self.mic_rate))
         return await self.use_sink(DeviceSink(device))
 
     async def _close_source(self) -> None:

@@ -1,0 +1,49 @@
+"""The microphone's rate is the provider's: a file or device source hands out blocks at the rate asked
+for (resampled with soxr), and the voice made from the settings uses it."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from livetui.config import Settings
+from livetui.media.audio.pcm import MIC_RATE
+from livetui.media.audio.source import FileSource
+from livetui.session.audio_io import source_for
+
+
+def tone_wav(path: Path, rate: int, seconds: float) -> Path:
+    """A 440 Hz tone at `rate`."""
+    t = np.arange(int(rate * seconds)) / rate
+    pcm = (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes()
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(pcm)
+    return path
+
+
+async def test_a_file_source_hands_out_blocks_at_the_rate_asked_for(tmp_path: Path) -> None:
+    path = tone_wav(tmp_path / "tone.wav", 16000, 1.0)
+    source = FileSource(path, rate=24000, realtime=False)
+    await source.open()
+    blocks = []
+    while (block := await source.read()) is not None:
+        blocks.append(block)
+    assert source.rate == 24000
+    assert len(blocks[0]) == 1920, "40 ms at 24 kHz"
+    assert abs(sum(map(len, blocks)) - 48000) <= 1920, "one second at 24 kHz"
+
+
+def test_the_sources_from_the_settings_take_the_providers_rate(tmp_path: Path) -> None:
+    path = tone_wav(tmp_path / "tone.wav", 16000, 0.1)
+    settings = Settings(mic_file=path)
+    source = source_for(settings, rate=24000)
+    assert source is not None and source.rate == 24000
+    default = source_for(settings)
+    assert default is not None and default.rate == MIC_RATE
+    device = source_for(Settings(input_device="x"), rate=24000)
+    assert device is not None and device.rate == 24000
