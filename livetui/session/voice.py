@@ -6,7 +6,8 @@
   buffer, which the sink pulls at the pace of playback. An interruption — `Interrupted` from the interrupt
   key, from a message typed over the reply, or from the server (barge-in) — flushes the player and the
   sink *inside the call that emits it*, before control returns to the event loop, and marks **k1**
-  (playback silent). The first sample of each reply handed to the sink marks **t3**.
+  (playback silent). The session is told how many milliseconds of the turn were heard (`heard_ms`), so a
+  provider that truncates (OpenAI Realtime) keeps only those. The first sample of each reply handed to the sink marks **t3**.
 - **In**: it streams microphone blocks as ``realtimeInput.audio`` once the session is live, unless the
   microphone is muted (``audioStreamEnd`` is sent when it is muted), gated (half-duplex: held back while the
   model speaks, so it does not hear itself without headphones), or, in push-to-talk mode, the user is not
@@ -114,6 +115,11 @@ class Voice:
             case ev.AudioOut(turn=turn, pcm=pcm, rate=rate):
                 if self.sink_open:
                     self.player.feed(turn, pcm, rate)
+            case ev.Interrupted(turn=turn, by="server"):
+                heard = self._heard(turn)
+                self._silence(turn)
+                if heard is not None:  # a barge-in: a provider that truncates keeps only what was heard
+                    self.session.interrupt(heard_ms=heard)
             case ev.Interrupted(turn=turn):
                 self._silence(turn)
             case ev.GenerationComplete(turn=turn) | ev.TurnComplete(turn=turn):
@@ -126,6 +132,13 @@ class Voice:
                 self._publish()
             case _:
                 pass
+
+    def _heard(self, turn: int) -> int | None:
+        """Milliseconds of `turn` played, if its speech is playing now (read before the flush); None when
+        it is not (a server acknowledging the user's own interruption, already silenced)."""
+        if self.sink_open and self.player.speaking and self.player.playing_turn == turn:
+            return self.player.played_ms(turn)
+        return None
 
     def _silence(self, turn: int) -> None:
         """Drop every queued sample now, and mark k1 (playback silent) on `turn`."""
