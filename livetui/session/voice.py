@@ -6,8 +6,9 @@
   buffer, which the sink pulls at the pace of playback. An interruption — `Interrupted` from the interrupt
   key, from a message typed over the reply, or from the server (barge-in) — flushes the player and the
   sink *inside the call that emits it*, before control returns to the event loop, and marks **k1**
-  (playback silent). The session is told how many milliseconds of the turn were heard (`heard_ms`), so a
-  provider that truncates (OpenAI Realtime) keeps only those. The first sample of each reply handed to the sink marks **t3**.
+  (playback silent). The session is told how many milliseconds of the turn were heard (`heard_ms`), so
+  a provider that truncates (OpenAI Realtime) keeps only those. The first sample of each reply handed to
+  the sink marks **t3**.
 - **In**: it streams microphone blocks as ``realtimeInput.audio`` once the session is live, unless the
   microphone is muted (``audioStreamEnd`` is sent when it is muted), gated (half-duplex: held back while the
   model speaks, so it does not hear itself without headphones), or, in push-to-talk mode, the user is not

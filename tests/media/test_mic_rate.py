@@ -3,7 +3,6 @@ for (resampled with soxr), and the voice made from the settings uses it."""
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -12,18 +11,13 @@ from livetui.config import Settings
 from livetui.media.audio.pcm import MIC_RATE
 from livetui.media.audio.source import FileSource
 from livetui.session.audio_io import source_for
+from tests.media.test_files import write_wav
 
 
 def tone_wav(path: Path, rate: int, seconds: float) -> Path:
     """A 440 Hz tone at `rate`."""
     t = np.arange(int(rate * seconds)) / rate
-    pcm = (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes()
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(pcm)
-    return path
+    return write_wav(path, (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes(), rate)
 
 
 async def test_a_file_source_hands_out_blocks_at_the_rate_asked_for(tmp_path: Path) -> None:

@@ -18,6 +18,8 @@ from tests.providers.openai.wire import (
     of,
     reply,
     sent,
+    spoken_reply,
+    tool_call_reply,
     types,
 )
 
@@ -152,10 +154,7 @@ def test_under_server_vad_the_frame_goes_when_the_user_starts_speaking() -> None
 
 def test_interrupting_cancels_and_truncates_to_what_was_heard() -> None:
     codec = live_codec()
-    turn = codec.send_text("talk", at=1.0)
-    codec.receive(frame("response.created", response={"id": "resp_1"}), at=1.1)
-    codec.receive(audio_delta(bytes(48 * 700)), at=1.2)  # 700 ms arrived
-    sent(codec)
+    turn = spoken_reply(codec, 700)  # 700 ms arrived
     assert codec.interrupt(at=2.0, heard_ms=250) == turn
     assert sent(codec) == [
         {"type": "response.cancel"},
@@ -194,11 +193,7 @@ def test_without_what_was_heard_everything_that_arrived_is_kept() -> None:
 
 def test_a_later_item_of_the_turn_not_heard_at_all_is_cut_to_zero() -> None:
     codec = live_codec()
-    codec.send_text("talk", at=1.0)
-    codec.receive(frame("response.created", response={"id": "resp_1"}), at=1.1)
-    codec.receive(audio_delta(bytes(48 * 400), item_id="item_a"), at=1.2)
-    codec.receive(audio_delta(bytes(48 * 400), item_id="item_b"), at=1.3)
-    sent(codec)
+    spoken_reply(codec, 400, 400)
     codec.interrupt(at=2.0, heard_ms=100)
     assert [(e["item_id"], e["audio_end_ms"]) for e in sent(codec)[1:]] == [("item_a", 100), ("item_b", 0)]
     codec.interrupt(at=2.1, heard_ms=50)
@@ -207,11 +202,7 @@ def test_a_later_item_of_the_turn_not_heard_at_all_is_cut_to_zero() -> None:
 
 def test_stopping_a_finished_reply_still_playing_cuts_what_was_not_heard() -> None:
     codec = live_codec()
-    codec.send_text("talk", at=1.0)
-    codec.receive(frame("response.created", response={"id": "resp_1"}), at=1.1)
-    codec.receive(audio_delta(bytes(48 * 1000)), at=1.2)
-    codec.receive(frame("response.done", response={"id": "resp_1", "status": "completed"}), at=1.3)
-    sent(codec)
+    spoken_reply(codec, 1000, done=True)
     assert codec.interrupt(at=2.0, heard_ms=400) is None
     assert sent(codec) == [
         {"type": "conversation.item.truncate", "item_id": "item_a", "content_index": 0, "audio_end_ms": 400}
@@ -222,11 +213,7 @@ def test_stopping_a_finished_reply_still_playing_cuts_what_was_not_heard() -> No
 
 def test_a_finished_reply_heard_to_its_end_is_left_alone() -> None:
     codec = live_codec()
-    codec.send_text("talk", at=1.0)
-    codec.receive(frame("response.created", response={"id": "resp_1"}), at=1.1)
-    codec.receive(audio_delta(bytes(48 * 100)), at=1.2)
-    codec.receive(frame("response.done", response={"id": "resp_1", "status": "completed"}), at=1.3)
-    sent(codec)
+    spoken_reply(codec, 100, done=True)
     assert codec.interrupt(at=2.0, heard_ms=100) is None
     assert sent(codec) == []
 
@@ -283,19 +270,7 @@ def test_answers_are_function_call_outputs_and_one_response_create_after_the_rep
 def test_answers_after_the_reply_ended_ask_for_the_next_reply_at_once() -> None:
     codec = live_codec()
     codec.send_text("call it", at=1.0)
-    codec.receive(frame("response.created", response={"id": "resp_1"}), at=1.1)
-    codec.receive(
-        frame(
-            "response.function_call_arguments.done",
-            response_id="resp_1",
-            item_id="item_f",
-            call_id="call_1",
-            name="add",
-            arguments='{"a": 1, "b": 2}',
-        ),
-        at=1.2,
-    )
-    codec.receive(frame("response.done", response={"id": "resp_1", "status": "completed"}), at=1.3)
+    tool_call_reply(codec, arguments='{"a": 1, "b": 2}')
     sent(codec)
     codec.answer_tools([ToolAnswer(call_id="call_1", name="add", output={"result": 3})])
     assert types(sent(codec)) == ["conversation.item.create", "response.create"]
@@ -304,19 +279,7 @@ def test_answers_after_the_reply_ended_ask_for_the_next_reply_at_once() -> None:
 def test_a_turn_waiting_for_answers_closes_when_interrupted() -> None:
     codec = live_codec()
     turn = codec.send_text("call it", at=1.0)
-    codec.receive(frame("response.created", response={"id": "resp_1"}), at=1.1)
-    codec.receive(
-        frame(
-            "response.function_call_arguments.done",
-            response_id="resp_1",
-            item_id="item_f",
-            call_id="call_1",
-            name="add",
-            arguments="{}",
-        ),
-        at=1.2,
-    )
-    codec.receive(frame("response.done", response={"id": "resp_1", "status": "completed"}), at=1.3)
+    tool_call_reply(codec, arguments="{}")
     sent(codec)
     codec.events_received()
     next_turn = codec.send_text("never mind", at=2.0)

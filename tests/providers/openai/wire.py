@@ -71,3 +71,33 @@ def reply(codec: OpenAICodec, *, text: str = "hi", at: float = 1.0, status: str 
         frame("response.output_text.delta", response_id="resp_1", item_id="item_t", delta=text), at=at
     )
     codec.receive(frame("response.done", response={"id": "resp_1", "status": status}), at=at)
+
+
+def tool_call_reply(codec: OpenAICodec, *, call_id: str = "call_1", arguments: str = "{}") -> None:
+    """The server's reply that calls the function ``add`` and ends, waiting for the answer."""
+    codec.receive(frame("response.created", response={"id": "resp_1"}), at=1.1)
+    codec.receive(
+        frame(
+            "response.function_call_arguments.done",
+            response_id="resp_1",
+            item_id="item_f",
+            call_id=call_id,
+            name="add",
+            arguments=arguments,
+        ),
+        at=1.2,
+    )
+    codec.receive(frame("response.done", response={"id": "resp_1", "status": "completed"}), at=1.3)
+
+
+def spoken_reply(codec: OpenAICodec, *millis: int, done: bool = False) -> int:
+    """A typed turn answered with speech: items ``item_a``, ``item_b``… of `millis` ms each (48 bytes a
+    ms), the reply over when `done`. Returns the turn; what was sent so far is drained."""
+    turn = codec.send_text("talk", at=1.0)
+    codec.receive(frame("response.created", response={"id": "resp_1"}), at=1.1)
+    for index, ms in enumerate(millis):
+        codec.receive(audio_delta(bytes(48 * ms), item_id=f"item_{'abcdefgh'[index]}"), at=1.2)
+    if done:
+        codec.receive(frame("response.done", response={"id": "resp_1", "status": "completed"}), at=1.3)
+    codec.data_to_send()
+    return turn
