@@ -60,6 +60,9 @@ from livetui.providers.openai.session_update import AUDIO_RATE, TRANSCRIPTION_MO
 from livetui.providers.openai.summary import summarize, summarize_append
 from livetui.providers.openai.truncation import AudioItems
 
+KEEP_ITEMS = 256
+"""User audio items whose turns are remembered (a transcript completes within seconds, not hundreds of
+turns later)."""
 QUIET_ERRORS = frozenset(("response_cancel_not_active",))
 """Error codes that are not worth a line: a cancel that crossed the reply's end on the wire."""
 
@@ -356,17 +359,21 @@ class OpenAICodec:
                 number = self.ledger.end_of_speech(at=at)
                 if not self.config.manual_activity:
                     self._asked += 1  # server VAD creates the reply
-            if event.item_id:
-                self._user_items[event.item_id] = number
+            self._remember(event.item_id, number)
 
     def _user_turn(self, item_id: str | None) -> int:
         """The turn the user's audio item `item_id` was committed to."""
         number = self._user_items.get(item_id or "")
         if number is None:
             number = self.ledger.answering().number
-            if item_id:
-                self._user_items[item_id] = number
+            self._remember(item_id, number)
         return number
+
+    def _remember(self, item_id: str | None, number: int) -> None:
+        if item_id:
+            self._user_items[item_id] = number
+            if len(self._user_items) > KEEP_ITEMS:
+                del self._user_items[next(iter(self._user_items))]
 
     def _response_created(self, at: float) -> None:
         self._asked = max(0, self._asked - 1)

@@ -498,3 +498,22 @@ def test_wire_frames_in_keep_the_event_and_its_size() -> None:
     assert wire.direction == "in" and wire.size == len(raw)
     assert wire.summary == "conversation.item.added message.user"
     assert json.loads(wire.text)["item"]["id"] == "i"
+
+
+def test_only_recent_user_items_are_remembered() -> None:
+    codec = live_codec()
+    for number in range(300):
+        codec.receive(frame("input_audio_buffer.committed", item_id=f"item_{number}"), at=float(number))
+        reply(codec, at=float(number))
+    codec.receive(
+        frame("conversation.item.input_audio_transcription.completed", item_id="item_299", transcript="last"),
+        at=400.0,
+    )
+    codec.receive(
+        frame("conversation.item.input_audio_transcription.completed", item_id="item_0", transcript="first"),
+        at=400.0,
+    )
+    assert of(ev.InputTranscript, domain(codec)) == [
+        ev.InputTranscript(turn=300, text="last", final=True),
+        ev.InputTranscript(turn=301, text="first", final=True),  # forgotten: a turn of its own
+    ]
