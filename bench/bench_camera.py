@@ -18,12 +18,12 @@ import cv2
 import numpy as np
 
 from livetui import events as ev
+from livetui.live.config import SessionConfig
 from livetui.media.video.capture import CaptureOptions
 from livetui.media.video.encode import Image
 from livetui.media.video.sources import FileSource, FrameSource, TestPattern
-from livetui.protocol.client import GenerationConfig, Setup
+from livetui.providers.registry import local_endpoint, provider
 from livetui.session.camera_stream import CameraStream
-from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.latency import percentile
 from livetui.session.local_server import LocalServer
@@ -73,8 +73,8 @@ def photo(folder: Path) -> Path:
 async def measure(label: str, source: FrameSource, server: LocalServer) -> None:
     """Stream FRAMES frames from `source` and print the per-frame numbers."""
     timed = Timed(source)
-    setup = Setup(model="models/local", generation_config=GenerationConfig(response_modalities=("TEXT",)))
-    session = LiveSession(Endpoint.local(server.url), setup)
+    config = SessionConfig(model="local", modality="text", transcription=False)
+    session = LiveSession(local_endpoint(server.url), provider("gemini"), config)
     sent: list[tuple[float, int]] = []
     done = asyncio.Event()
     ready = asyncio.Event()

@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 
 from livetui.live.config import SessionConfig
-from livetui.protocol.client import Setup
-from livetui.protocol.session import GeminiSession
+from livetui.providers.gemini.client import Setup
+from livetui.providers.gemini.session import GeminiSession
 from livetui.providers.openai.codec import OpenAICodec
 
 FRAMES = 2000

@@ -16,9 +16,9 @@ import time
 from typing import TYPE_CHECKING
 
 from livetui import events as ev
-from livetui.protocol.client import Setup
-from livetui.protocol.session import GeminiSession
-from livetui.session.endpoint import Endpoint
+from livetui.providers.gemini.client import Setup
+from livetui.providers.gemini.session import GeminiSession
+from livetui.providers.registry import local_endpoint, provider
 from livetui.session.engine import LiveSession
 
 if TYPE_CHECKING:
@@ -60,10 +60,10 @@ async def fuzz_engine(frames: list[Frame]) -> tuple[int, int, bool]:
     """All frames through one connection to a loopback peer: (frames the engine reported, error events,
     still live)."""
     from tests.hostile import hostile_peer
-    from tests.session.conftest import TEXT_SETUP, running
+    from tests.session.conftest import TEXT_CONFIG, running
 
     async with hostile_peer(frames) as (url, _received):
-        session = LiveSession(Endpoint.local(url), TEXT_SETUP)
+        session = LiveSession(local_endpoint(url), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
 
             def wire_in() -> list[ev.WireFrame]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
-from livetui.protocol.paths import LIVE_PATH
+from livetui.providers.gemini.paths import LIVE_PATH
 from livetui.session.latency import percentile
 
 LEVELS = (10, 100, 1000)

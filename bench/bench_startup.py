@@ -34,12 +34,13 @@ def _help_ms() -> float:
 PROBE = """
 import asyncio, time
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import Setup
-from livetui.session.endpoint import Endpoint
+from livetui.live.config import SessionConfig
+from livetui.providers.registry import local_endpoint, provider
 from livetui.session.engine import LiveSession
 from livetui.session.replies import speaker_missing
 from livetui.session.voice import Voice
-voice = Voice(LiveSession(Endpoint.local("ws://127.0.0.1:9"), Setup(model="models/local")), sink=DeviceSink())
+session = LiveSession(local_endpoint("ws://127.0.0.1:9"), provider("gemini"), SessionConfig(model="local"))
+voice = Voice(session, sink=DeviceSink())
 started = time.perf_counter()
 asyncio.run(speaker_missing(voice))
 print((time.perf_counter() - started) * 1000)

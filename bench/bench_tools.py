@@ -15,9 +15,9 @@ import tempfile
 from pathlib import Path
 
 from livetui import events as ev
-from livetui.protocol.client import GenerationConfig, Setup
+from livetui.live.config import SessionConfig
+from livetui.providers.registry import local_endpoint, provider
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.latency import percentile
 from livetui.session.tools_runner import ToolRunner
@@ -50,12 +50,10 @@ async def main() -> None:
         script.write_text(json.dumps(SCRIPT), encoding="utf-8")
         async with LiveServer(ServerConfig(script=script)) as server:
             registry = ToolRegistry.load()
-            setup = Setup(
-                model="models/local",
-                generation_config=GenerationConfig(response_modalities=("TEXT",)),
-                tools=registry.setup_tools(),
+            config = SessionConfig(
+                model="local", modality="text", transcription=False, tools=registry.declarations()
             )
-            session = LiveSession(Endpoint.local(server.url), setup)
+            session = LiveSession(local_endpoint(server.url), provider("gemini"), config)
             runner = ToolRunner(session, registry)
             stamped: list[tuple[float, ev.AnyEvent]] = []
             changed = asyncio.Event()

@@ -30,13 +30,14 @@ from textual.pilot import Pilot
 from websockets.asyncio.client import connect
 
 from livetui.config import load_settings
+from livetui.live.config import SessionConfig
 from livetui.media.audio.sink import FakeSink, WavSink
 from livetui.media.audio.source import FileSource
-from livetui.protocol.client import AudioTranscriptionConfig, GenerationConfig, Setup
+from livetui.providers.gemini.endpoint import LOCAL_PATH
+from livetui.providers.registry import local_endpoint, provider
 from livetui.server.brains.smollm2 import smollm2_unavailable
 from livetui.server.senses.tts import Synthesizer
 from livetui.session.connect import open_session
-from livetui.session.endpoint import LOCAL_PATH, Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.latency import percentile
 from livetui.session.local_server import LocalServer
@@ -198,13 +199,7 @@ async def bench_cpu(folder: Path) -> None:
         wav.writeframes(bytes(32000))
     server = await LocalServer.start(brain="scripted", script=script)
     try:
-        setup = Setup(
-            model="models/local",
-            generation_config=GenerationConfig(response_modalities=("AUDIO",)),
-            input_audio_transcription=AudioTranscriptionConfig(),
-            output_audio_transcription=AudioTranscriptionConfig(),
-        )
-        session = LiveSession(Endpoint.local(server.url), setup)
+        session = LiveSession(local_endpoint(server.url), provider("gemini"), SessionConfig(model="local"))
         voice = Voice(session, source=FileSource(quiet, loop=True), sink=WavSink(folder / "out.wav"))
         task = asyncio.create_task(run_with_voice(session, voice, lambda event: None))
         while not session.ready:

@@ -156,7 +156,7 @@ async def _end_of_speech(url: str, cert: Path, pcm: bytes, speech_end: float, bl
 
     from websockets.asyncio.client import connect
 
-    from livetui.session.endpoint import LOCAL_PATH
+    from livetui.providers.gemini.endpoint import LOCAL_PATH
 
     setup = {"setup": {"model": "models/local", "generationConfig": {"responseModalities": ["AUDIO"]}}}
     context = ssl.create_default_context(cafile=str(cert))

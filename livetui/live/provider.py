@@ -34,8 +34,9 @@ class Provider(Protocol):
         `handle` where the provider can, and otherwise `history` is replayed after the configuration."""
         ...
 
-    def explain_close(self, code: int, reason: str) -> str:
-        """One line for the user saying why the server closed the connection with `code` and `reason`."""
+    def explain_close(self, code: int, reason: str, *, resuming: bool = False) -> str:
+        """One line for the user saying why the server closed the connection with `code` and `reason`
+        (`resuming`: the connection tried to resume a session by handle)."""
         ...
 
     def refuses_config(self, code: int) -> bool:

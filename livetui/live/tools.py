@@ -32,6 +32,6 @@ class ToolAnswer:
     name: str
     """The function's name."""
     output: dict[str, Any]
-    """The result (``{"result": ...}``) or the failure (``{"error": "..."}``) as a JSON object."""
+    """The result (``{"output": ...}``) or the failure (``{"error": "..."}``) as a JSON object."""
     scheduling: Scheduling | None = None
     """When a non-blocking call's answer is used (Gemini only)."""

@@ -28,7 +28,7 @@ from typing import Any, Self
 import pydantic_core
 
 from livetui import events as ev
-from livetui.protocol.limits import LimitError
+from livetui.live.limits import LimitError
 from livetui.record.paths import FRAMES, JOURNAL, PRIVATE_FILE, new_session_dir, private_dir
 from livetui.record.tracks import TRACK_FILES, AudioRef, Track, TrackWriter
 

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import soxr
 
-from livetui.protocol.limits import MIN_AUDIO_RATE, LimitError
+from livetui.live.limits import MIN_AUDIO_RATE, LimitError
 from livetui.record.paths import PRIVATE_FILE
 
 Track = Literal["model", "mic"]

@@ -21,7 +21,7 @@ from typing import Literal, Self
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
-from livetui.protocol.codec import MAX_FRAME_BYTES
+from livetui.providers.gemini.codec import MAX_FRAME_BYTES
 from livetui.server.admission import Admission, default_capacity
 from livetui.server.brains.base import Brain
 from livetui.server.connection import SETUP_TIMEOUT, Connection

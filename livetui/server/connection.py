@@ -2,7 +2,7 @@
 
 The key was checked at the upgrade (`livetui.server.admission`). Every failure a client can cause ends in a
 close frame with Google's code and a one-line reason: 1007 for a bad or out-of-order message (invalid
-JSON, nesting, numbers or audio rates included: `livetui.protocol.limits`), 1008 for a setup that never
+JSON, nesting, numbers or audio rates included: `livetui.live.limits`), 1008 for a setup that never
 came, 1011 when the brain fails (1009 for an oversized frame comes from websockets itself).
 
 A ``setup`` that asks for session resumption gets handles (`livetui.server.resumption`); one that carries a
@@ -18,18 +18,18 @@ import logging
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from livetui.protocol import close_codes
-from livetui.protocol.client import (
+from livetui.live.limits import LimitError, audio_rate
+from livetui.providers.gemini import close_codes
+from livetui.providers.gemini.client import (
     ClientContentMessage,
     ClientMessage,
     RealtimeInputMessage,
     SetupMessage,
     ToolResponseMessage,
 )
-from livetui.protocol.codec import ProtocolError, decode_client, encode
-from livetui.protocol.content import Blob
-from livetui.protocol.limits import LimitError, audio_rate
-from livetui.protocol.server import ServerMessage, SetupComplete
+from livetui.providers.gemini.codec import ProtocolError, decode_client, encode
+from livetui.providers.gemini.content import Blob
+from livetui.providers.gemini.server import ServerMessage, SetupComplete
 from livetui.server.brains.base import Brain
 from livetui.server.conversation import Conversation
 from livetui.server.faults import FaultInjector

@@ -16,9 +16,9 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 
-from livetui.protocol.client import Setup
-from livetui.protocol.content import Content, FunctionCall, FunctionResponse, Part
-from livetui.protocol.server import ServerMessage, ToolCall, ToolCallCancellation, UsageMetadata
+from livetui.providers.gemini.client import Setup
+from livetui.providers.gemini.content import Content, FunctionCall, FunctionResponse, Part
+from livetui.providers.gemini.server import ServerMessage, ToolCall, ToolCallCancellation, UsageMetadata
 from livetui.server.brains.base import Brain, CallTools, content_text
 from livetui.server.faults import Fault
 from livetui.server.history import History

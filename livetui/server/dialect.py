@@ -15,7 +15,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from livetui.protocol.paths import LIVE_PATH
+from livetui.providers.gemini.paths import LIVE_PATH
 
 _LIVE_PATH = re.compile(
     r"/ws/google\.ai\.generativelanguage\.(?:v1|v1beta|v1alpha)"

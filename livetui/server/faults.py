@@ -21,8 +21,8 @@ from typing import Literal
 
 from websockets.asyncio.server import ServerConnection
 
-from livetui.protocol import close_codes
-from livetui.protocol.server import GoAway, ServerMessage
+from livetui.providers.gemini import close_codes
+from livetui.providers.gemini.server import GoAway, ServerMessage
 from livetui.server.reply import Send
 
 FaultKind = Literal["go_away", "drop", "close_1011", "malformed", "burst"]

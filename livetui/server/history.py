@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import overload
 
-from livetui.protocol.codec import encode
-from livetui.protocol.content import Content
+from livetui.providers.gemini.codec import encode
+from livetui.providers.gemini.content import Content
 
 MAX_TURNS = 400
 """The most turns a conversation keeps."""

@@ -22,10 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
-from livetui.protocol.client import RealtimeInput
-from livetui.protocol.content import Blob
-from livetui.protocol.limits import LimitError, audio_rate
-from livetui.protocol.server import ServerContent, ServerMessage, Transcription
+from livetui.live.limits import LimitError, audio_rate
+from livetui.providers.gemini.client import RealtimeInput
+from livetui.providers.gemini.content import Blob
+from livetui.providers.gemini.server import ServerContent, ServerMessage, Transcription
 from livetui.server.conversation import Conversation
 from livetui.server.reply import Send
 from livetui.server.senses.asr import (

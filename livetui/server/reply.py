@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from livetui.protocol.client import Modality
-from livetui.protocol.content import Content, Part
-from livetui.protocol.server import ServerContent, ServerMessage, Transcription, UsageMetadata
+from livetui.providers.gemini.client import Modality
+from livetui.providers.gemini.content import Content, Part
+from livetui.providers.gemini.server import ServerContent, ServerMessage, Transcription, UsageMetadata
 
 if TYPE_CHECKING:
     from livetui.server.speaking import SpokenReply

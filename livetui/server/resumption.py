@@ -22,8 +22,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from livetui.protocol.client import SessionResumptionConfig
-from livetui.protocol.server import ServerMessage, SessionResumptionUpdate
+from livetui.providers.gemini.client import SessionResumptionConfig
+from livetui.providers.gemini.server import ServerMessage, SessionResumptionUpdate
 from livetui.server.history import History
 from livetui.server.reply import Send
 

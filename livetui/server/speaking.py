@@ -20,8 +20,8 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 
-from livetui.protocol.content import Blob, Content, Part
-from livetui.protocol.server import ServerContent, ServerMessage, Transcription
+from livetui.providers.gemini.content import Blob, Content, Part
+from livetui.providers.gemini.server import ServerContent, ServerMessage, Transcription
 from livetui.server.reply import Send
 from livetui.server.senses.tts import RATE, SynthesisUnavailable, Synthesizer
 

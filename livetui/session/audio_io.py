@@ -38,12 +38,13 @@ def sink_for(settings: Settings) -> AudioSink | None:
     return DeviceSink(settings.output_device)
 
 
-def voice_for(settings: Settings, *, mic_rate: int = MIC_RATE) -> VoiceFactory:
+def voice_for(settings: Settings) -> VoiceFactory:
     """Makes each session's `Voice` from the settings (None when it has neither microphone nor speaker);
-    the microphone is sent at `mic_rate` (the provider's `Capabilities.audio_in_rate`)."""
+    the microphone is sent at the rate the session's provider takes (`Capabilities.audio_in_rate`)."""
 
     def make(session: LiveSession) -> Voice | None:
-        source, sink = source_for(settings, rate=mic_rate), sink_for(settings)
+        rate = session.provider.capabilities.audio_in_rate
+        source, sink = source_for(settings, rate=rate), sink_for(settings)
         if source is None and sink is None:
             return None
         return Voice(
@@ -52,7 +53,6 @@ def voice_for(settings: Settings, *, mic_rate: int = MIC_RATE) -> VoiceFactory:
             sink=sink,
             push_to_talk=settings.push_to_talk,
             half_duplex=settings.half_duplex,
-            mic_rate=mic_rate,
         )
 
     return make

@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from livetui.config import KEY_VARIABLES, Settings
-from livetui.session.endpoint import Endpoint
+from livetui.providers import registry
 from livetui.session.engine import Clock, LiveSession
 from livetui.session.local_server import LocalServer
-from livetui.session.setup import build_setup
+from livetui.session.setup import build_config
 from livetui.session.unreachable import host_of
 from livetui.tools.registry import ToolRegistry
 
@@ -128,24 +128,27 @@ async def open_session(
     Args:
         settings: the user's settings.
         brain: the local server's brain (`smollm2` or `scripted`), already resolved by the caller.
-        tools: the tools declared in `setup` (none when None).
+        tools: the tools the session declares (none when None).
 
     Raises:
         LocalServerError: the local server could not be started.
         MissingKeyError: the settings ask for Gemini and there is no key.
     """
-    setup = build_setup(settings, tools=tools)
+    config = build_config(settings, tools=tools)
     if settings.use_gemini:
         if settings.api_key is None:
             raise MissingKeyError(missing_key())
-        yield LiveSession(Endpoint.gemini(settings.api_key), setup, text_route=settings.text_route)
+        endpoint = registry.endpoint("gemini", settings.api_key)
+        yield LiveSession(endpoint, registry.provider("gemini", settings), config)
         return
     # On the local server the model that answers is its brain: say so in setup (and so in the status bar).
-    setup = setup.model_copy(update={"model": f"models/{brain}"})
+    config = replace(config, model=brain)
     grammar = ("--grammar", str(settings.grammar)) if settings.grammar is not None else ()
     server = await LocalServer.start(brain=brain, script=settings.script, extra=grammar)
     try:
-        yield LiveSession(Endpoint.local(server.url), setup, text_route=settings.text_route)
+        dialect = registry.LOCAL_DIALECT
+        endpoint = registry.local_endpoint(server.url, dialect=dialect)
+        yield LiveSession(endpoint, registry.provider(dialect, settings), config)
     finally:
         await server.stop()
 
@@ -154,14 +157,15 @@ def connect_to(
     url: str, settings: Settings, *, clock: Clock | None = None, tools: ToolRegistry | None = None
 ) -> Connector:
     """A connector for a server that is already running at `ws://HOST:PORT` (tests, `--url`); `tools` are
-    declared in `setup`, and the settings' `url_key` is presented in a header."""
+    declared, and the settings' `url_key` is presented in a header."""
 
     @contextlib.asynccontextmanager
     async def connector() -> AsyncIterator[LiveSession]:
         # Which brain answers is the server's business: the status bar names the server, not a Gemini model.
-        setup = build_setup(settings, tools=tools).model_copy(update={"model": "models/local"})
-        endpoint = Endpoint.local(url, settings.url_key)
-        session = LiveSession(endpoint, setup, text_route=settings.text_route)
+        config = replace(build_config(settings, tools=tools), model="local")
+        dialect = registry.LOCAL_DIALECT
+        endpoint = registry.local_endpoint(url, settings.url_key, dialect=dialect)
+        session = LiveSession(endpoint, registry.provider(dialect, settings), config)
         if clock is not None:
             session.clock = clock
         yield session

@@ -1,10 +1,16 @@
-"""The live session engine: a session over WebSocket connections driven by the sans-I/O protocol.
+"""The live session engine: a session over WebSocket connections, each driven by a provider's codec.
 
-`LiveSession.run(emit)` connects, sends `setup`, waits for `setupComplete`, then runs a reader (frames →
-domain events → `emit`) and a writer (queued frames → socket) until the session ends or the task is
-cancelled. A session outlives its connections (`livetui.session.reconnect`): it asks for resumption
-handles, moves to a new connection when the server announces `goAway`, and reconnects with backoff after
-an abnormal close, resuming with the latest handle; turn numbers carry on across connections.
+The engine knows no provider: it is given a `livetui.live.provider.Provider`, which makes one sans-I/O
+codec per connection from the neutral `SessionConfig`, and asks the provider's `Capabilities` where
+providers differ.
+
+`LiveSession.run(emit)` connects, sends the codec's opening frames, waits until the server accepted the
+configuration, then runs a reader (frames → domain events → `emit`) and a writer (queued frames → socket)
+until the session ends or the task is cancelled. A session outlives its connections
+(`livetui.session.reconnect`): it moves to a new connection when the server announces `goAway`, and
+reconnects with backoff after an abnormal close; turn numbers carry on across connections. A provider that
+resumes by handle gets the latest one; for one that cannot, the engine keeps the conversation so far
+(`livetui.session.replay`) and the new connection replays it.
 
 Inputs are plain methods (`send_text`, `interrupt`, `send_audio`, ...) called on the same event loop; they
 update the protocol state at once and queue frames, so a keystroke's effect (for example dropping the rest
@@ -27,15 +33,17 @@ from dataclasses import dataclass
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.frames import CloseCode
 
 from livetui import events as ev
-from livetui.protocol import close_codes
-from livetui.protocol.client import SessionResumptionConfig, Setup
-from livetui.protocol.content import FunctionResponse
-from livetui.protocol.session import GeminiSession, TextRoute
-from livetui.session.endpoint import Endpoint
+from livetui.live.codec import Codec
+from livetui.live.config import SessionConfig
+from livetui.live.endpoint import Endpoint
+from livetui.live.provider import Provider
+from livetui.live.tools import ToolAnswer
 from livetui.session.latency import LatencyTracker
-from livetui.session.reconnect import Backoff, Resumption
+from livetui.session.reconnect import ERRORS, Backoff, Resumption, is_retryable
+from livetui.session.replay import Replay
 from livetui.session.unreachable import describe_unreachable
 
 Emit = Callable[[ev.AnyEvent], None]
@@ -48,10 +56,6 @@ MAX_INCOMING = 16 << 20
 
 MOVING_REASON = "moving the session to a new connection, as the server asked"
 """The reason given for closing a connection after `goAway`."""
-
-REFUSED_SETUP = frozenset((close_codes.INVALID, close_codes.POLICY, close_codes.INTERNAL))
-"""Codes a server closes a setup it cannot serve with, before `setupComplete` (a native-audio Gemini model
-asked for TEXT: 1007; gemini-3.1 live: 1011)."""
 
 READ_SLICE = 0.002
 """Seconds the reader may work through frames already received before it lets the rest of the loop run.
@@ -70,7 +74,7 @@ class _Ending:
     reason: str
     """The server's close reason."""
     live: bool = False
-    """The connection got as far as `setupComplete`."""
+    """The server accepted the session's configuration."""
     healthy: bool = False
     """The connection completed a turn, or lasted `Backoff.healthy_after` seconds."""
     moving: bool = False
@@ -87,9 +91,9 @@ class LiveSession:
     def __init__(
         self,
         endpoint: Endpoint,
-        setup: Setup,
+        provider: Provider,
+        config: SessionConfig,
         *,
-        text_route: TextRoute = "client_content",
         clock: Clock = time.monotonic,
         open_timeout: float = 10.0,
         ping_interval: float = 5.0,
@@ -98,10 +102,10 @@ class LiveSession:
     ) -> None:
         self.endpoint = endpoint
         """Where to connect."""
-        if setup.session_resumption is None:
-            setup = setup.model_copy(update={"session_resumption": SessionResumptionConfig()})
-        self.setup = setup
-        """The session configuration sent in `setup` (resumption handles asked for: `{}`, never null)."""
+        self.provider = provider
+        """Who is at the other end: it makes each connection's codec and explains its closes."""
+        self.config = config
+        """What the user asked of the session."""
         self.backoff = backoff or Backoff()
         """How reconnects after an abnormal close are paced."""
         self.on_audio: Callable[[bytes, int], None] | None = None
@@ -111,34 +115,35 @@ class LiveSession:
         self.latency = LatencyTracker()
         """Marks of every turn, for the latency pane and benchmarks."""
         self.open_timeout = open_timeout
-        """Seconds allowed for the handshake and for `setupComplete`."""
+        """Seconds allowed for the handshake and for the server to accept the configuration."""
         self.ping_interval = ping_interval
         """Seconds between round-trip pings (no ping ever closes the session: Gemini pongs can be slow)."""
-        self._text_route: TextRoute = text_route
         self._resumption = Resumption(handle)
-        self._protocol = GeminiSession(setup=self._setup_with(handle), text_route=text_route)
+        self._replay = None if provider.capabilities.resumable else Replay()
+        self._replaying = 0
+        self._resuming_with = handle if self._replay is None else None
+        self._protocol: Codec = self._new_codec(first_turn=1)
         self._outbox: asyncio.Queue[str] = asyncio.Queue()
         self._ready = asyncio.Event()
         self._changed = asyncio.Event()
         self._go_away = asyncio.Event()
         self._emit: Emit = lambda event: None
         self._ws: ClientConnection | None = None
-        self._resuming_with = handle
         self._attempt = 0
         self._moving = False
         self._ever_live = False
         self._turns_done = 0
-        self._fallback: tuple[Setup, str] | None = None
+        self._fallback: tuple[SessionConfig, str] | None = None
 
     # -- inputs -------------------------------------------------------------------------------------------
 
     @property
     def ready(self) -> bool:
-        """True while connected and past `setupComplete`."""
+        """True while connected and the server accepted the session's configuration."""
         return self._ready.is_set()
 
     async def wait_ready(self) -> None:
-        """Wait until the session is live (past `setupComplete`)."""
+        """Wait until the session is live (its configuration accepted)."""
         await self._ready.wait()
 
     @property
@@ -169,42 +174,43 @@ class LiveSession:
 
     def interrupt(self, *, at: float | None = None, heard_ms: int | None = None) -> int | None:
         """Interrupt the reply in progress; returns the interrupted turn, or None if nothing was replying.
-        `heard_ms` is how much of the reply's speech was played, for a codec that truncates to it."""
+        `heard_ms` is how much of the reply's audio was played (for a provider that truncates)."""
         turn = self._protocol.interrupt(at=self.clock() if at is None else at, heard_ms=heard_ms)
         self._flush()
         return turn
 
-    def send_audio(self, pcm: bytes, *, rate: int = 16000) -> None:
-        """Stream a block of microphone audio."""
+    def send_audio(self, pcm: bytes, *, rate: int | None = None) -> None:
+        """Stream a block of microphone audio (at the provider's input rate unless `rate` says otherwise)."""
+        rate = self.provider.capabilities.audio_in_rate if rate is None else rate
         self._protocol.send_audio(pcm, rate=rate)
         self._flush()
         if self.on_audio is not None:
             self.on_audio(pcm, rate)
 
     def activity_start(self, *, at: float | None = None) -> None:
-        """Push-to-talk: the user starts talking (`activityStart`); interrupts a reply in progress."""
+        """Push-to-talk: the user starts talking; interrupts a reply in progress."""
         self._protocol.activity_start(at=self.clock() if at is None else at)
         self._flush()
 
     def activity_end(self, *, at: float | None = None) -> int:
-        """Push-to-talk: the user stops talking (`activityEnd`, mark t0); returns the turn it ends."""
+        """Push-to-talk: the user stops talking (mark t0); returns the turn it ends."""
         turn = self._protocol.activity_end(at=self.clock() if at is None else at)
         self._flush()
         return turn
 
     def audio_stream_end(self) -> None:
-        """The microphone was turned off (`audioStreamEnd`): the server finishes what it heard."""
+        """The microphone was turned off: the server finishes what it heard."""
         self._protocol.audio_stream_end()
         self._flush()
 
     def send_video(self, jpeg: bytes) -> None:
-        """Stream a camera frame."""
+        """A camera frame (streamed, or sent with the next turn: see `Capabilities.video`)."""
         self._protocol.send_video(jpeg)
         self._flush()
 
-    def answer_tool_calls(self, responses: list[FunctionResponse]) -> None:
-        """Send function responses."""
-        self._protocol.send_tool_response(responses)
+    def answer_tool_calls(self, answers: list[ToolAnswer]) -> None:
+        """Send the results of function calls."""
+        self._protocol.answer_tools(answers)
         self._flush()
 
     def mark(self, turn: int, mark: ev.Mark, *, at: float | None = None) -> None:
@@ -213,22 +219,16 @@ class LiveSession:
         if self.latency.mark(turn, mark, at):
             self._emit(ev.LatencyMark(turn=turn, mark=mark, at=at))
 
-    def prefer(self, setup: Setup, *, otherwise: str) -> None:
-        """Open the session with `setup` instead of the one it was made with (call it before `run`).
+    def prefer(self, config: SessionConfig, *, otherwise: str) -> None:
+        """Open the session with `config` instead of the one it was made with (call it before `run`).
 
-        If the server refuses it on the first connection, before `setupComplete` (with a code of
-        :data:`REFUSED_SETUP`), the session goes back to its own setup at once, with no backoff, and says
-        so in a `Notice`: `otherwise`, then the server's words.
+        If the server refuses it on the first connection, before accepting it (with a code the provider
+        `refuses_config` with), the session goes back to its own configuration at once, with no backoff,
+        and says so in a `Notice`: `otherwise`, then the server's words.
         """
-        if setup.session_resumption is None:
-            setup = setup.model_copy(update={"session_resumption": self.setup.session_resumption})
-        self._fallback = (self.setup, otherwise)
-        self.setup = setup
-        self._protocol = GeminiSession(
-            setup=self._setup_with(self._resuming_with),
-            text_route=self._text_route,
-            first_turn=self._protocol.next_turn,
-        )
+        self._fallback = (self.config, otherwise)
+        self.config = config
+        self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
 
     def _flush(self) -> None:
         for frame in self._protocol.data_to_send():
@@ -241,8 +241,10 @@ class LiveSession:
         self._changed.set()
 
     def _follow(self, event: ev.AnyEvent) -> None:
-        """Keep the resumption state up to date, and explain a `goAway`."""
+        """Keep the resumption state (or the conversation to replay) up to date, and explain a `goAway`."""
         self._resumption.observe(event)
+        if self._replay is not None:
+            self._replay.observe(event)
         if isinstance(event, ev.TurnComplete) and event.reason != "disconnected":
             self._turns_done += 1
         elif isinstance(event, ev.GoAway):
@@ -279,15 +281,17 @@ class LiveSession:
             if ending.moving:
                 emit(ev.Disconnected(code=ending.code, reason=MOVING_REASON, will_retry=True))
                 continue
-            message = ending.error or self._explain(ending.code, ending.reason)
-            retryable = self._ever_live if ending.error else close_codes.is_retryable(ending.code)
+            message = ending.error or self.provider.explain_close(
+                ending.code, ending.reason, resuming=self._resuming_with is not None
+            )
+            retryable = self._ever_live if ending.error else is_retryable(ending.code)
             will_retry = retryable and failures < self.backoff.attempts
             if ending.opened:
                 emit(ev.Disconnected(code=ending.code, reason=message, will_retry=will_retry))
             if not will_retry:
                 if retryable:
                     message = f"gave up after {failures} reconnect attempts: {message}"
-                if retryable or ending.error or ending.code in close_codes.ERRORS:
+                if retryable or ending.error or ending.code in ERRORS:
                     emit(ev.SessionError(message=message, fatal=True))
                 return
             failures += 1
@@ -301,36 +305,34 @@ class LiveSession:
             await asyncio.sleep(delay)
 
     def _fall_back(self, ending: _Ending) -> bool:
-        """After the first connection that opened with a preferred setup: True, with the session's own
-        setup back in force, if the server refused the preferred one."""
+        """After the first connection that opened with a preferred configuration: True, with the
+        session's own back in force, if the server refused the preferred one."""
         if self._fallback is None or not ending.opened:
             return False
-        (setup, otherwise), self._fallback = self._fallback, None
-        if ending.live or ending.error is not None or ending.code not in REFUSED_SETUP:
+        (config, otherwise), self._fallback = self._fallback, None
+        if ending.live or ending.error is not None or not self.provider.refuses_config(ending.code):
             return False
-        self.setup = setup
+        self.config = config
         self._next_connection()
         self._attempt = 0  # the refused connection does not count: the next one is the session's first
-        self._emit(ev.Notice(message=f"{otherwise} ({close_codes.explain(ending.code, ending.reason)})"))
+        explained = self.provider.explain_close(ending.code, ending.reason)
+        self._emit(ev.Notice(message=f"{otherwise} ({explained})"))
         return True
 
-    def _setup_with(self, handle: str | None) -> Setup:
-        """The setup of a connection: resuming with `handle`, or asking for handles (`{}`) without one."""
-        if handle is None:
-            return self.setup
-        resumption = (self.setup.session_resumption or SessionResumptionConfig()).model_copy(
-            update={"handle": handle}
-        )
-        return self.setup.model_copy(update={"session_resumption": resumption})
+    def _new_codec(self, *, first_turn: int) -> Codec:
+        """The codec of a connection: resuming by the handle in force where the provider can, replaying
+        the conversation so far where it cannot."""
+        if self._replay is None:
+            return self.provider.codec(self.config, first_turn=first_turn, handle=self._resuming_with)
+        history = self._replay.exchanges()
+        self._replaying = self._replay.turns if history else 0
+        return self.provider.codec(self.config, first_turn=first_turn, history=history)
 
     def _next_connection(self) -> None:
-        """Prepare a new connection: fresh protocol state that resumes with the latest handle and carries
-        on the turn numbers; frames queued for the old connection are dropped."""
-        handle = self._resumption.handle
-        self._resuming_with = handle
-        self._protocol = GeminiSession(
-            setup=self._setup_with(handle), text_route=self._text_route, first_turn=self._protocol.next_turn
-        )
+        """Prepare a new connection: a fresh codec that resumes the session and carries on the turn
+        numbers; frames queued for the old connection are dropped."""
+        self._resuming_with = self._resumption.handle if self._replay is None else None
+        self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
         self._resumption.new_connection()
         self._go_away.clear()
         while not self._outbox.empty():
@@ -343,7 +345,7 @@ class LiveSession:
             async with asyncio.timeout(self.open_timeout):
                 ws = await self._connect()
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as error:
-            return _Ending(close_codes.ABNORMAL, "", error=self._connect_error(error), opened=False)
+            return _Ending(CloseCode.ABNORMAL_CLOSURE, "", error=self._connect_error(error), opened=False)
         self._ws = ws
         self._emit(ev.Connected(url=self.endpoint.safe_url))
         try:
@@ -440,6 +442,10 @@ class LiveSession:
         if self._resuming_with is not None:
             self._emit(ev.Resumed(attempt=self._attempt))
             self._emit(ev.Notice(message="the session resumed on a new connection"))
+        elif self._replaying:
+            self._emit(ev.Resumed(attempt=self._attempt))
+            turns = f"{self._replaying} turn{'s' if self._replaying != 1 else ''}"
+            self._emit(ev.Notice(message=f"the session resumed on a new connection by replaying {turns}"))
         else:
             self._emit(
                 ev.Notice(
@@ -462,7 +468,7 @@ class LiveSession:
                 async with asyncio.timeout(remaining):
                     await self._changed.wait()
         self._moving = True
-        await ws.close(close_codes.NORMAL, "moving to a new connection")
+        await ws.close(CloseCode.NORMAL_CLOSURE, "moving to a new connection")
 
     async def _write(self, ws: ClientConnection) -> None:
         await self._ready.wait()
@@ -488,9 +494,4 @@ class LiveSession:
             return received.code, received.reason
         if sent is not None:
             return sent.code, sent.reason
-        return close_codes.ABNORMAL, ""
-
-    def _explain(self, code: int, reason: str) -> str:
-        if self._resuming_with is not None and code == close_codes.POLICY and "not found" in reason.lower():
-            return close_codes.explain_resume_refused(reason)
-        return close_codes.explain(code, reason)
+        return CloseCode.ABNORMAL_CLOSURE, ""

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from websockets.frames import CloseCode
+
 from livetui import events as ev
+
+ERRORS = frozenset(
+    (CloseCode.INVALID_DATA, CloseCode.POLICY_VIOLATION, CloseCode.MESSAGE_TOO_BIG, CloseCode.INTERNAL_ERROR)
+)
+"""Close codes that mean something went wrong (as opposed to an ordinary end or a dropped connection)."""
 
 MOVE_MARGIN = 2.0
 """Seconds before a `goAway` deadline by which the session has moved, at most (half of a shorter notice)."""
@@ -33,6 +40,16 @@ class Backoff:
     def delay(self, failures: int) -> float:
         """Seconds to wait before attempt number `failures` (from 1)."""
         return min(self.max_delay, self.first_delay * 2.0 ** max(0, failures - 1))
+
+
+def is_retryable(code: int) -> bool:
+    """True for closes worth reconnecting after; a bad key, an invalid setup or a normal end is not."""
+    return code not in (
+        CloseCode.INVALID_DATA,
+        CloseCode.POLICY_VIOLATION,
+        CloseCode.MESSAGE_TOO_BIG,
+        CloseCode.NORMAL_CLOSURE,
+    )
 
 
 def move_deadline(now: float, time_left: float) -> float:

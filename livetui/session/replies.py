@@ -1,10 +1,10 @@
 """How the model replies: spoken, or written when there is nothing to play speech on.
 
-A session is spoken (AUDIO) unless the user asked for text. With no audio output — no PortAudio, no output
+A session is spoken unless the user asked for text. With no audio output — no PortAudio, no output
 device, and no ``--speaker-file`` — speech would be heard by nobody and its transcript would arrive at
-speaking pace, so :func:`choose_replies` asks for written replies (TEXT), which stream at full speed as
+speaking pace, so :func:`choose_replies` asks for written replies, which stream at full speed as
 Markdown. Models that only speak are told apart two ways: a name that says so (``native-audio``) keeps
-AUDIO from the start, and a server that refuses the TEXT setup makes the session go back to AUDIO at once
+speech from the start, and a server that refuses text replies makes the session go back to speech at once
 (`LiveSession.prefer`). Either way the chat log says which, in one line.
 
 The devices are looked at only when the session's speaker is a device, in a worker thread (PortAudio lists
@@ -14,11 +14,12 @@ them as it loads, which takes a few tens of milliseconds), while nothing else is
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
+from livetui.live.config import SessionConfig
 from livetui.media.audio.devices import AudioUnavailable, Device, Direction, find_device, list_devices
 from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import GenerationConfig, Setup
 from livetui.session.engine import LiveSession
 from livetui.session.voice import Voice
 
@@ -73,30 +74,22 @@ async def speaker_missing(voice: Voice | None) -> str | None:
     return speaker
 
 
-def written(setup: Setup, *, hearing: bool) -> Setup:
-    """`setup` asking for TEXT replies: no voice, no transcript of speech, the user's speech transcribed
-    only when a microphone is sent (`hearing`)."""
-    config = setup.generation_config or GenerationConfig()
-    config = config.model_copy(update={"response_modalities": ("TEXT",), "speech_config": None})
-    return setup.model_copy(
-        update={
-            "generation_config": config,
-            "output_audio_transcription": None,
-            "input_audio_transcription": setup.input_audio_transcription if hearing else None,
-        }
-    )
+def written(config: SessionConfig, *, hearing: bool) -> SessionConfig:
+    """`config` asking for text replies: no voice, the user's speech transcribed only when a microphone
+    is sent (`hearing`)."""
+    return replace(config, modality="text", voice=None, transcription=config.transcription and hearing)
 
 
 async def choose_replies(session: LiveSession, voice: Voice | None) -> str | None:
     """Before the session runs: ask for written replies if nothing can play speech and the model can
     write. Returns the notice to show (None when the replies are spoken as usual)."""
-    if session.setup.modality != "AUDIO":
+    if session.config.modality != "audio":
         return None
     missing = await speaker_missing(voice)
     if missing is None:
         return None
-    if SPEAKS_ONLY in session.setup.model:
+    if SPEAKS_ONLY in session.config.model:
         return f"{missing}: {SPOKEN}"
     hearing = voice is not None and voice.source is not None
-    session.prefer(written(session.setup, hearing=hearing), otherwise=REFUSED)
+    session.prefer(written(session.config, hearing=hearing), otherwise=REFUSED)
     return f"{missing}: {WRITTEN}"

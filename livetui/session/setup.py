@@ -1,63 +1,28 @@
-"""Turn settings into the `setup` message a session opens with."""
+"""Turn settings and the tool registry into the neutral configuration a session opens with."""
 
 from __future__ import annotations
 
 from livetui.config import Settings
-from livetui.protocol.client import (
-    AudioTranscriptionConfig,
-    AutomaticActivityDetection,
-    ContextWindowCompression,
-    GenerationConfig,
-    Modality,
-    PrebuiltVoiceConfig,
-    RealtimeInputConfig,
-    Setup,
-    SlidingWindow,
-    SpeechConfig,
-    VoiceConfig,
-)
-from livetui.protocol.content import Content, Part
+from livetui.live.config import SessionConfig
 from livetui.tools.registry import ToolRegistry
 
 
-def build_setup(
-    settings: Settings, *, modality: Modality | None = None, tools: ToolRegistry | None = None
-) -> Setup:
-    """The session's `setup`: model, response modality, voice, system instruction, and the declarations
-    of `tools` (none when it is None).
+def build_config(settings: Settings, *, tools: ToolRegistry | None = None) -> SessionConfig:
+    """The session's configuration: model, how the model replies, voice, system prompt, and the
+    declarations of `tools` (none when it is None).
 
-    The modality is AUDIO (with input and output transcription) unless `settings.text_only` or `modality`
-    say TEXT; push-to-talk turns the server's voice-activity detection off (manual activity).
+    Replies are spoken, with transcripts both ways, unless `settings.text_only` asks for text (then there
+    is no speech to transcribe); push-to-talk makes the user's turns manual activity. Context compression
+    is on whenever a camera is configured, unless the settings say otherwise.
     """
-    if modality is None:
-        modality = "TEXT" if settings.text_only else "AUDIO"
-    transcription = AudioTranscriptionConfig() if modality == "AUDIO" else None
-    realtime = None
-    if settings.push_to_talk:
-        detection = AutomaticActivityDetection(disabled=True)
-        realtime = RealtimeInputConfig(automatic_activity_detection=detection)
-    speech = None
-    if settings.voice:
-        voice = VoiceConfig(prebuilt_voice_config=PrebuiltVoiceConfig(voice_name=settings.voice))
-        speech = SpeechConfig(voice_config=voice)
-    instruction = None
-    if settings.system_prompt:
-        instruction = Content(role="user", parts=(Part(text=settings.system_prompt),))
     compression = settings.video if settings.context_compression is None else settings.context_compression
-    model = (
-        settings.model
-        if settings.model.startswith(("models/", "tunedModels/"))
-        else f"models/{settings.model}"
-    )
-    return Setup(
-        model=model,
-        generation_config=GenerationConfig(response_modalities=(modality,), speech_config=speech),
-        system_instruction=instruction,
-        realtime_input_config=realtime,
-        input_audio_transcription=transcription,
-        output_audio_transcription=transcription,
-        context_window_compression=(
-            ContextWindowCompression(sliding_window=SlidingWindow()) if compression else None
-        ),
-        tools=tools.setup_tools() if tools is not None else None,
+    return SessionConfig(
+        model=settings.model,
+        modality="text" if settings.text_only else "audio",
+        voice=settings.voice,
+        system_prompt=settings.system_prompt,
+        tools=tools.declarations() if tools is not None else (),
+        activity="manual" if settings.push_to_talk else "auto",
+        transcription=not settings.text_only,
+        compression=compression,
     )

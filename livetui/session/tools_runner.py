@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from livetui import events as ev
-from livetui.protocol.content import FunctionResponse
+from livetui.live.tools import ToolAnswer
 from livetui.session.engine import Emit, LiveSession
 from livetui.tools.invoke import Response, describe_exception, error_response, invoke, output_response
 from livetui.tools.registry import ToolRegistry
@@ -220,7 +220,7 @@ class ToolRunner:
         spec = self.registry.get(call.name)
         scheduling = spec.scheduling if spec is not None and spec.behavior == "NON_BLOCKING" else None
         self.session.answer_tool_calls(
-            [FunctionResponse(id=call.call_id, name=call.name, response=response, scheduling=scheduling)]
+            [ToolAnswer(call_id=call.call_id, name=call.name, output=response, scheduling=scheduling)]
         )
         self._emit(ev.ToolResult(turn=call.turn, call_id=call.call_id, name=call.name, response=response))
         final = status or ("error" if "error" in response else "done")

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from livetui import events as ev
 from livetui.media.audio.devices import AudioUnavailable, Direction
 from livetui.media.audio.mic import DeviceSource
-from livetui.media.audio.pcm import MIC_RATE, duration, level
+from livetui.media.audio.pcm import duration, level
 from livetui.media.audio.player import PREBUFFER_SECONDS, Player
 from livetui.media.audio.sink import AudioSink
 from livetui.media.audio.source import AudioSource
@@ -55,7 +55,6 @@ class Voice:
         half_duplex: bool = False,
         muted: bool = False,
         prebuffer: float = PREBUFFER_SECONDS,
-        mic_rate: int = MIC_RATE,
     ) -> None:
         self.session = session
         """The session the microphone streams to and the speech comes from."""
@@ -69,7 +68,7 @@ class Voice:
         """The microphone is held back while the model speaks."""
         self.muted = muted
         """The user muted the microphone."""
-        self.mic_rate = mic_rate
+        self.mic_rate = session.provider.capabilities.audio_in_rate
         """The rate a microphone chosen later (`use_device`) is sent at: the provider's."""
         self.talking = False
         """Push-to-talk: the user is talking."""

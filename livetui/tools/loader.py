@@ -22,8 +22,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from livetui.live.tools import Scheduling
 from livetui.tools.schema import SchemaError
-from livetui.tools.spec import OPTIONS_ATTRIBUTE, SCHEDULINGS, Scheduling, ToolOptions, ToolSpec
+from livetui.tools.spec import OPTIONS_ATTRIBUTE, SCHEDULINGS, ToolOptions, ToolSpec
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 

@@ -1,11 +1,12 @@
-"""The tools of a session: their declarations for `setup`, and lookup by name when the model calls one."""
+"""The tools of a session: their declarations for the session's configuration, and lookup by name when
+the model calls one."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from livetui.protocol.client import Tool
+from livetui.live.tools import ToolDeclaration
 from livetui.tools.builtin import builtin_tools
 from livetui.tools.loader import load_tools_file
 from livetui.tools.spec import ToolSpec
@@ -46,8 +47,6 @@ class ToolRegistry:
     def __len__(self) -> int:
         return len(self._specs)
 
-    def setup_tools(self) -> tuple[Tool, ...] | None:
-        """The `setup.tools` that declare every function, or None when there are none."""
-        if not self._specs:
-            return None
-        return (Tool(function_declarations=tuple(spec.declaration() for spec in self)),)
+    def declarations(self) -> tuple[ToolDeclaration, ...]:
+        """The declaration of every function, in order."""
+        return tuple(spec.declaration() for spec in self)

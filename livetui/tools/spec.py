@@ -13,14 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, overload
 
-from livetui.protocol.client import FunctionDeclaration
+from livetui.live.tools import Scheduling, ToolDeclaration
 from livetui.tools.docstrings import parse_docstring
 from livetui.tools.schema import Schema, parameters_schema
 
 Behavior = Literal["BLOCKING", "NON_BLOCKING"]
 """BLOCKING: the model waits for the answer; NON_BLOCKING: it may go on talking meanwhile."""
-Scheduling = Literal["SILENT", "WHEN_IDLE", "INTERRUPT"]
-"""When the model uses a NON_BLOCKING function's answer: silently, once it is idle, or at once."""
 SCHEDULINGS: tuple[Scheduling, ...] = ("SILENT", "WHEN_IDLE", "INTERRUPT")
 """Every scheduling, for checking a tools file."""
 
@@ -99,13 +97,13 @@ class ToolSpec:
         """True for an ``async def`` function (awaited on the event loop; others run in a thread)."""
         return inspect.iscoroutinefunction(self.function)
 
-    def declaration(self) -> FunctionDeclaration:
-        """The `FunctionDeclaration` sent in `setup.tools`."""
-        return FunctionDeclaration(
+    def declaration(self) -> ToolDeclaration:
+        """The declaration the model sees (a function without arguments has an empty object schema)."""
+        return ToolDeclaration(
             name=self.name,
-            description=self.description or None,
-            parameters_json_schema=self.parameters,
-            behavior=self.behavior,
+            description=self.description,
+            parameters=self.parameters or {"type": "object", "properties": {}},
+            non_blocking=self.behavior == "NON_BLOCKING",
         )
 
     @classmethod

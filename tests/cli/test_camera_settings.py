@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from livetui.config import ConfigError, Settings, load_settings
-from livetui.protocol.client import SetupMessage
-from livetui.protocol.codec import encode
-from livetui.session.setup import build_setup
+from livetui.providers.gemini.client import SetupMessage
+from livetui.providers.gemini.codec import encode
+from livetui.providers.gemini.setup import gemini_setup
+from livetui.session.setup import build_config
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +28,7 @@ def no_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def setup_json(settings: Settings) -> dict[str, object]:
     """The `setup` message these settings open a session with, as it goes on the wire."""
-    data = json.loads(encode(SetupMessage(setup=build_setup(settings))))
+    data = json.loads(encode(SetupMessage(setup=gemini_setup(build_config(settings)))))
     assert isinstance(data, dict)
     setup = data["setup"]
     assert isinstance(setup, dict)

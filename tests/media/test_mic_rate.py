@@ -1,5 +1,5 @@
 """The microphone's rate is the provider's: a file or device source hands out blocks at the rate asked
-for (resampled with soxr), and the voice made from the settings uses it."""
+for (resampled with soxr), and the voice of a session uses its provider's `audio_in_rate`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from pathlib import Path
 import numpy as np
 
 from livetui.config import Settings
+from livetui.live.config import SessionConfig
 from livetui.media.audio.pcm import MIC_RATE
 from livetui.media.audio.source import FileSource
-from livetui.session.audio_io import source_for
+from livetui.providers.gemini.provider import GeminiProvider
+from livetui.providers.openai.endpoint import local_endpoint
+from livetui.providers.openai.provider import OpenAIProvider
+from livetui.session.audio_io import source_for, voice_for
+from livetui.session.engine import LiveSession
 from tests.media.test_files import write_wav
 
 
@@ -41,3 +46,13 @@ def test_the_sources_from_the_settings_take_the_providers_rate(tmp_path: Path) -
     assert default is not None and default.rate == MIC_RATE
     device = source_for(Settings(input_device="x"), rate=24000)
     assert device is not None and device.rate == 24000
+
+
+def test_the_voice_of_a_session_sends_the_microphone_at_its_providers_rate(tmp_path: Path) -> None:
+    path = tone_wav(tmp_path / "tone.wav", 16000, 0.1)
+    make = voice_for(Settings(mic_file=path, text_only=True))
+    config = SessionConfig(model="m")
+    for provider, rate in ((OpenAIProvider(), 24000), (GeminiProvider(), 16000)):
+        voice = make(LiveSession(local_endpoint("ws://127.0.0.1:1"), provider, config))
+        assert voice is not None and voice.source is not None
+        assert voice.source.rate == rate and voice.mic_rate == rate

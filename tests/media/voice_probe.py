@@ -9,17 +9,19 @@ import asyncio
 import json
 
 from livetui import events as ev
+from livetui.live.config import SessionConfig
 from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import Setup
-from livetui.session.endpoint import Endpoint
+from livetui.providers.registry import local_endpoint, provider
 from livetui.session.engine import LiveSession
 from livetui.session.voice import Voice
 
 
 async def probe() -> dict[str, object]:
     """Open the default microphone and speaker through a `Voice`; report what the user would read."""
-    session = LiveSession(Endpoint.local("ws://127.0.0.1:9"), Setup(model="models/local"))
+    session = LiveSession(
+        local_endpoint("ws://127.0.0.1:9"), provider("gemini"), SessionConfig(model="local")
+    )
     voice = Voice(session, source=DeviceSource(), sink=DeviceSink())
     seen: list[ev.AnyEvent] = []
     voice.tap(seen.append)

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from livetui.protocol.client import (
+from livetui.live.limits import audio_rate
+from livetui.providers.gemini.client import (
     ActivityEnd,
     ActivityStart,
     AudioTranscriptionConfig,
@@ -36,8 +37,8 @@ from livetui.protocol.client import (
     TranslationConfig,
     VoiceConfig,
 )
-from livetui.protocol.codec import ProtocolError, decode_client, decode_server, encode
-from livetui.protocol.content import (
+from livetui.providers.gemini.codec import ProtocolError, decode_client, decode_server, encode
+from livetui.providers.gemini.content import (
     Blob,
     CodeExecutionResult,
     Content,
@@ -46,8 +47,7 @@ from livetui.protocol.content import (
     FunctionResponse,
     Part,
 )
-from livetui.protocol.limits import audio_rate
-from livetui.protocol.server import (
+from livetui.providers.gemini.server import (
     GoAway,
     ModalityTokenCount,
     ServerContent,

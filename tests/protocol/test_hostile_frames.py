@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 
 from livetui import events as ev
-from livetui.protocol.client import Setup
-from livetui.protocol.codec import ProtocolError, load_json
-from livetui.protocol.limits import LimitError, audio_rate, bounded_seconds
-from livetui.protocol.session import GeminiSession
-from livetui.protocol.summary import summarize
+from livetui.live.limits import LimitError, audio_rate, bounded_seconds
+from livetui.providers.gemini.client import Setup
+from livetui.providers.gemini.codec import ProtocolError, load_json
+from livetui.providers.gemini.session import GeminiSession
+from livetui.providers.gemini.summary import summarize
 from tests.hostile import HOSTILE_FRAMES, SENTINEL, SENTINEL_FRAMES, Frame, audio_frame, server_frames
 
 

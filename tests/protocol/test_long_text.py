@@ -5,9 +5,14 @@ from __future__ import annotations
 import pytest
 
 from livetui import events as ev
-from livetui.protocol.client import ClientContentMessage, GenerationConfig, RealtimeInputMessage, Setup
-from livetui.protocol.codec import MAX_FRAME_BYTES, decode_client
-from livetui.protocol.session import GeminiSession
+from livetui.providers.gemini.client import (
+    ClientContentMessage,
+    GenerationConfig,
+    RealtimeInputMessage,
+    Setup,
+)
+from livetui.providers.gemini.codec import MAX_FRAME_BYTES, decode_client
+from livetui.providers.gemini.session import GeminiSession
 
 SETUP = Setup(model="models/m", generation_config=GenerationConfig(response_modalities=("TEXT",)))
 """A text session's setup."""

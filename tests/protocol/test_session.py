@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from livetui import events as ev
-from livetui.protocol.client import (
+from livetui.live.limits import audio_rate
+from livetui.providers.gemini.client import (
     AutomaticActivityDetection,
     GenerationConfig,
     RealtimeInputConfig,
@@ -15,10 +16,9 @@ from livetui.protocol.client import (
     Setup,
     SetupMessage,
 )
-from livetui.protocol.codec import decode_client, load_json
-from livetui.protocol.limits import audio_rate
-from livetui.protocol.session import GeminiSession
-from livetui.protocol.summary import summarize
+from livetui.providers.gemini.codec import decode_client, load_json
+from livetui.providers.gemini.session import GeminiSession
+from livetui.providers.gemini.summary import summarize
 from tests.protocol.recordings import Frame, load
 
 TEXT_SETUP = Setup(model="models/m", generation_config=GenerationConfig(response_modalities=("TEXT",)))
@@ -195,7 +195,7 @@ def test_malformed_and_unknown_frames_become_errors_and_the_session_goes_on() ->
 
 def test_wire_frames_abbreviate_audio_payloads() -> None:
     session = started()
-    session.send_audio(b"\0" * 3200)
+    session.send_audio(b"\0" * 3200, rate=16000)
     [frame] = of(ev.WireFrame, session.events_received())
     assert isinstance(frame, ev.WireFrame)
     assert frame.summary == "realtimeInput.audio" and "<3200 bytes>" in frame.text

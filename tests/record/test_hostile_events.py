@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from livetui import events as ev
-from livetui.protocol.limits import LimitError
+from livetui.live.limits import LimitError
 from livetui.record.journal import Journal
 from livetui.record.keeper import JournalKeeper
 from livetui.record.reader import read_recording

@@ -9,11 +9,12 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from livetui import events as ev
+from livetui.live.endpoint import Endpoint
+from livetui.providers.registry import provider
 from livetui.record.export import FORMATS, export_session
 from livetui.record.journal import Journal
-from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
-from tests.session.conftest import TEXT_SETUP, Recorder, local_server
+from tests.session.conftest import TEXT_CONFIG, Recorder, local_server
 
 KEY = "AIzaSy-this-is-the-secret-key-0123456789"
 
@@ -31,9 +32,9 @@ async def test_the_key_appears_in_no_file_of_the_session(tmp_path: Path) -> None
             url=server.url + "/ws/google.ai.generativelanguage.v1beta.GenerativeService."
             f"BidiGenerateContent?key={KEY}",
             provider="gemini",
-            api_key=SecretStr(KEY),
+            secret_headers=(("x-goog-api-key", SecretStr(KEY)),),
         )
-        session = LiveSession(endpoint, TEXT_SETUP)
+        session = LiveSession(endpoint, provider("gemini"), TEXT_CONFIG)
         task = asyncio.create_task(session.run(emit))
         try:
             await recorder.first(ev.SetupComplete)

@@ -13,9 +13,9 @@ import logging
 import pytest
 from websockets.asyncio.client import ClientConnection
 
-from livetui.protocol.client import RealtimeInput, Setup
-from livetui.protocol.content import Blob
-from livetui.protocol.limits import MAX_DEPTH
+from livetui.live.limits import MAX_DEPTH
+from livetui.providers.gemini.client import RealtimeInput, Setup
+from livetui.providers.gemini.content import Blob
 from livetui.server.app import LiveServer, ServerConfig
 from livetui.server.brains.scripted import ScriptedBrain
 from livetui.server.conversation import Conversation

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from livetui.protocol.content import Content, Part
+from livetui.providers.gemini.content import Content, Part
 from livetui.server.app import LiveServer
 from livetui.server.brains.base import content_text
 from livetui.server.history import MAX_TURNS, History

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from livetui.protocol.content import FunctionResponse
+from livetui.providers.gemini.content import FunctionResponse
 from livetui.server.app import LiveServer, ServerConfig
 from livetui.server.brains.base import FunctionRequest
 from livetui.server.brains.intents import expression_in, phrase_answer, tool_request

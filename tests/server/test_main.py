@@ -15,7 +15,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 import livetui
-from livetui.protocol.paths import LIVE_PATH
+from livetui.providers.gemini.paths import LIVE_PATH
 from livetui.server.brains.smollm2 import smollm2_unavailable
 from livetui.server.main import main
 from tests.conftest import ScriptWriter

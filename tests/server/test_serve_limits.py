@@ -16,7 +16,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from livetui.protocol.paths import LIVE_PATH
+from livetui.providers.gemini.paths import LIVE_PATH
 from livetui.server.main import KEY_VARIABLE, KEY_WARNING, build_parser, config_from
 from livetui.server.senses.vision import MAX_PIXELS
 from livetui.session.local_server import LocalServer

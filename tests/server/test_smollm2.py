@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from livetui.protocol.client import Setup
-from livetui.protocol.content import Content, Part
+from livetui.providers.gemini.client import Setup
+from livetui.providers.gemini.content import Content, Part
 from livetui.server.app import LiveServer, ServerConfig
 from livetui.server.brains.scripted import ScriptedBrain
 from livetui.server.brains.smollm2 import DEFAULT_SYSTEM_PROMPT, chat_messages, smollm2_unavailable

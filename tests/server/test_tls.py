@@ -8,7 +8,7 @@ from pathlib import Path
 from cryptography import x509
 from websockets.asyncio.client import connect
 
-from livetui.protocol.paths import LIVE_PATH
+from livetui.providers.gemini.paths import LIVE_PATH
 from livetui.server.app import ServerConfig
 from livetui.server.tls import write_self_signed
 from tests.conftest import ServerStarter

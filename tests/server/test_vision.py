@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from livetui.protocol.content import Content, Part
+from livetui.providers.gemini.content import Content, Part
 from livetui.server.app import ServerConfig
 from livetui.server.senses.scene import NO_FRAMES_REPLY, Scene, asks_what_is_seen
 from livetui.server.senses.vision import Vision, VisionError

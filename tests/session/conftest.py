@@ -11,15 +11,15 @@ from typing import TypeVar
 import pytest
 
 from livetui import events as ev
-from livetui.protocol.client import GenerationConfig, Setup
+from livetui.live.config import SessionConfig
+from livetui.providers.registry import local_endpoint, provider
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 
 E = TypeVar("E", bound=ev.Event)
 
-TEXT_SETUP = Setup(model="models/local", generation_config=GenerationConfig(response_modalities=("TEXT",)))
-"""A text session's setup."""
+TEXT_CONFIG = SessionConfig(model="local", modality="text", transcription=False)
+"""A text session's configuration."""
 
 
 class Recorder:
@@ -75,7 +75,7 @@ async def local_server(script: Path | None = None, key: str | None = None) -> As
 async def live_session(script: Path | None = None) -> AsyncIterator[tuple[LiveSession, Recorder]]:
     """A session with the local server, already past `setupComplete`."""
     async with local_server(script) as server:
-        session = LiveSession(Endpoint.local(server.url), TEXT_SETUP)
+        session = LiveSession(local_endpoint(server.url), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             await recorder.first(ev.SetupComplete)
             yield session, recorder

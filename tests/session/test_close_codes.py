@@ -9,10 +9,11 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
-from livetui.session.endpoint import Endpoint
+from livetui.live.endpoint import Endpoint
+from livetui.providers.registry import provider
 from livetui.session.engine import LiveSession
 from livetui.session.reconnect import Backoff
-from tests.session.conftest import TEXT_SETUP, running
+from tests.session.conftest import TEXT_CONFIG, running
 
 
 @contextlib.asynccontextmanager
@@ -49,7 +50,7 @@ async def test_error_close_codes_become_one_line_errors(
     code: int, reason: str, fatal: bool, words: str
 ) -> None:
     async with peer(code, reason) as url:
-        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP)
+        session = LiveSession(Endpoint(url=url, provider="local"), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             error = await recorder.first(ev.SessionError)
             gone = await recorder.first(ev.Disconnected)
@@ -61,7 +62,9 @@ async def test_error_close_codes_become_one_line_errors(
 async def test_an_internal_error_is_retried_with_backoff_a_bounded_number_of_times() -> None:
     async with peer(1011, "Internal error encountered.") as url:
         backoff = Backoff(attempts=2, first_delay=0.001)
-        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP, backoff=backoff)
+        session = LiveSession(
+            Endpoint(url=url, provider="local"), provider("gemini"), TEXT_CONFIG, backoff=backoff
+        )
         async with running(session) as recorder:
             error = await recorder.first(ev.SessionError)
     assert [e.attempt for e in recorder.of(ev.Connecting)] == [1, 2, 3]
@@ -76,7 +79,7 @@ async def test_an_internal_error_is_retried_with_backoff_a_bounded_number_of_tim
 
 async def test_a_normal_close_is_a_disconnect_not_an_error() -> None:
     async with peer(1000, "bye") as url:
-        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP)
+        session = LiveSession(Endpoint(url=url, provider="local"), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             gone = await recorder.first(ev.Disconnected)
     assert gone.code == 1000 and not recorder.of(ev.SessionError)
@@ -84,7 +87,7 @@ async def test_a_normal_close_is_a_disconnect_not_an_error() -> None:
 
 async def test_a_dropped_connection_is_reported_as_such() -> None:
     async with peer(None) as url:
-        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP)
+        session = LiveSession(Endpoint(url=url, provider="local"), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             gone = await recorder.first(ev.Disconnected)
     assert gone.code == 1006 and "connection dropped" in gone.reason
@@ -98,7 +101,9 @@ async def test_a_server_that_never_answers_setup_is_a_fatal_error() -> None:
 
     async with serve(silent, "127.0.0.1", 0) as server:
         url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP, open_timeout=0.3)
+        session = LiveSession(
+            Endpoint(url=url, provider="local"), provider("gemini"), TEXT_CONFIG, open_timeout=0.3
+        )
         async with running(session) as recorder:
             error = await recorder.first(ev.SessionError)
             await recorder.first(ev.Disconnected)

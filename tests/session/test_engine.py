@@ -11,11 +11,12 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
+from livetui.live.endpoint import Endpoint
+from livetui.providers.registry import local_endpoint, provider
 from livetui.session import engine
-from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from tests.session import conftest
-from tests.session.conftest import TEXT_SETUP, Recorder, live_session, local_server, running
+from tests.session.conftest import TEXT_CONFIG, Recorder, live_session, local_server, running
 
 
 async def test_a_text_turn_streams_deltas_in_order_then_completes() -> None:
@@ -82,7 +83,7 @@ async def test_typing_during_a_reply_interrupts_it_and_answers_the_new_turn(stor
 
 async def test_a_wrong_key_is_a_clear_fatal_error() -> None:
     async with local_server(key="right-key") as server:
-        session = LiveSession(Endpoint.local(server.url), TEXT_SETUP)
+        session = LiveSession(local_endpoint(server.url), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             error = await recorder.first(ev.SessionError)
         assert error.fatal and "refused the API key (HTTP 401)" in error.message
@@ -92,7 +93,7 @@ async def test_a_wrong_key_is_a_clear_fatal_error() -> None:
 async def test_a_refused_connection_is_one_fatal_line() -> None:
     async with local_server() as server:
         url = server.url
-    session = LiveSession(Endpoint.local(url), TEXT_SETUP)
+    session = LiveSession(local_endpoint(url), provider("gemini"), TEXT_CONFIG)
     async with running(session) as recorder:
         error = await recorder.first(ev.SessionError)
     host = url.removeprefix("ws://")
@@ -103,7 +104,7 @@ async def test_a_refused_connection_is_one_fatal_line() -> None:
 
 async def test_a_name_that_does_not_resolve_names_the_host_and_the_cause() -> None:
     # `.invalid` never resolves (RFC 2606): the lookup fails locally, with no network traffic.
-    session = LiveSession(Endpoint.local("ws://livetui.invalid:9"), TEXT_SETUP)
+    session = LiveSession(local_endpoint("ws://livetui.invalid:9"), provider("gemini"), TEXT_CONFIG)
     async with running(session) as recorder:
         error = await recorder.first(ev.SessionError)
     assert error.fatal
@@ -113,7 +114,9 @@ async def test_a_name_that_does_not_resolve_names_the_host_and_the_cause() -> No
 
 async def test_a_wrong_path_is_reported_with_its_http_status() -> None:
     async with local_server() as server:
-        session = LiveSession(Endpoint(url=server.url + "/nowhere", provider="local"), TEXT_SETUP)
+        session = LiveSession(
+            Endpoint(url=server.url + "/nowhere", provider="local"), provider("gemini"), TEXT_CONFIG
+        )
         async with running(session) as recorder:
             error = await recorder.first(ev.SessionError)
     assert error.fatal and "HTTP 404" in error.message
@@ -130,7 +133,7 @@ async def test_the_session_does_not_offer_per_message_compression() -> None:
 
     async with serve(handler, "127.0.0.1", 0) as server:
         port = next(iter(server.sockets)).getsockname()[1]
-        session = LiveSession(Endpoint.local(f"ws://127.0.0.1:{port}"), TEXT_SETUP)
+        session = LiveSession(local_endpoint(f"ws://127.0.0.1:{port}"), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             await recorder.first(ev.Disconnected)
     assert offered == [None]
@@ -179,7 +182,7 @@ async def test_a_burst_of_buffered_frames_is_read_in_slices_that_let_the_loop_ru
     monkeypatch.setattr(conftest, "Recorder", Ticks)
     async with serve(handler, "127.0.0.1", 0) as server:
         port = next(iter(server.sockets)).getsockname()[1]
-        session = LiveSession(Endpoint.local(f"ws://127.0.0.1:{port}"), TEXT_SETUP)
+        session = LiveSession(local_endpoint(f"ws://127.0.0.1:{port}"), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             await recorder.first(ev.SetupComplete)
             ticker = asyncio.create_task(tick())

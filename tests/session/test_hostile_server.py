@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from livetui import events as ev
-from livetui.session.endpoint import Endpoint
+from livetui.providers.registry import local_endpoint, provider
 from livetui.session.engine import LiveSession
 from tests.hostile import (
     GO_AWAY,
@@ -17,7 +17,7 @@ from tests.hostile import (
     hostile_peer,
     moves_the_session,
 )
-from tests.session.conftest import TEXT_SETUP, Recorder, running
+from tests.session.conftest import TEXT_CONFIG, Recorder, running
 
 FUZZ_FRAMES = 300
 """Random and mutated frames sent through one connection."""
@@ -26,7 +26,7 @@ FUZZ_FRAMES = 300
 async def run_against(frames: list[Frame]) -> tuple[LiveSession, Recorder]:
     """Run a session against a peer that sends `frames` then a whole reply; wait for that reply."""
     async with hostile_peer(frames) as (url, _received):
-        session = LiveSession(Endpoint.local(url), TEXT_SETUP)
+        session = LiveSession(local_endpoint(url), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             await recorder.first(ev.TurnComplete, lambda e: e.reason != "disconnected")
             await recorder.wait_for(lambda: SENTINEL in texts(recorder) or interrupted(recorder))
@@ -78,7 +78,7 @@ async def test_a_frame_the_engine_cannot_handle_is_an_error_event_not_the_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Whatever a bug lets one frame raise, the engine's reader reports it and reads the next."""
-    from livetui.protocol.session import GeminiSession
+    from livetui.providers.gemini.session import GeminiSession
 
     real = GeminiSession.receive
 

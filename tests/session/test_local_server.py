@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 
 from livetui import events as ev
-from livetui.session.endpoint import Endpoint
+from livetui.providers.registry import local_endpoint, provider
 from livetui.session.engine import LiveSession
 from livetui.session.local_server import LocalServer, LocalServerError
-from tests.session.conftest import TEXT_SETUP, running
+from tests.session.conftest import TEXT_CONFIG, running
 
 
 async def test_the_child_server_answers_and_stops() -> None:
     server = await LocalServer.start(brain="scripted")
     try:
         assert server.url.startswith("ws://127.0.0.1:")
-        session = LiveSession(Endpoint.local(server.url), TEXT_SETUP)
+        session = LiveSession(local_endpoint(server.url), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             await recorder.first(ev.SetupComplete)
             session.send_text("ping")

@@ -15,20 +15,23 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
 from livetui.config import Settings
+from livetui.live.config import SessionConfig
+from livetui.live.endpoint import Endpoint
 from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.sink import WavSink
 from livetui.media.audio.source import FakeSource
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import Modality, Setup
-from livetui.session.endpoint import Endpoint
+from livetui.providers.gemini.client import Modality
+from livetui.providers.gemini.setup import gemini_setup
+from livetui.providers.registry import provider
 from livetui.session.engine import LiveSession
 from livetui.session.replies import REFUSED, choose_replies, written
-from livetui.session.setup import build_setup
+from livetui.session.setup import build_config
 from livetui.session.voice import Voice
 from tests.session.conftest import running
 
-SPOKEN_SETUP = build_setup(Settings(voice="Kore"))
-"""A spoken session's setup, with a voice (a TEXT setup must not name one: Gemini refuses it)."""
+SPOKEN = build_config(Settings(voice="Kore"))
+"""A spoken session's configuration, with a voice (a TEXT setup must not name one: Gemini refuses it)."""
 
 
 @contextlib.asynccontextmanager
@@ -51,9 +54,9 @@ async def speaks_only(code: int, reason: str) -> AsyncIterator[tuple[str, list[M
         yield f"ws://127.0.0.1:{port}", modalities
 
 
-def local_session(url: str, setup: Setup = SPOKEN_SETUP) -> LiveSession:
+def local_session(url: str, config: SessionConfig = SPOKEN) -> LiveSession:
     """A session with the server at `url`."""
-    return LiveSession(Endpoint(url=url, provider="local"), setup)
+    return LiveSession(Endpoint(url=url, provider="local"), provider("gemini"), config)
 
 
 @pytest.mark.parametrize(
@@ -66,42 +69,43 @@ def local_session(url: str, setup: Setup = SPOKEN_SETUP) -> LiveSession:
 async def test_a_refused_text_setup_goes_back_to_speech_at_once(code: int, reason: str) -> None:
     async with speaks_only(code, reason) as (url, modalities):
         session = local_session(url)
-        session.prefer(written(session.setup, hearing=False), otherwise=REFUSED)
+        session.prefer(written(session.config, hearing=False), otherwise=REFUSED)
         async with running(session) as recorder:
             await recorder.first(ev.SetupComplete)
     assert modalities == ["TEXT", "AUDIO"], "one TEXT attempt, then speech, with no backoff in between"
-    assert session.setup.modality == "AUDIO" and session.setup.output_audio_transcription is not None
+    setup = gemini_setup(session.config)
+    assert setup.modality == "AUDIO" and setup.output_audio_transcription is not None
     [notice] = recorder.of(ev.Notice)
     assert notice.message.startswith(REFUSED) and f"({code}): {reason}" in notice.message
     assert not recorder.of(ev.SessionError) and not recorder.of(ev.Disconnected)
 
 
 async def test_the_written_setup_names_no_voice_and_no_speech_transcript() -> None:
-    setup = written(SPOKEN_SETUP, hearing=True)
+    setup = gemini_setup(written(SPOKEN, hearing=True))
     assert setup.modality == "TEXT" and setup.output_audio_transcription is None
     assert setup.generation_config is not None and setup.generation_config.speech_config is None
     assert setup.input_audio_transcription is not None, "what the microphone hears is still written"
-    assert written(SPOKEN_SETUP, hearing=False).input_audio_transcription is None
+    assert gemini_setup(written(SPOKEN, hearing=False)).input_audio_transcription is None
 
 
 async def test_a_speaker_file_or_a_model_that_only_speaks_keeps_speech(tmp_path: Path) -> None:
     session = local_session("ws://127.0.0.1:9")
     voice = Voice(session, source=FakeSource(), sink=WavSink(tmp_path / "out.wav"))
     assert await choose_replies(session, voice) is None
-    assert session.setup.modality == "AUDIO"
+    assert session.config.modality == "audio"
 
-    native = build_setup(Settings(model="gemini-2.5-flash-native-audio-latest"))
+    native = build_config(Settings(model="gemini-2.5-flash-native-audio-latest"))
     session = local_session("ws://127.0.0.1:9", native)
     notice = await choose_replies(session, None)
     assert notice == "no speaker: this model only speaks: its replies are shown as their transcript"
-    assert session.setup.modality == "AUDIO"
+    assert session.config.modality == "audio"
 
 
 async def test_without_a_speaker_text_is_asked_for() -> None:
     session = local_session("ws://127.0.0.1:9")
     assert await choose_replies(session, None) == "no speaker: replies come as text"
-    assert session.setup.modality == "TEXT"
-    text = local_session("ws://127.0.0.1:9", build_setup(Settings(text_only=True)))
+    assert session.config.modality == "text"
+    text = local_session("ws://127.0.0.1:9", build_config(Settings(text_only=True)))
     assert await choose_replies(text, None) is None, "text asked for already: nothing to say"
 
 
@@ -128,4 +132,5 @@ async def test_a_microphone_without_a_speaker_still_listens(monkeypatch: pytest.
     voice = Voice(session, source=DeviceSource(), sink=DeviceSink())
     assert await choose_replies(session, voice) == "no audio output device found: replies come as text"
     assert voice.sink is None and isinstance(voice.source, DeviceSource), "the user speaks, the model writes"
-    assert session.setup.modality == "TEXT" and session.setup.input_audio_transcription is not None
+    setup = gemini_setup(session.config)
+    assert setup.modality == "TEXT" and setup.input_audio_transcription is not None

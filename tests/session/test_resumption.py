@@ -14,12 +14,13 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
+from livetui.live.endpoint import Endpoint
+from livetui.providers.registry import local_endpoint, provider
 from livetui.record.journal import Journal
 from livetui.record.reader import read_recording
-from livetui.session.endpoint import Endpoint
 from livetui.session.engine import MOVING_REASON, LiveSession
 from livetui.session.reconnect import Backoff
-from tests.session.conftest import TEXT_SETUP, Recorder, local_server, running
+from tests.session.conftest import TEXT_CONFIG, Recorder, local_server, running
 
 STORY = "once upon a time there was a long story told in many small pieces"
 
@@ -57,7 +58,9 @@ async def faulty_session(
     """A session with the local server running `script`, already live (unless it starts from a handle);
     with a `journal`, every event is journaled as well, as the app does."""
     async with local_server(script) as server:
-        session = LiveSession(Endpoint.local(server.url), TEXT_SETUP, backoff=FAST, handle=handle)
+        session = LiveSession(
+            local_endpoint(server.url), provider("gemini"), TEXT_CONFIG, backoff=FAST, handle=handle
+        )
         recorder = Recorder()
 
         def emit(event: ev.AnyEvent) -> None:
@@ -169,7 +172,9 @@ async def test_a_server_without_handles_gets_a_fresh_session_and_the_user_is_tol
 
     async with serve(forgetful, "127.0.0.1", 0) as server:
         url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-        session = LiveSession(Endpoint(url=url, provider="local"), TEXT_SETUP, backoff=FAST)
+        session = LiveSession(
+            Endpoint(url=url, provider="local"), provider("gemini"), TEXT_CONFIG, backoff=FAST
+        )
         async with running(session) as recorder:
             await recorder.first(ev.SetupComplete)
             turn = session.send_text("hello")

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +14,12 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
-from livetui.protocol.client import GenerationConfig, Setup
-from livetui.session.endpoint import Endpoint
+from livetui.live.config import SessionConfig
+from livetui.providers.registry import local_endpoint, provider
 from livetui.session.engine import LiveSession
 from livetui.session.tools_runner import ToolMode, ToolRunner
 from livetui.tools.registry import ToolRegistry
-from tests.session.conftest import Recorder, local_server
+from tests.session.conftest import TEXT_CONFIG, Recorder, local_server
 
 TOOLS = Path(__file__).parent / "runner_tools.py"
 
@@ -72,12 +72,8 @@ async def tool_session(
     script.write_text(json.dumps(SCRIPT))
     registry = registry or ToolRegistry.load(TOOLS)
     async with local_server(script) as server:
-        setup = Setup(
-            model="models/local",
-            generation_config=GenerationConfig(response_modalities=("TEXT",)),
-            tools=registry.setup_tools(),
-        )
-        session = LiveSession(Endpoint.local(server.url), setup)
+        config = replace(TEXT_CONFIG, tools=registry.declarations())
+        session = LiveSession(local_endpoint(server.url), provider("gemini"), config)
         runner = ToolRunner(session, registry, mode=mode, timeout=timeout)
         recorder = Recorder()
         task = asyncio.create_task(session.run(runner.wrap(recorder)))
@@ -194,7 +190,9 @@ async def test_the_servers_tool_call_cancellation_cancels_the_call() -> None:
     assert hang is not None
     async with serve(peer, "127.0.0.1", 0) as server:
         port = server.sockets[0].getsockname()[1]
-        session = LiveSession(Endpoint.local(f"ws://127.0.0.1:{port}"), Setup(model="models/x"))
+        session = LiveSession(
+            local_endpoint(f"ws://127.0.0.1:{port}"), provider("gemini"), SessionConfig(model="x")
+        )
         runner = ToolRunner(session, registry)
         recorder = Recorder()
         task = asyncio.create_task(session.run(runner.wrap(recorder)))

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from livetui.protocol.client import Setup, SetupMessage
-from livetui.protocol.codec import encode, load_json
+from livetui.providers.gemini.client import Setup, SetupMessage
+from livetui.providers.gemini.codec import encode, load_json
+from livetui.providers.gemini.setup import function_declaration, setup_tools
 from livetui.tools.loader import ToolsFileError, load_tools_file
 from livetui.tools.registry import ToolRegistry
 
@@ -22,7 +23,7 @@ def test_public_functions_of_the_file_become_tools_and_imports_do_not() -> None:
 
 def test_a_declaration_has_the_docstring_and_a_schema_from_the_hints() -> None:
     specs = {spec.name: spec for spec in load_tools_file(SAMPLE)}
-    weather = specs["weather"].declaration()
+    weather = function_declaration(specs["weather"].declaration())
     assert weather.description == "The weather forecast for a city.\n\nLooks it up in a very small table."
     assert weather.behavior is None
     assert weather.parameters_json_schema == {
@@ -72,7 +73,9 @@ def test_the_registry_puts_builtins_and_the_file_in_setup_on_the_wire() -> None:
     registry = ToolRegistry.load(SAMPLE)
     assert registry.names[:2] == ("current_time", "calculator")
     assert len(registry) == 7
-    frame = load_json(encode(SetupMessage(setup=Setup(model="models/m", tools=registry.setup_tools()))))
+    frame = load_json(
+        encode(SetupMessage(setup=Setup(model="models/m", tools=setup_tools(registry.declarations()))))
+    )
     declarations = frame["setup"]["tools"][0]["functionDeclarations"]
     assert [d["name"] for d in declarations] == list(registry.names)
     search = next(d for d in declarations if d["name"] == "slow_search")
@@ -151,3 +154,14 @@ def test_a_missing_or_non_python_file_is_refused(tmp_path: Path) -> None:
     other.write_text("def f() -> None: pass\n")
     with pytest.raises(ToolsFileError, match="must be a Python file"):
         load_tools_file(other)
+
+
+def test_declarations_are_neutral_json_schema_and_gemini_declares_them_as_before() -> None:
+    specs = {spec.name: spec for spec in load_tools_file(SAMPLE)}
+    search, broken = specs["slow_search"].declaration(), specs["broken_tool"].declaration()
+    assert search.non_blocking and search.parameters["type"] == "object"
+    assert broken.parameters == {"type": "object", "properties": {}}, "no arguments: an empty object schema"
+    gemini = function_declaration(broken)
+    assert gemini.parameters_json_schema is None and gemini.behavior is None, "Gemini declares no schema"
+    assert function_declaration(search).behavior == "NON_BLOCKING"
+    assert setup_tools(()) is None

@@ -9,7 +9,7 @@ import pytest
 from textual import events
 
 from livetui.config import Settings
-from livetui.protocol.codec import MAX_FRAME_BYTES
+from livetui.providers.gemini.codec import MAX_FRAME_BYTES
 from livetui.server.script import ReplySpec, Script
 from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app

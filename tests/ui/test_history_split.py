@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from livetui.protocol.split import split_to_fit
+from livetui.live.split import split_to_fit
 from livetui.ui.widgets.chat_nav import code_blocks
 from livetui.ui.widgets.history import History
 

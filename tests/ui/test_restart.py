@@ -15,12 +15,13 @@ from textual.pilot import Pilot
 
 from livetui.cli import resolve_brain
 from livetui.config import Settings
+from livetui.live.endpoint import Endpoint
+from livetui.providers.registry import local_endpoint, provider
 from livetui.server.app import ServerConfig
 from livetui.session.connect import Connector, SessionPlan, Target, connect_to, plan_local
-from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.reconnect import Backoff
-from livetui.session.setup import build_setup
+from livetui.session.setup import build_config
 from livetui.ui.app import LiveApp, make_app
 from livetui.ui.widgets.entries import ErrorEntry, NoticeEntry
 from tests.conftest import ScriptWriter, ServerStarter
@@ -50,8 +51,10 @@ def session_connector(endpoint: Endpoint, settings: Settings, *, attempts: int =
 
     @contextlib.asynccontextmanager
     async def connector() -> AsyncIterator[LiveSession]:
-        setup = build_setup(settings)
-        yield LiveSession(endpoint, setup, backoff=Backoff(attempts=attempts, first_delay=0.05))
+        config = build_config(settings)
+        yield LiveSession(
+            endpoint, provider("gemini"), config, backoff=Backoff(attempts=attempts, first_delay=0.05)
+        )
 
     return connector
 
@@ -84,7 +87,7 @@ async def test_reconnect_after_giving_up_resumes_the_same_session_and_journal(
     start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
 ) -> None:
     server = await start_live_server(ServerConfig(script=write_script(CLOSE)))
-    connector = session_connector(Endpoint.local(server.url), settings, attempts=0)
+    connector = session_connector(local_endpoint(server.url), settings, attempts=0)
     app = make_app(settings, connector)
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
@@ -117,8 +120,8 @@ async def test_new_session_after_a_refused_key_opens_a_fresh_session_and_journal
 
     @contextlib.asynccontextmanager
     async def connector() -> AsyncIterator[LiveSession]:
-        endpoint = Endpoint(url=Endpoint.local(server.url).url, provider="local", api_key=SecretStr(keys[-1]))
-        yield LiveSession(endpoint, build_setup(settings))
+        endpoint = local_endpoint(server.url, SecretStr(keys[-1]))
+        yield LiveSession(endpoint, provider("gemini"), build_config(settings))
 
     app = make_app(settings, connector)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -165,7 +168,11 @@ async def test_an_unreachable_gemini_offers_the_local_server(
 ) -> None:
     server = await start_live_server()
     # `.invalid` never resolves (RFC 2606): the lookup fails here, with no network traffic.
-    gemini = Endpoint(url="wss://livetui.invalid/ws", provider="gemini", api_key=SecretStr("k"))
+    gemini = Endpoint(
+        url="wss://livetui.invalid/ws",
+        provider="gemini",
+        secret_headers=(("x-goog-api-key", SecretStr("k")),),
+    )
     local = SessionPlan(connect_to(server.url, settings), Target("local", "scripted"))
     app = make_app(
         settings,

@@ -9,35 +9,20 @@ from collections.abc import AsyncIterator
 import numpy as np
 
 from livetui import events as ev
+from livetui.live.config import SessionConfig
 from livetui.media.audio.pcm import MIC_BLOCK_SECONDS, frames_in, is_silent
 from livetui.media.audio.sink import FakeSink
 from livetui.media.audio.source import AudioSource
-from livetui.protocol.client import (
-    AudioTranscriptionConfig,
-    AutomaticActivityDetection,
-    GenerationConfig,
-    RealtimeInputConfig,
-    Setup,
-)
+from livetui.providers.registry import local_endpoint, provider
 from livetui.server.app import LiveServer
-from livetui.session.endpoint import Endpoint
 from livetui.session.engine import LiveSession
 from livetui.session.voice import Voice, run_with_voice
 from tests.session.conftest import Recorder
 
 
-def audio_setup(*, manual: bool = False) -> Setup:
-    """An AUDIO session with both transcriptions, as livetui opens one (manual: push-to-talk)."""
-    realtime = None
-    if manual:
-        realtime = RealtimeInputConfig(automatic_activity_detection=AutomaticActivityDetection(disabled=True))
-    return Setup(
-        model="models/local",
-        generation_config=GenerationConfig(response_modalities=("AUDIO",)),
-        input_audio_transcription=AudioTranscriptionConfig(),
-        output_audio_transcription=AudioTranscriptionConfig(),
-        realtime_input_config=realtime,
-    )
+def audio_config(*, manual: bool = False) -> SessionConfig:
+    """A spoken session with both transcriptions, as livetui opens one (manual: push-to-talk)."""
+    return SessionConfig(model="local", activity="manual" if manual else "auto")
 
 
 @contextlib.asynccontextmanager
@@ -49,7 +34,7 @@ async def voiced(
     half_duplex: bool = False,
 ) -> AsyncIterator[tuple[Voice, FakeSink, Recorder]]:
     """A live session with a voice playing into a real-time fake sink; yields once the session is live."""
-    session = LiveSession(Endpoint.local(server.url), audio_setup(manual=push_to_talk))
+    session = LiveSession(local_endpoint(server.url), provider("gemini"), audio_config(manual=push_to_talk))
     sink = FakeSink()
     voice = Voice(session, source=source, sink=sink, push_to_talk=push_to_talk, half_duplex=half_duplex)
     recorder = Recorder()

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from livetui import events as ev
+from livetui.live.config import SessionConfig
 from livetui.media.audio.source import FakeSource
-from livetui.protocol.client import Setup
-from livetui.session.endpoint import Endpoint
+from livetui.providers.registry import local_endpoint, provider
 from livetui.session.engine import LiveSession
 from livetui.session.voice import Voice
 
@@ -24,7 +24,9 @@ def crescendo(seconds: float) -> bytes:
 
 async def levels_of(pcm: bytes, block_bytes: int) -> list[float]:
     """The levels a voice reports for `pcm`, captured in blocks of `block_bytes` (no server needed)."""
-    session = LiveSession(Endpoint.local("ws://127.0.0.1:9"), Setup(model="models/local"))
+    session = LiveSession(
+        local_endpoint("ws://127.0.0.1:9"), provider("gemini"), SessionConfig(model="local")
+    )
     mic = FakeSource()
     voice = Voice(session, source=mic)
     events: list[ev.AnyEvent] = []

@@ -15,10 +15,11 @@ from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.sink import WavSink
 from livetui.media.audio.source import FileSource
 from livetui.media.audio.speaker import DeviceSink
-from livetui.protocol.client import SetupMessage
-from livetui.protocol.codec import encode
+from livetui.providers.gemini.client import SetupMessage
+from livetui.providers.gemini.codec import encode
+from livetui.providers.gemini.setup import gemini_setup
 from livetui.session.audio_io import sink_for, source_for
-from livetui.session.setup import build_setup
+from livetui.session.setup import build_config
 
 
 @pytest.fixture(autouse=True)
@@ -28,20 +29,20 @@ def no_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_a_session_is_spoken_with_both_transcriptions_by_default() -> None:
-    wire = encode(SetupMessage(setup=build_setup(Settings())))
+    wire = encode(SetupMessage(setup=gemini_setup(build_config(Settings()))))
     assert '"responseModalities":["AUDIO"]' in wire
     assert '"inputAudioTranscription":{}' in wire and '"outputAudioTranscription":{}' in wire
     assert "realtimeInputConfig" not in wire, "automatic activity detection is the server's default"
 
 
 def test_text_only_asks_for_text_and_no_transcription() -> None:
-    setup = build_setup(Settings(text_only=True))
+    setup = gemini_setup(build_config(Settings(text_only=True)))
     assert setup.modality == "TEXT"
     assert setup.input_audio_transcription is None and setup.output_audio_transcription is None
 
 
 def test_push_to_talk_turns_the_servers_activity_detection_off() -> None:
-    setup = build_setup(Settings(push_to_talk=True))
+    setup = gemini_setup(build_config(Settings(push_to_talk=True)))
     assert setup.manual_activity
     assert '"automaticActivityDetection":{"disabled":true}' in encode(SetupMessage(setup=setup))
 

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from livetui.live.limits import MAX_AUDIO_RATE, MIN_AUDIO_RATE
 from livetui.media.audio.pcm import SAMPLE_BYTES, SPEAKER_RATE, Resampler, frames_in
-from livetui.protocol.limits import MAX_AUDIO_RATE, MIN_AUDIO_RATE
 
 PREBUFFER_SECONDS = 0.1
 """Audio buffered before playback starts (or restarts after an underrun)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from livetui.protocol.limits import LimitError, bounded_json
+from livetui.live.limits import LimitError, bounded_json
 
 RAW_ARGUMENTS = "_raw"
 """The key that holds arguments that are not a JSON object, as the model wrote them."""

@@ -78,7 +78,7 @@ def xai_endpoint(key: SecretStr, *, model: str | None = None, base_url: str = XA
     return Endpoint(url=url, provider="xai", secret_headers=bearer(key))
 
 
-def local_endpoint(base_url: str, *, key: SecretStr | None = None, model: str = DEFAULT_MODEL) -> Endpoint:
+def local_endpoint(base_url: str, key: SecretStr | None = None, *, model: str = DEFAULT_MODEL) -> Endpoint:
     """The embedded server's OpenAI dialect at ``ws://HOST:PORT/v1/realtime`` (presenting `key` when it
     was started with one)."""
     url = realtime_url(base_url, path=LOCAL_PATH, query={"model": model})

@@ -88,8 +88,9 @@ class OpenAIProvider:
             config, first_turn=first_turn, history=history, transcription_model=self.transcription_model
         )
 
-    def explain_close(self, code: int, reason: str) -> str:
-        """One line for the user saying why the server closed the connection."""
+    def explain_close(self, code: int, reason: str, *, resuming: bool = False) -> str:
+        """One line for the user saying why the server closed the connection (`resuming` does not arise:
+        nothing resumes by handle here)."""
         return explain_close(code, reason)
 
     def refuses_config(self, code: int) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from livetui.protocol.limits import LimitError, bounded_json
+from livetui.live.limits import LimitError, bounded_json
 
 
 class ServerModel(BaseModel):
@@ -186,7 +186,7 @@ class FrameError(ValueError):
 
 
 def load(frame: str | bytes) -> dict[str, Any]:
-    """A frame's JSON object, within the bounds of `livetui.protocol.limits`.
+    """A frame's JSON object, within the bounds of `livetui.live.limits`.
 
     Raises:
         FrameError: not UTF-8 JSON within those bounds, or not an object.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from livetui.protocol.limits import MAX_DEPTH
+from livetui.live.limits import MAX_DEPTH
 
 BASE64_KEYS = frozenset(("audio",))
 """Keys whose string values are base64 audio wherever they appear."""

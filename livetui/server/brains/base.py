@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias
 
-from livetui.protocol.client import Setup
-from livetui.protocol.content import Content, FunctionResponse
+from livetui.providers.gemini.client import Setup
+from livetui.providers.gemini.content import Content, FunctionResponse
 from livetui.server.faults import Fault
 from livetui.server.senses.scene import Scene
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from livetui.protocol.content import FunctionResponse
+from livetui.providers.gemini.content import FunctionResponse
 from livetui.server.brains.base import FunctionRequest
 
 _NUMBER = r"-?\d+(?:\.\d+)?"

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 
-from livetui.protocol.content import FunctionResponse
+from livetui.providers.gemini.content import FunctionResponse
 from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, FunctionRequest
 from livetui.server.faults import Fault
 from livetui.server.script import ReplySpec, Script

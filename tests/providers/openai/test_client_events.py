@@ -245,11 +245,11 @@ def test_answers_are_function_call_outputs_and_one_response_create_after_the_rep
         ("call_2", "get_weather", {"city": "Rome"}),
     ]
     sent(codec)
-    codec.answer_tools([ToolAnswer(call_id="call_1", name="get_weather", output={"result": "sunny"})])
+    codec.answer_tools([ToolAnswer(call_id="call_1", name="get_weather", output={"output": "sunny"})])
     assert sent(codec) == [
         {
             "type": "conversation.item.create",
-            "item": {"type": "function_call_output", "call_id": "call_1", "output": '{"result": "sunny"}'},
+            "item": {"type": "function_call_output", "call_id": "call_1", "output": '{"output": "sunny"}'},
         }
     ]
     codec.answer_tools([ToolAnswer(call_id="call_2", name="get_weather", output={"error": "no data"})])
@@ -272,7 +272,7 @@ def test_answers_after_the_reply_ended_ask_for_the_next_reply_at_once() -> None:
     codec.send_text("call it", at=1.0)
     tool_call_reply(codec, arguments='{"a": 1, "b": 2}')
     sent(codec)
-    codec.answer_tools([ToolAnswer(call_id="call_1", name="add", output={"result": 3})])
+    codec.answer_tools([ToolAnswer(call_id="call_1", name="add", output={"output": 3})])
     assert types(sent(codec)) == ["conversation.item.create", "response.create"]
 
 
@@ -286,7 +286,7 @@ def test_a_turn_waiting_for_answers_closes_when_interrupted() -> None:
     assert types(sent(codec)) == ["conversation.item.create", "response.create"]  # nothing to cancel
     events = domain(codec)
     assert ev.TurnComplete(turn=turn, reason="interrupted") in events
-    codec.answer_tools([ToolAnswer(call_id="call_1", name="add", output={"result": 0})])
+    codec.answer_tools([ToolAnswer(call_id="call_1", name="add", output={"output": 0})])
     assert types(sent(codec)) == ["conversation.item.create"]  # no second response.create
     reply(codec)
     assert of(ev.TurnComplete, domain(codec)) == [ev.TurnComplete(turn=next_turn)]

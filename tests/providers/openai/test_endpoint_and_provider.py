@@ -69,7 +69,7 @@ def test_xai_and_the_local_server() -> None:
     local = local_endpoint("ws://127.0.0.1:4321")
     assert local.url == "ws://127.0.0.1:4321/v1/realtime?model=gpt-realtime"
     assert local.headers() == {} and local.provider == "local"
-    assert local_endpoint("ws://127.0.0.1:1", key=KEY).headers() == {"Authorization": "Bearer sk-secret-123"}
+    assert local_endpoint("ws://127.0.0.1:1", KEY).headers() == {"Authorization": "Bearer sk-secret-123"}
 
 
 def test_the_provider_describes_its_sessions_and_makes_codecs_that_replay() -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import Field
 
-from livetui.protocol.base import Duration, WireModel
-from livetui.protocol.content import Content, FunctionCall
+from livetui.providers.gemini.base import Duration, WireModel
+from livetui.providers.gemini.content import Content, FunctionCall
 
 
 class SetupComplete(WireModel):

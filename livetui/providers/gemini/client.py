@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeAlias
 
-from livetui.protocol.base import WireModel
-from livetui.protocol.content import Blob, Content, FunctionResponse
+from livetui.providers.gemini.base import WireModel
+from livetui.providers.gemini.content import Blob, Content, FunctionResponse
 
 Modality = Literal["TEXT", "AUDIO", "IMAGE"]
 """A response modality. A session has one: TEXT or AUDIO."""

@@ -16,7 +16,7 @@ class WireModel(BaseModel):
 
     Fields are snake_case in Python and camelCase on the wire. Decoding accepts both spellings (the Python
     SDK mixes them, reference §0.4) and ignores unknown fields, so a new server field never breaks a live
-    session. Encode with :func:`livetui.protocol.codec.encode`, which writes camelCase and omits unset
+    session. Encode with :func:`livetui.providers.gemini.codec.encode`, which writes camelCase and omits unset
     fields.
     """
 

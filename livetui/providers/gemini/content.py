@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from livetui.protocol.base import Base64Bytes, WireModel
+from livetui.providers.gemini.base import Base64Bytes, WireModel
 
 
 class Blob(WireModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from livetui.protocol.limits import MAX_DEPTH
+from livetui.live.limits import MAX_DEPTH
 
 _NESTED = {"serverContent", "realtimeInput", "server_content", "realtime_input"}
 

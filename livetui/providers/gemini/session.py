@@ -1,28 +1,34 @@
-"""The client side of one Gemini Live connection as a sans-I/O state machine.
+"""The client side of one Gemini Live connection as a sans-I/O state machine: Gemini's `Codec`.
 
 Feed it frames with :meth:`GeminiSession.receive` and call its send methods; collect frames to put on the
 wire with :meth:`GeminiSession.data_to_send` and domain events with :meth:`GeminiSession.events_received`.
 It never reads a clock: every method that marks latency takes the time as ``at``.
 
-**Turns.** Every user turn (typed text, or an utterance the server detected) gets the next number, and the
-model's reply carries the same number. Unfinished turns are kept in order; each ``turnComplete`` closes the
-oldest, so a reply that arrives after the user typed again is still attributed to the right turn.
+**Turns** are kept by a `livetui.live.ledger.TurnLedger`: each ``turnComplete`` closes the oldest
+unfinished turn, so a reply that arrives after the user typed again is still attributed to the right turn.
 
 **Interruption.** :meth:`GeminiSession.interrupt` marks every unfinished turn interrupted at once: their
 further text, audio and transcripts are dropped (the raw frames are still reported as `WireFrame` events, so
 the journal keeps everything received), and the server is told with the provider's interrupting message
 (``activityStart`` under manual activity detection, otherwise an empty ``clientContent``). The server's
 ``interrupted`` or the turn's ``turnComplete`` is the acknowledgement (mark k2).
+
+**Replay.** A conversation given as `history` is sent after `setup`, as ``clientContent`` turns without
+``turnComplete``: the model knows them and does not answer them.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Literal
 
 from livetui import events as ev
-from livetui.protocol.client import (
+from livetui.live.codec import Exchange
+from livetui.live.ledger import TurnLedger
+from livetui.live.limits import LimitError, audio_rate, bounded_seconds
+from livetui.live.split import split_to_fit
+from livetui.live.tools import ToolAnswer
+from livetui.providers.gemini.client import (
     ActivityEnd,
     ActivityStart,
     ClientContent,
@@ -35,50 +41,38 @@ from livetui.protocol.client import (
     ToolResponse,
     ToolResponseMessage,
 )
-from livetui.protocol.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
-from livetui.protocol.content import Blob, Content, FunctionResponse, Part
-from livetui.protocol.limits import LimitError, audio_rate, bounded_seconds
-from livetui.protocol.server import ServerContent, ServerMessage
-from livetui.protocol.split import split_to_fit
-from livetui.protocol.summary import summarize, summarize_blob
+from livetui.providers.gemini.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
+from livetui.providers.gemini.content import Blob, Content, FunctionResponse, Part
+from livetui.providers.gemini.server import ServerContent, ServerMessage
+from livetui.providers.gemini.summary import summarize, summarize_blob
 
 TextRoute = Literal["client_content", "realtime_input"]
 """How typed text is sent: as an ordered ``clientContent`` turn (interrupts generation), or as
 ``realtimeInput.text`` (required by models that refuse mid-session ``clientContent``)."""
 
 
-@dataclass
-class _Turn:
-    """Bookkeeping for one unfinished turn."""
-
-    number: int
-    interrupted: bool = False
-    first_frame_seen: bool = False
-    ack_pending: bool = False
-    """The user interrupted this turn and the server has not acknowledged it yet."""
-
-
-@dataclass
 class GeminiSession:
     """Sans-I/O client state for one connection (see the module docstring)."""
 
-    setup: Setup
-    """The session configuration; sent first by :meth:`start`."""
-    text_route: TextRoute = "client_content"
-    """How :meth:`send_text` sends typed text."""
-    first_turn: int = 1
-    """The number of the first turn (a resumed session continues its numbering)."""
-    _frames: list[str] = field(default_factory=list)
-    _events: list[ev.AnyEvent] = field(default_factory=list)
-    _open: deque[_Turn] = field(default_factory=deque)
-    _next_turn: int = 0
-    _last_turn: int = 0
-    _activity_open: bool = False
-    _setup_done: bool = False
-
-    def __post_init__(self) -> None:
-        self._next_turn = self.first_turn
-        self._last_turn = self.first_turn - 1
+    def __init__(
+        self,
+        setup: Setup,
+        *,
+        text_route: TextRoute = "client_content",
+        first_turn: int = 1,
+        history: Sequence[Exchange] = (),
+    ) -> None:
+        self.setup = setup
+        """The session configuration; sent first by :meth:`start`."""
+        self.text_route: TextRoute = text_route
+        """How :meth:`send_text` sends typed text."""
+        self.history = tuple(history)
+        """The conversation so far, replayed after `setup` (for a session that cannot resume by handle)."""
+        self._frames: list[str] = []
+        self._events: list[ev.AnyEvent] = []
+        self._turns = TurnLedger(self._events, first_turn=first_turn)
+        self._activity_open = False
+        self._setup_done = False
 
     # -- output -------------------------------------------------------------------------------------------
 
@@ -89,7 +83,8 @@ class GeminiSession:
 
     def events_received(self) -> list[ev.AnyEvent]:
         """Domain events produced since the last call, in order; the list is emptied."""
-        events, self._events = self._events, []
+        events = self._events.copy()
+        self._events.clear()  # the same list: the ledger writes into it too
         return events
 
     @property
@@ -100,17 +95,17 @@ class GeminiSession:
     @property
     def replying(self) -> bool:
         """True while a turn is unfinished and not interrupted (the model is, or is about to be, replying)."""
-        return any(not turn.interrupted for turn in self._open)
+        return self._turns.replying
 
     @property
     def current_turn(self) -> int:
         """The number of the oldest unfinished turn, or of the last finished one."""
-        return self._open[0].number if self._open else self._last_turn
+        return self._turns.current_turn
 
     @property
     def next_turn(self) -> int:
         """The number the next new turn will get (a resumed session's `first_turn`)."""
-        return self._next_turn
+        return self._turns.next_turn
 
     def _send(self, message: ClientMessage, shown: tuple[str, str] | None = None) -> None:
         """Queue a frame and its `WireFrame`; `shown` is its (summary, text) when known without parsing."""
@@ -128,27 +123,37 @@ class GeminiSession:
     # -- client → server ----------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Queue the `setup` message; it must be the first frame."""
+        """Queue the `setup` message (it must be the first frame), then the `history` to replay."""
         self._send(SetupMessage(setup=self.setup))
+        for message in self._history_messages():
+            self._send(message)
 
-    def _new_turn(self) -> _Turn:
-        turn = _Turn(number=self._next_turn)
-        self._next_turn += 1
-        self._open.append(turn)
-        return turn
+    def _history_messages(self) -> list[ClientContentMessage]:
+        """The history as ``clientContent`` turns without ``turnComplete``, as few frames as fit."""
+        turns = [
+            _said(exchange.role, piece)
+            for exchange in self.history
+            for piece in split_to_fit(exchange.text, lambda piece: _history_fits((_said("model", piece),)))
+        ]
+        messages: list[ClientContentMessage] = []
+        batch: list[Content] = []
+        for turn in turns:
+            if batch and not _history_fits((*batch, turn)):
+                messages.append(_history_message(batch))
+                batch = []
+            batch.append(turn)
+        if batch:
+            messages.append(_history_message(batch))
+        return messages
 
     def send_text(self, text: str, *, at: float) -> int:
         """Send a typed user turn; returns its number. A reply in progress is interrupted first.
 
-        A text too long for one frame goes whole, in several (`livetui.protocol.split`).
+        A text too long for one frame goes whole, in several (`livetui.live.split`).
         """
-        if self.replying:
-            self._interrupt_locally(at)
-            if self.text_route == "realtime_input":
-                self._send_interrupting_message()
-        turn = self._new_turn()
-        self._events.append(ev.UserText(turn=turn.number, text=text))
-        self._events.append(ev.LatencyMark(turn=turn.number, mark="t0", at=at))
+        if self._turns.interrupt(at=at) is not None and self.text_route == "realtime_input":
+            self._send_interrupting_message()
+        turn = self._turns.user_text(text, at=at)
         pieces = split_to_fit(text, lambda piece: _frame_bytes(self._text_message(piece)) <= MAX_FRAME_BYTES)
         for index, piece in enumerate(pieces, start=1):
             self._send(self._text_message(piece, last=index == len(pieces)))
@@ -160,28 +165,17 @@ class GeminiSession:
         """A typed turn's text, or a piece of it (only the `last` piece completes a `clientContent` turn;
         on the realtime route each piece is one more ``realtimeInput.text``)."""
         if self.text_route == "client_content":
-            content = Content(role="user", parts=(Part(text=text),))
+            content = _said("user", text)
             return ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=last))
         return RealtimeInputMessage(realtime_input=RealtimeInput(text=text))
 
     def interrupt(self, *, at: float, heard_ms: int | None = None) -> int | None:
         """Interrupt the reply in progress; returns the interrupted turn's number, or None if none was.
-        `heard_ms` (how much of the reply was played) is not used: Gemini is not told what was heard."""
-        if not self.replying:
-            return None
-        number = self._interrupt_locally(at)
-        self._send_interrupting_message()
+        Gemini cannot be told how much was heard: `heard_ms` is ignored."""
+        number = self._turns.interrupt(at=at)
+        if number is not None:
+            self._send_interrupting_message()
         return number
-
-    def _interrupt_locally(self, at: float) -> int:
-        head = next(turn for turn in self._open if not turn.interrupted)
-        for turn in self._open:
-            if not turn.interrupted:
-                turn.interrupted = True
-                turn.ack_pending = True
-        self._events.append(ev.Interrupted(turn=head.number, by="user"))
-        self._events.append(ev.LatencyMark(turn=head.number, mark="k0", at=at))
-        return head.number
 
     def _send_interrupting_message(self) -> None:
         if self.setup.manual_activity:
@@ -191,7 +185,7 @@ class GeminiSession:
         else:
             self._send(ClientContentMessage(client_content=ClientContent(turns=(), turn_complete=False)))
 
-    def send_audio(self, pcm: bytes, *, rate: int = 16000) -> None:
+    def send_audio(self, pcm: bytes, *, rate: int) -> None:
         """Stream a block of microphone audio (PCM16 mono)."""
         self._send_blob("audio", Blob(mime_type=f"audio/pcm;rate={rate}", data=pcm))
 
@@ -201,8 +195,7 @@ class GeminiSession:
 
     def activity_start(self, *, at: float) -> None:
         """The user starts talking (manual activity detection); interrupts a reply in progress."""
-        if self.replying:
-            self._interrupt_locally(at)
+        self._turns.interrupt(at=at)
         if not self._activity_open:
             self._activity_open = True
             self._send(RealtimeInputMessage(realtime_input=RealtimeInput(activity_start=ActivityStart())))
@@ -211,28 +204,26 @@ class GeminiSession:
         """The user stops talking (manual activity detection); the turn is over (mark t0)."""
         self._activity_open = False
         self._send(RealtimeInputMessage(realtime_input=RealtimeInput(activity_end=ActivityEnd())))
-        turn = self._open[-1] if self._open and not self._open[-1].interrupted else self._new_turn()
-        self._events.append(ev.LatencyMark(turn=turn.number, mark="t0", at=at))
-        return turn.number
+        return self._turns.end_of_speech(at=at)
 
     def audio_stream_end(self) -> None:
         """The microphone was turned off (automatic activity detection)."""
         self._send(RealtimeInputMessage(realtime_input=RealtimeInput(audio_stream_end=True)))
 
-    def send_tool_response(self, responses: list[FunctionResponse]) -> None:
+    def answer_tools(self, answers: list[ToolAnswer]) -> None:
         """Answer function calls; each response carries its call's id and name."""
-        self._send(ToolResponseMessage(tool_response=ToolResponse(function_responses=tuple(responses))))
+        responses = tuple(
+            FunctionResponse(
+                id=answer.call_id, name=answer.name, response=answer.output, scheduling=answer.scheduling
+            )
+            for answer in answers
+        )
+        self._send(ToolResponseMessage(tool_response=ToolResponse(function_responses=responses)))
 
     def abandon(self, *, reason: str = "disconnected") -> list[int]:
         """The connection is gone: close every unfinished turn locally (``TurnComplete(reason)``), so
         nothing waits for a reply that will never come; returns their numbers."""
-        numbers = [turn.number for turn in self._open]
-        for number in numbers:
-            self._events.append(ev.TurnComplete(turn=number, reason=reason))
-        if numbers:
-            self._last_turn = numbers[-1]
-        self._open.clear()
-        return numbers
+        return self._turns.abandon(reason=reason)
 
     # -- server → client ----------------------------------------------------------------------------------
 
@@ -255,10 +246,6 @@ class GeminiSession:
             return
         self._dispatch(message, at)
 
-    def _head(self) -> _Turn:
-        """The turn server output belongs to: the oldest unfinished one, or a new one the server started."""
-        return self._open[0] if self._open else self._new_turn()
-
     def _dispatch(self, message: ServerMessage, at: float) -> None:
         if message.setup_complete is not None:
             self._setup_done = True
@@ -272,8 +259,8 @@ class GeminiSession:
         if message.server_content is not None:
             self._content(message.server_content, at)
         if message.tool_call is not None and message.tool_call.function_calls:
-            turn = self._head()
-            self._first_frame(turn, at)
+            turn = self._turns.head()
+            self._turns.first_frame(turn, at=at)
             calls = tuple(
                 ev.ToolCall(turn=turn.number, call_id=call.id or "", name=call.name, args=call.args)
                 for call in message.tool_call.function_calls
@@ -287,7 +274,7 @@ class GeminiSession:
             usage = message.usage_metadata
             self._events.append(
                 ev.Usage(
-                    turn=self._last_turn,
+                    turn=self._turns.last_finished,
                     prompt_tokens=usage.prompt_token_count or 0,
                     response_tokens=usage.response_token_count or usage.candidates_token_count or 0,
                     total_tokens=usage.total_token_count or 0,
@@ -301,27 +288,21 @@ class GeminiSession:
                 ev.ResumptionHandle(handle=update.new_handle, resumable=bool(update.resumable))
             )
 
-    def _first_frame(self, turn: _Turn, at: float) -> None:
-        if not turn.first_frame_seen:
-            turn.first_frame_seen = True
-            self._events.append(ev.LatencyMark(turn=turn.number, mark="t1", at=at))
-
     def _content(self, content: ServerContent, at: float) -> None:
         if content.input_transcription is not None and content.input_transcription.text:
-            answering = [turn for turn in self._open if not turn.interrupted]
-            turn = answering[-1] if answering else self._new_turn()
+            turn = self._turns.answering()
             transcript = content.input_transcription
             self._events.append(
                 ev.InputTranscript(turn=turn.number, text=transcript.text, final=bool(transcript.finished))
             )
         if content.model_turn is not None and content.model_turn.parts:
-            turn = self._head()
-            self._first_frame(turn, at)
+            turn = self._turns.head()
+            self._turns.first_frame(turn, at=at)
             if not turn.interrupted:
                 self._parts(turn.number, content.model_turn.parts)
         if content.output_transcription is not None and content.output_transcription.text:
-            turn = self._head()
-            self._first_frame(turn, at)
+            turn = self._turns.head()
+            self._turns.first_frame(turn, at=at)
             if not turn.interrupted:
                 transcript = content.output_transcription
                 self._events.append(
@@ -330,29 +311,13 @@ class GeminiSession:
                     )
                 )
         if content.interrupted:
-            turn = self._head()
-            self._acknowledge(turn, at)
-            turn.interrupted = True
-            self._events.append(ev.Interrupted(turn=turn.number, by="server"))
+            self._turns.server_interrupted(at=at)
         if content.generation_complete:
-            turn = self._head()
+            turn = self._turns.head()
             if not turn.interrupted:
                 self._events.append(ev.GenerationComplete(turn=turn.number))
         if content.turn_complete:
-            turn = self._head()
-            self._open.popleft()
-            self._last_turn = turn.number
-            self._acknowledge(turn, at)
-            reason = (
-                "interrupted" if turn.interrupted else (content.turn_complete_reason or "complete").lower()
-            )
-            self._events.append(ev.LatencyMark(turn=turn.number, mark="t4", at=at))
-            self._events.append(ev.TurnComplete(turn=turn.number, reason=reason))
-
-    def _acknowledge(self, turn: _Turn, at: float) -> None:
-        if turn.ack_pending:
-            turn.ack_pending = False
-            self._events.append(ev.LatencyMark(turn=turn.number, mark="k2", at=at))
+            self._turns.complete(at=at, reason=(content.turn_complete_reason or "complete").lower())
 
     def _parts(self, number: int, parts: tuple[Part, ...]) -> None:
         for part in parts:
@@ -379,3 +344,17 @@ class GeminiSession:
 def _frame_bytes(message: ClientMessage) -> int:
     """The size of a message's frame on the wire (UTF-8 JSON), as a frame limit counts it."""
     return len(encode(message).encode("utf-8"))
+
+
+def _said(role: str, text: str) -> Content:
+    """One turn of `role` saying `text`."""
+    return Content(role=role, parts=(Part(text=text),))
+
+
+def _history_message(turns: Sequence[Content]) -> ClientContentMessage:
+    return ClientContentMessage(client_content=ClientContent(turns=tuple(turns), turn_complete=False))
+
+
+def _history_fits(turns: Sequence[Content]) -> bool:
+    """True when these replayed turns fit in one frame."""
+    return _frame_bytes(_history_message(turns)) <= MAX_FRAME_BYTES

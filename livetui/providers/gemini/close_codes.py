@@ -33,17 +33,8 @@ def explain(code: int, reason: str) -> str:
     return f"{meaning} ({code}): {reason}" if reason else f"{meaning} ({code})"
 
 
-ERRORS = frozenset((INVALID, POLICY, TOO_BIG, INTERNAL))
-"""Codes that mean something went wrong (as opposed to an ordinary end or a dropped connection)."""
-
-
 def explain_resume_refused(reason: str) -> str:
     """One line for a resumption the server refused (1008 with a stale or unknown handle)."""
     reason = " ".join(reason.split())
     detail = f": {reason}" if reason else ""
     return f"the session could not be resumed: the server no longer knows it ({POLICY}){detail}"
-
-
-def is_retryable(code: int) -> bool:
-    """True for closes worth reconnecting after; a bad key or an invalid setup is not retried."""
-    return code not in (INVALID, POLICY, TOO_BIG, NORMAL)

@@ -9,15 +9,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from livetui.protocol.client import (
+from livetui.live.limits import LimitError, bounded_json
+from livetui.providers.gemini.client import (
     ClientContentMessage,
     ClientMessage,
     RealtimeInputMessage,
     SetupMessage,
     ToolResponseMessage,
 )
-from livetui.protocol.limits import LimitError, bounded_json
-from livetui.protocol.server import ServerMessage
+from livetui.providers.gemini.server import ServerMessage
 
 MAX_FRAME_BYTES = 1 << 20
 """Frames larger than 1 MiB are refused, as Google's endpoint and the Python SDK do."""
@@ -50,7 +50,7 @@ def encode(message: BaseModel) -> str:
 def load_json(frame: str | bytes) -> dict[str, Any]:
     """Parse a frame's JSON object (text or binary frame).
 
-    The frame must stay within the bounds of :mod:`livetui.protocol.limits` (nesting, numbers, text).
+    The frame must stay within the bounds of :mod:`livetui.live.limits` (nesting, numbers, text).
 
     Raises:
         ProtocolError: the frame is not a JSON object within those bounds.

@@ -1,0 +1,80 @@
+"""Providers by name: the one module of `livetui.providers` the rest of the client imports.
+
+Each entry makes the provider (with its own options from the settings), its service's endpoint with the
+user's key, and the endpoint of the embedded local server speaking its dialect. Adding a provider is one
+entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+
+from livetui.live.endpoint import Endpoint
+from livetui.live.provider import Provider
+from livetui.providers.gemini.endpoint import gemini_endpoint, local_endpoint as gemini_local
+from livetui.providers.gemini.provider import GeminiProvider
+
+if TYPE_CHECKING:
+    from livetui.config import Settings
+
+
+@dataclass(frozen=True)
+class ProviderEntry:
+    """How the client reaches one provider."""
+
+    make: Callable[[Settings | None], Provider]
+    """The provider, with its options from the settings (its defaults without them)."""
+    endpoint: Callable[[SecretStr], Endpoint]
+    """The provider's own service, authenticated with the user's key."""
+    local_endpoint: Callable[[str, SecretStr | None], Endpoint]
+    """The embedded local server at a base URL, speaking this provider's dialect (with a key, if any)."""
+
+
+def _gemini(settings: Settings | None) -> Provider:
+    return GeminiProvider() if settings is None else GeminiProvider(text_route=settings.text_route)
+
+
+PROVIDERS: dict[str, ProviderEntry] = {
+    "gemini": ProviderEntry(make=_gemini, endpoint=gemini_endpoint, local_endpoint=gemini_local),
+}
+"""Every provider, by the name `--provider` gives it."""
+
+LOCAL_DIALECT = "gemini"
+"""The dialect the client speaks to the embedded local server by default."""
+
+
+class UnknownProviderError(ValueError):
+    """No provider has that name. The message is one line."""
+
+
+def entry(name: str) -> ProviderEntry:
+    """The entry of the provider called `name`.
+
+    Raises:
+        UnknownProviderError: there is none.
+    """
+    found = PROVIDERS.get(name)
+    if found is None:
+        raise UnknownProviderError(f"unknown provider {name!r}; known: {', '.join(sorted(PROVIDERS))}")
+    return found
+
+
+def provider(name: str, settings: Settings | None = None) -> Provider:
+    """The provider called `name`, with its options from `settings` (its defaults without them)."""
+    return entry(name).make(settings)
+
+
+def endpoint(name: str, api_key: SecretStr) -> Endpoint:
+    """The service of the provider called `name`, with the user's key."""
+    return entry(name).endpoint(api_key)
+
+
+def local_endpoint(
+    base_url: str, api_key: SecretStr | None = None, *, dialect: str = LOCAL_DIALECT
+) -> Endpoint:
+    """The embedded local server at ``ws://HOST:PORT``, in `dialect` (presenting `api_key` if given)."""
+    return entry(dialect).local_endpoint(base_url, api_key)

@@ -1,0 +1,163 @@
+"""A provider that cannot resume by handle: after a dropped connection the engine replays the conversation
+so far on the new one (Gemini's codec behind a provider that says it is not resumable, against the real
+local server, whose scripted `{turn}` counts the user turns it knows)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+
+from livetui import events as ev
+from livetui.live.codec import Capabilities, Codec, Exchange
+from livetui.live.config import SessionConfig
+from livetui.live.provider import Provider
+from livetui.providers.registry import local_endpoint, provider
+from livetui.session.engine import LiveSession
+from livetui.session.reconnect import Backoff
+from livetui.session.replay import Replay
+from tests.session.conftest import TEXT_CONFIG, Recorder, local_server, running
+
+STORY = "once upon a time there was a long story told in many small pieces"
+
+SCRIPT = {
+    "rules": [
+        {"match": "count", "reply": "turn {turn}"},
+        {"match": "drop", "reply": STORY, "chunk_chars": 5, "fault": "drop"},
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Forgetful:
+    """Gemini's codec, behind a provider whose sessions cannot be resumed by handle."""
+
+    inner: Provider = field(default_factory=lambda: provider("gemini"))
+    handles: list[str | None] = field(default_factory=list)
+    """The handle each codec was made with."""
+
+    @property
+    def name(self) -> str:
+        return "forgetful"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return replace(self.inner.capabilities, resumable=False)
+
+    def codec(
+        self,
+        config: SessionConfig,
+        *,
+        first_turn: int = 1,
+        handle: str | None = None,
+        history: Sequence[Exchange] = (),
+    ) -> Codec:
+        self.handles.append(handle)
+        return self.inner.codec(config, first_turn=first_turn, handle=handle, history=history)
+
+    def explain_close(self, code: int, reason: str, *, resuming: bool = False) -> str:
+        return self.inner.explain_close(code, reason, resuming=resuming)
+
+    def refuses_config(self, code: int) -> bool:
+        return self.inner.refuses_config(code)
+
+
+def reply(recorder: Recorder, turn: int) -> str:
+    """The text of a turn's reply, as shown."""
+    return "".join(delta.text for delta in recorder.of(ev.TextDelta) if delta.turn == turn)
+
+
+async def ask(session: LiveSession, recorder: Recorder, text: str) -> int:
+    """Send a turn and wait for its reply to complete; returns its number."""
+    turn = session.send_text(text)
+    await recorder.first(ev.TurnComplete, lambda e: e.turn == turn)
+    return turn
+
+
+@pytest.fixture
+def script(tmp_path: Path) -> Path:
+    path = tmp_path / "script.json"
+    path.write_text(json.dumps(SCRIPT))
+    return path
+
+
+async def test_after_a_drop_the_conversation_is_replayed_and_goes_on(script: Path) -> None:
+    forgetful = Forgetful()
+    async with local_server(script) as server:
+        session = LiveSession(
+            local_endpoint(server.url), forgetful, TEXT_CONFIG, backoff=Backoff(attempts=3, first_delay=0.001)
+        )
+        async with running(session) as recorder:
+            await recorder.first(ev.SetupComplete)
+            await ask(session, recorder, "count")
+            await ask(session, recorder, "count")
+            dropped = session.send_text("drop it")
+            cut = await recorder.first(ev.TurnComplete, lambda e: e.turn == dropped)
+            await recorder.first(ev.Resumed)
+            after = await ask(session, recorder, "count")
+    assert cut.reason == "disconnected"
+    shown = reply(recorder, dropped)
+    assert shown and STORY.startswith(shown) and shown != STORY, "the drop cut the reply short"
+    assert reply(recorder, after) == "turn 4", "the new connection knows the three turns before it"
+    assert forgetful.handles == [None, None], "no handle is ever asked to resume"
+    [notice] = [e.message for e in recorder.of(ev.Notice) if "replaying" in e.message]
+    assert notice == "the session resumed on a new connection by replaying 3 turns"
+    [replayed] = [
+        e
+        for e in recorder.of(ev.WireFrame)
+        if e.direction == "out"
+        and e.summary == "clientContent"
+        and '"turnComplete":false' in e.text
+        and "drop it" in e.text
+    ]
+    turns = json.loads(replayed.text)["clientContent"]["turns"]
+    lines = [(turn["role"], turn["parts"][0]["text"]) for turn in turns]
+    assert lines == [
+        ("user", "count"),
+        ("model", "turn 1"),
+        ("user", "count"),
+        ("model", "turn 2"),
+        ("user", "drop it"),
+        ("model", shown),
+    ], "what was shown, and only that, in order"
+
+
+def test_the_replay_keeps_typed_and_heard_turns_and_what_was_shown_or_said() -> None:
+    replay = Replay()
+    events: list[ev.AnyEvent] = [
+        ev.UserText(turn=1, text="hi"),
+        ev.TextDelta(turn=1, text="thinking", thought=True),
+        ev.TextDelta(turn=1, text="Hel"),
+        ev.TextDelta(turn=1, text="lo"),
+        ev.InputTranscript(turn=2, text="what ti"),
+        ev.OutputTranscript(turn=2, text="It is "),
+        ev.InputTranscript(turn=2, text="what time is it", final=True),
+        ev.OutputTranscript(turn=2, text="noon"),
+        ev.InputTranscript(turn=3, text="never finished"),
+    ]
+    for event in events:
+        replay.observe(event)
+    assert replay.exchanges() == [
+        Exchange("user", "hi"),
+        Exchange("model", "Hello"),
+        Exchange("user", "what time is it"),
+        Exchange("model", "It is noon"),
+    ]
+    assert replay.turns == 2
+
+
+async def test_a_resumable_provider_resumes_by_handle_and_is_given_no_history(script: Path) -> None:
+    async with local_server(script) as server:
+        fast = Backoff(attempts=3, first_delay=0.001)
+        session = LiveSession(local_endpoint(server.url), provider("gemini"), TEXT_CONFIG, backoff=fast)
+        async with running(session) as recorder:
+            await recorder.first(ev.SetupComplete)
+            session.send_text("drop it")
+            await recorder.first(ev.Resumed)
+            after = await ask(session, recorder, "count")
+    assert reply(recorder, after) == "turn 2", "the server kept the conversation itself"
+    assert not [e for e in recorder.of(ev.WireFrame) if '"turnComplete":false' in e.text]
+    assert not [e for e in recorder.of(ev.Notice) if "replaying" in e.message]
