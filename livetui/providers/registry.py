@@ -17,6 +17,8 @@ from livetui.live.endpoint import Endpoint
 from livetui.live.provider import Provider
 from livetui.providers.gemini.endpoint import gemini_endpoint, local_endpoint as gemini_local
 from livetui.providers.gemini.provider import GeminiProvider
+from livetui.providers.openai.endpoint import local_endpoint as openai_local, openai_endpoint
+from livetui.providers.openai.provider import OpenAIProvider
 
 if TYPE_CHECKING:
     from livetui.config import Settings
@@ -40,6 +42,9 @@ def _gemini(settings: Settings | None) -> Provider:
 
 PROVIDERS: dict[str, ProviderEntry] = {
     "gemini": ProviderEntry(make=_gemini, endpoint=gemini_endpoint, local_endpoint=gemini_local),
+    "openai": ProviderEntry(
+        make=lambda _: OpenAIProvider(), endpoint=openai_endpoint, local_endpoint=openai_local
+    ),
 }
 """Every provider, by the name `--provider` gives it."""
 

@@ -8,6 +8,7 @@ from pydantic import SecretStr
 
 from livetui.live.codec import Codec, Exchange
 from livetui.live.provider import Provider
+from livetui.providers import registry
 from livetui.providers.openai.codec import OpenAICodec
 from livetui.providers.openai.endpoint import (
     EndpointError,
@@ -91,6 +92,13 @@ def test_the_provider_describes_its_sessions_and_makes_codecs_that_replay() -> N
     assert types(sent(codec)) == ["session.update", "conversation.item.create"]
     assert typed.next_turn == 5 and not typed.ready
     assert not provider.refuses_config(1007) and not provider.refuses_config(1008)
+
+
+def test_the_registry_names_it() -> None:
+    assert isinstance(registry.provider("openai"), OpenAIProvider)
+    assert registry.endpoint("openai", KEY).url == "wss://api.openai.com/v1/realtime?model=gpt-realtime"
+    local = registry.local_endpoint("ws://127.0.0.1:9", KEY, dialect="openai")
+    assert local.url == "ws://127.0.0.1:9/v1/realtime?model=gpt-realtime" and local.provider == "local"
 
 
 @pytest.mark.parametrize(
