@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pydantic import SecretStr
 
 from livetui.config import KEY_VARIABLES, Provider, Settings
+from livetui.live.endpoint import EndpointOptions
 from livetui.providers import registry
 from livetui.session.engine import Clock, LiveSession
 from livetui.session.local_server import LocalServer
@@ -49,8 +50,9 @@ class MissingKeyError(Exception):
         """The provider whose key is missing."""
 
 
-class ProviderUnavailable(Exception):
-    """The provider asked for cannot be reached by this build. The message is one line."""
+class EndpointSettingsError(Exception):
+    """The settings name an endpoint that cannot be used (a base URL that is not one, Azure without a
+    deployment). The message is one line."""
 
 
 @dataclass(frozen=True)
@@ -199,14 +201,30 @@ def plan_local(settings: Settings, *, resolve: BrainChoice, tools: ToolRegistry 
 
 
 def openai_session(route: Route, settings: Settings, *, tools: ToolRegistry | None = None) -> LiveSession:
-    """The OpenAI Realtime session of `route`: where its endpoint (the URL from the base URL, model, Azure
-    deployment and api-version; the key in its header, `Authorization` or Azure's `api-key`) and its codec
-    are built, by `livetui.providers.openai`.
+    """The OpenAI Realtime session of `route`: its endpoint (the URL from the base URL, model, Azure
+    deployment and api-version; the key in its header, `Authorization` or Azure's `api-key`), or the
+    local server's OpenAI dialect when the route is local.
 
     Raises:
-        ProviderUnavailable: this build has no OpenAI Realtime client.
+        EndpointSettingsError: the base URL or the Azure options cannot make an endpoint.
     """
-    raise ProviderUnavailable("the OpenAI Realtime client is not available in this version of livetui")
+    config = build_config(settings, tools=tools)
+    if route.provider == "local" or route.api_key is None:
+        # On the local server the model that answers is its brain: say so (and so in the status bar).
+        config = replace(config, model=route.model)
+        endpoint = registry.local_endpoint(route.base_url or "", settings.url_key, dialect="openai")
+    else:
+        options = EndpointOptions(
+            model=route.model,
+            base_url=route.base_url,
+            deployment=route.azure_deployment,
+            api_version=route.api_version,
+        )
+        try:
+            endpoint = registry.endpoint("openai", route.api_key, options)
+        except ValueError as error:
+            raise EndpointSettingsError(str(error)) from None
+    return LiveSession(endpoint, registry.provider("openai", settings), config)
 
 
 @contextlib.asynccontextmanager
