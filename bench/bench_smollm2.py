@@ -12,7 +12,7 @@ import time
 from websockets.asyncio.client import connect
 
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.smollm2 import smollm2_unavailable
+from livetui.server.core.brains.smollm2 import smollm2_unavailable
 from livetui.session.endpoint import LOCAL_PATH
 from livetui.session.latency import percentile
 

@@ -33,8 +33,8 @@ from livetui.config import load_settings
 from livetui.media.audio.sink import FakeSink, WavSink
 from livetui.media.audio.source import FileSource
 from livetui.protocol.client import AudioTranscriptionConfig, GenerationConfig, Setup
-from livetui.server.brains.smollm2 import smollm2_unavailable
-from livetui.server.senses.tts import Synthesizer
+from livetui.server.core.brains.smollm2 import smollm2_unavailable
+from livetui.server.core.senses.tts import Synthesizer
 from livetui.session.connect import open_session
 from livetui.session.endpoint import LOCAL_PATH, Endpoint
 from livetui.session.engine import LiveSession

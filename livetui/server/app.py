@@ -22,13 +22,13 @@ from typing import Literal, Self
 from websockets.asyncio.server import Server, ServerConnection, serve
 
 from livetui.protocol.codec import MAX_FRAME_BYTES
-from livetui.server.admission import Admission, default_capacity
-from livetui.server.brains.base import Brain
-from livetui.server.connection import SETUP_TIMEOUT, Connection
+from livetui.server.core.admission import Admission, default_capacity
+from livetui.server.core.brains.base import Brain
+from livetui.server.core.overload import AcceptErrorLog
+from livetui.server.core.senses.asr import SpeechModel
+from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT, Connection
+from livetui.server.dialects.gemini.resumption import Handles
 from livetui.server.errors import StartupError
-from livetui.server.overload import AcceptErrorLog
-from livetui.server.resumption import Handles
-from livetui.server.senses.asr import SpeechModel
 from livetui.server.tls import server_context, write_self_signed
 
 BrainName = Literal["scripted", "smollm2"]
@@ -59,7 +59,7 @@ class ServerConfig:
     """Load the speech recogniser in the background as soon as the server listens (else on first audio)."""
     max_connections: int | None = None
     """The most connections served at once (more are refused with HTTP 503); None: a default well under
-    the process's open-file limit (`livetui.server.admission.default_capacity`)."""
+    the process's open-file limit (`livetui.server.core.admission.default_capacity`)."""
     setup_timeout: float = SETUP_TIMEOUT
     """Seconds a connection has to send ``setup`` before it is closed (1008)."""
 
@@ -83,10 +83,10 @@ def make_brain(config: ServerConfig) -> Brain:
     if config.brain == "smollm2":
         if config.script is not None:
             raise StartupError("--script works only with the scripted brain")
-        from livetui.server.brains.smollm2 import SmolLM2Brain
+        from livetui.server.core.brains.smollm2 import SmolLM2Brain
 
         return SmolLM2Brain()
-    from livetui.server.brains.scripted import ScriptedBrain
+    from livetui.server.core.brains.scripted import ScriptedBrain
     from livetui.server.script import load_script
 
     return ScriptedBrain(load_script(config.script) if config.script else None)

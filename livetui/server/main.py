@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import cast
 
 from livetui.server.app import BrainName, LiveServer, ServerConfig
-from livetui.server.connection import SETUP_TIMEOUT
+from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
 from livetui.server.errors import StartupError
 
 PROG = "livetui serve"

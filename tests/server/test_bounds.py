@@ -17,12 +17,12 @@ from livetui.protocol.client import RealtimeInput, Setup
 from livetui.protocol.content import Blob
 from livetui.protocol.limits import MAX_DEPTH
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.scripted import ScriptedBrain
-from livetui.server.conversation import Conversation
-from livetui.server.listening import MAX_QUEUED_BYTES, Listener
-from livetui.server.senses.asr import SpeechModel
-from livetui.server.senses.image_size import image_size
-from livetui.server.senses.vision import Vision, VisionError
+from livetui.server.core.brains.scripted import ScriptedBrain
+from livetui.server.core.conversation import Conversation
+from livetui.server.core.listening import MAX_QUEUED_BYTES, Listener
+from livetui.server.core.senses.asr import SpeechModel
+from livetui.server.core.senses.image_size import image_size
+from livetui.server.core.senses.vision import Vision, VisionError
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.frames import BLUE, Picture, jpeg, solid
 from tests.server.wire import ask, closed_with, raw_socket, read_turn, send, session, user_turn

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from livetui.protocol.content import Content, Part
 from livetui.server.app import LiveServer
-from livetui.server.brains.base import content_text
-from livetui.server.history import MAX_TURNS, History
-from livetui.server.resumption import HANDLES_PER_CONVERSATION, Handles
+from livetui.server.core.brains.base import content_text
+from livetui.server.core.history import MAX_TURNS, History
+from livetui.server.dialects.gemini.resumption import HANDLES_PER_CONVERSATION, Handles
 from tests.server.wire import ask, recv, send, session, user_turn
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from livetui.protocol.content import FunctionResponse
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.base import FunctionRequest
-from livetui.server.brains.intents import expression_in, phrase_answer, tool_request
-from livetui.server.brains.smollm2 import smollm2_unavailable
+from livetui.server.core.brains.base import FunctionRequest
+from livetui.server.core.brains.intents import expression_in, phrase_answer, tool_request
+from livetui.server.core.brains.smollm2 import smollm2_unavailable
 from tests.conftest import ServerStarter
 from tests.server.wire import model_text, read_turn, recv, send, session, user_turn
 

@@ -10,9 +10,9 @@ import pytest
 from livetui.protocol.client import Setup
 from livetui.protocol.content import Content, Part
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.scripted import ScriptedBrain
-from livetui.server.brains.smollm2 import DEFAULT_SYSTEM_PROMPT, chat_messages, smollm2_unavailable
-from livetui.server.conversation import Conversation
+from livetui.server.core.brains.scripted import ScriptedBrain
+from livetui.server.core.brains.smollm2 import DEFAULT_SYSTEM_PROMPT, chat_messages, smollm2_unavailable
+from livetui.server.core.conversation import Conversation
 from tests.conftest import ServerStarter
 from tests.server.wire import INTERRUPT, model_text, read_turn, recv, send, session, user_turn
 

@@ -1,7 +1,7 @@
 """What makes a request look like one to Google's Live endpoint: the path and the API key (reference §0, §1).
 
-Both are checked during the opening handshake (`livetui.server.admission`): a wrong path gets HTTP 404, as
-Google answers; a missing key 401 and a wrong one 403, before any frame is read.
+Both are checked during the opening handshake (`livetui.server.core.admission`): a wrong path gets HTTP
+404, as Google answers; a missing key 401 and a wrong one 403, before any frame is read.
 """
 
 from __future__ import annotations

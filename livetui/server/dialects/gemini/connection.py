@@ -1,13 +1,14 @@
 """One client connection: ``setup`` first (within `ServerConfig.setup_timeout`), then the reader loop.
 
-The key was checked at the upgrade (`livetui.server.admission`). Every failure a client can cause ends in a
-close frame with Google's code and a one-line reason: 1007 for a bad or out-of-order message (invalid
-JSON, nesting, numbers or audio rates included: `livetui.protocol.limits`), 1008 for a setup that never
-came, 1011 when the brain fails (1009 for an oversized frame comes from websockets itself).
+The key was checked at the upgrade (`livetui.server.core.admission`). Every failure a client can cause
+ends in a close frame with Google's code and a one-line reason: 1007 for a bad or out-of-order message
+(invalid JSON, nesting, numbers or audio rates included: `livetui.protocol.limits`), 1008 for a setup
+that never came, 1011 when the brain fails (1009 for an oversized frame comes from websockets itself).
 
-A ``setup`` that asks for session resumption gets handles (`livetui.server.resumption`); one that carries a
-handle continues that conversation, or is refused with 1008 when the handle is unknown. Faults a scripted
-reply asks for are carried out by a `FaultInjector` (`livetui.server.faults`).
+A ``setup`` that asks for session resumption gets handles (`livetui.server.dialects.gemini.resumption`);
+one that carries a handle continues that conversation, or is refused with 1008 when the handle is
+unknown. Faults a scripted reply asks for are carried out by a `FaultInjector`
+(`livetui.server.core.faults`).
 """
 
 from __future__ import annotations
@@ -30,12 +31,17 @@ from livetui.protocol.codec import ProtocolError, decode_client, encode
 from livetui.protocol.content import Blob
 from livetui.protocol.limits import LimitError, audio_rate
 from livetui.protocol.server import ServerMessage, SetupComplete
-from livetui.server.brains.base import Brain
-from livetui.server.conversation import Conversation
-from livetui.server.faults import FaultInjector
-from livetui.server.listening import Listener
-from livetui.server.resumption import NOT_FOUND_REASON, Handles, ResumableSend, resumed_history
-from livetui.server.senses.asr import RATE, SpeechModel
+from livetui.server.core.brains.base import Brain
+from livetui.server.core.conversation import Conversation
+from livetui.server.core.faults import FaultInjector
+from livetui.server.core.listening import Listener
+from livetui.server.core.senses.asr import RATE, SpeechModel
+from livetui.server.dialects.gemini.resumption import (
+    NOT_FOUND_REASON,
+    Handles,
+    ResumableSend,
+    resumed_history,
+)
 
 log = logging.getLogger("livetui.server")
 

@@ -1,8 +1,8 @@
 """Turning a brain's text into the frames of a reply: the one place a reply's frames are made.
 
 In a TEXT session the text travels as ``serverContent.modelTurn`` parts. In an AUDIO session it is spoken
-(`livetui.server.speaking`): synthesised audio as ``modelTurn`` ``inlineData`` chunks, each preceded by the
-``outputTranscription`` of its words; without a voice, only the transcript is sent.
+(`livetui.server.core.speaking`): synthesised audio as ``modelTurn`` ``inlineData`` chunks, each preceded
+by the ``outputTranscription`` of its words; without a voice, only the transcript is sent.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from livetui.protocol.content import Content, Part
 from livetui.protocol.server import ServerContent, ServerMessage, Transcription, UsageMetadata
 
 if TYPE_CHECKING:
-    from livetui.server.speaking import SpokenReply
+    from livetui.server.core.speaking import SpokenReply
 
 Send = Callable[[ServerMessage], Awaitable[None]]
 """Puts one server message on the wire."""

@@ -26,9 +26,9 @@ from livetui.protocol.client import RealtimeInput
 from livetui.protocol.content import Blob
 from livetui.protocol.limits import LimitError, audio_rate
 from livetui.protocol.server import ServerContent, ServerMessage, Transcription
-from livetui.server.conversation import Conversation
-from livetui.server.reply import Send
-from livetui.server.senses.asr import (
+from livetui.server.core.conversation import Conversation
+from livetui.server.core.reply import Send
+from livetui.server.core.senses.asr import (
     RATE,
     Heard,
     Partial,

@@ -8,10 +8,10 @@ import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 
 from livetui.protocol.content import FunctionResponse
-from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, FunctionRequest
-from livetui.server.faults import Fault
+from livetui.server.core.brains.base import Brain, CallTools, Chunk, Dialogue, FunctionRequest
+from livetui.server.core.faults import Fault
+from livetui.server.core.senses.scene import Scene, asks_what_is_seen, scene_text
 from livetui.server.script import ReplySpec, Script
-from livetui.server.senses.scene import Scene, asks_what_is_seen, scene_text
 
 WORDS_PER_DELTA = 3
 """Words per delta when a reply gives no `chunk_chars`."""
@@ -84,7 +84,7 @@ class ScriptedBrain(Brain):
 
     async def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[Chunk]:
         """Ask for the rule's function calls if it has any, then stream its reply, pausing `interval_ms`
-        between deltas, with the rule's fault where it strikes (`livetui.server.faults`)."""
+        between deltas, with the rule's fault where it strikes (`livetui.server.core.faults`)."""
         spec = self.script.pick(text)
         if not self.scripted and asks_what_is_seen(text):
             spec = ReplySpec(reply="{scene}")

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from livetui.protocol.content import FunctionResponse
-from livetui.server.brains.base import FunctionRequest
+from livetui.server.core.brains.base import FunctionRequest
 
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _OPERATORS = {

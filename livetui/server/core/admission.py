@@ -18,7 +18,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 from websockets.protocol import State
 
-from livetui.server.dialect import BAD_KEY_REASON, check_path, key_accepted, presented_key
+from livetui.server.dialects.gemini.paths import BAD_KEY_REASON, check_path, key_accepted, presented_key
 
 RESERVED_FILES = 64
 """File descriptors kept back from connections for the server's own use (logs, models, threads)."""

@@ -23,7 +23,7 @@ from websockets.asyncio.server import ServerConnection
 
 from livetui.protocol import close_codes
 from livetui.protocol.server import GoAway, ServerMessage
-from livetui.server.reply import Send
+from livetui.server.core.reply import Send
 
 FaultKind = Literal["go_away", "drop", "close_1011", "malformed", "burst"]
 """The faults a script rule can ask for."""

@@ -22,8 +22,8 @@ from collections.abc import Awaitable, Callable
 
 from livetui.protocol.content import Blob, Content, Part
 from livetui.protocol.server import ServerContent, ServerMessage, Transcription
-from livetui.server.reply import Send
-from livetui.server.senses.tts import RATE, SynthesisUnavailable, Synthesizer
+from livetui.server.core.reply import Send
+from livetui.server.core.senses.tts import RATE, SynthesisUnavailable, Synthesizer
 
 log = logging.getLogger("livetui.server")
 

@@ -24,8 +24,8 @@ from collections.abc import Callable
 
 from livetui.protocol.client import SessionResumptionConfig
 from livetui.protocol.server import ServerMessage, SessionResumptionUpdate
-from livetui.server.history import History
-from livetui.server.reply import Send
+from livetui.server.core.history import History
+from livetui.server.core.reply import Send
 
 NOT_FOUND_REASON = "BidiGenerateContent session not found"
 """The close reason (code 1008) for a handle the server does not know, in Google's words."""

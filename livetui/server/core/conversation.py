@@ -19,14 +19,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from livetui.protocol.client import Setup
 from livetui.protocol.content import Content, FunctionCall, FunctionResponse, Part
 from livetui.protocol.server import ServerMessage, ToolCall, ToolCallCancellation, UsageMetadata
-from livetui.server.brains.base import Brain, CallTools, content_text
-from livetui.server.faults import Fault
-from livetui.server.history import History
-from livetui.server.reply import ReplyWriter, Send
-from livetui.server.senses.scene import Scene
-from livetui.server.senses.tts import Synthesizer, shared_synthesizer
-from livetui.server.senses.vision import Vision, VisionError, shared_vision
-from livetui.server.speaking import SpokenReply
+from livetui.server.core.brains.base import Brain, CallTools, content_text
+from livetui.server.core.faults import Fault
+from livetui.server.core.history import History
+from livetui.server.core.reply import ReplyWriter, Send
+from livetui.server.core.senses.scene import Scene
+from livetui.server.core.senses.tts import Synthesizer, shared_synthesizer
+from livetui.server.core.senses.vision import Vision, VisionError, shared_vision
+from livetui.server.core.speaking import SpokenReply
 
 log = logging.getLogger("livetui.server")
 
@@ -34,7 +34,7 @@ OnFailure = Callable[[BaseException], Awaitable[None]]
 """Called with the exception when the brain fails; it closes the connection (1011)."""
 
 OnFault = Callable[[Fault], Awaitable[None]]
-"""Carries out a fault a scripted reply asks for (`livetui.server.faults.FaultInjector`)."""
+"""Carries out a fault a scripted reply asks for (`livetui.server.core.faults.FaultInjector`)."""
 
 
 class BrainFailure(Exception):

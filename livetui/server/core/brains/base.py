@@ -9,8 +9,8 @@ from typing import Any, Protocol, TypeAlias
 
 from livetui.protocol.client import Setup
 from livetui.protocol.content import Content, FunctionResponse
-from livetui.server.faults import Fault
-from livetui.server.senses.scene import Scene
+from livetui.server.core.faults import Fault
+from livetui.server.core.senses.scene import Scene
 
 
 @dataclass(frozen=True)

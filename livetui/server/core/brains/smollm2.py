@@ -6,7 +6,7 @@ imported only when the brain loads. The model is loaded once per server process 
 worker thread, one reply at a time; an interrupted reply stops at the next token.
 
 Questions about the time or arithmetic are answered with the client's built-in tools when the session
-declared them (see `livetui.server.brains.intents`): the model is not asked at all.
+declared them (see `livetui.server.core.brains.intents`): the model is not asked at all.
 """
 
 from __future__ import annotations
@@ -19,10 +19,17 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, content_text, declared_functions
-from livetui.server.brains.intents import phrase_answer, tool_request
+from livetui.server.core.brains.base import (
+    Brain,
+    CallTools,
+    Chunk,
+    Dialogue,
+    content_text,
+    declared_functions,
+)
+from livetui.server.core.brains.intents import phrase_answer, tool_request
+from livetui.server.core.senses.scene import asks_what_is_seen, scene_text
 from livetui.server.errors import StartupError
-from livetui.server.senses.scene import asks_what_is_seen, scene_text
 
 DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly."
 """The system prompt when ``setup.systemInstruction`` gives none."""
