@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 
-from livetui.protocol.content import FunctionResponse
+from livetui.live.tools import ToolAnswer
 from livetui.server.core.brains.base import Brain, CallTools, Chunk, Dialogue, FunctionRequest
 from livetui.server.core.faults import Fault
 from livetui.server.core.senses.scene import Scene, asks_what_is_seen, scene_text
@@ -27,12 +27,12 @@ def render(template: str, text: str, turn: int, tool_values: Mapping[str, str] |
     return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
 
 
-def tool_values(responses: Sequence[FunctionResponse]) -> dict[str, str]:
-    """``{result}``: the JSON of the first response's ``response``; ``{output}``: its ``output`` (text as it
+def tool_values(responses: Sequence[ToolAnswer]) -> dict[str, str]:
+    """``{result}``: the JSON of the first answer's output object; ``{output}``: its ``output`` (text as it
     is, anything else as JSON), or its ``error``."""
     if not responses:
         return {}
-    response = responses[0].response
+    response = responses[0].output
     value = response.get("output", response.get("error"))
     output = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return {"result": json.dumps(response, ensure_ascii=False), "output": output}
@@ -72,7 +72,7 @@ class ScriptedBrain(Brain):
         spec: ReplySpec,
         text: str,
         turn: int,
-        responses: Sequence[FunctionResponse] = (),
+        responses: Sequence[ToolAnswer] = (),
         scene: Scene | None = None,
     ) -> list[str]:
         """The text deltas of the reply `spec` gives to `text` in user turn `turn`, after the function

@@ -1,0 +1,11 @@
+"""The dialects the local server speaks, each on its own paths of the same port."""
+
+from __future__ import annotations
+
+from livetui.server.core.dialect import Dialect
+from livetui.server.dialects.gemini.dialect import GeminiDialect
+
+
+def all_dialects() -> tuple[Dialect, ...]:
+    """Every dialect, in the order paths are matched."""
+    return (GeminiDialect(),)
