@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
+from websockets.asyncio.server import ServerConnection
+
+log = logging.getLogger("livetui.server")
+
 GOING_AWAY = 1001
 """The close code for a session that has ended on the server's side (its time is up)."""
 INTERNAL = 1011
@@ -24,3 +30,19 @@ def fit_reason(reason: str) -> str:
     if len(data) <= MAX_REASON_BYTES:
         return reason
     return data[: MAX_REASON_BYTES - 3].decode("utf-8", "ignore") + "..."
+
+
+def log_session_end(websocket: ServerConnection, replies: int) -> None:
+    """Log the one line that ends a connection: the peer, the close code and reason, the replies given."""
+    peer = websocket.remote_address
+    where = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) and len(peer) >= 2 else "client"
+    code = websocket.close_code
+    reason = websocket.close_reason
+    counted = f"{replies} {'reply' if replies == 1 else 'replies'}"
+    log.info("%s: session ended (%s%s, %s)", where, code, f" {reason}" if reason else "", counted)
+
+
+async def close_for_brain(websocket: ServerConnection, brain: str, error: BaseException) -> None:
+    """Log the brain's failure on one line and close the connection with 1011."""
+    log.error("brain %s failed: %s: %s", brain, type(error).__name__, one_line(error))
+    await websocket.close(INTERNAL, INTERNAL_REASON)

@@ -30,7 +30,13 @@ from livetui.protocol.client import (
 from livetui.protocol.codec import ProtocolError, decode_client, encode
 from livetui.protocol.server import ServerMessage, SetupComplete
 from livetui.server.core.brains.base import Brain
-from livetui.server.core.closing import INTERNAL_REASON, fit_reason, one_line
+from livetui.server.core.closing import (
+    INTERNAL_REASON,
+    close_for_brain,
+    fit_reason,
+    log_session_end,
+    one_line,
+)
 from livetui.server.core.conversation import Conversation
 from livetui.server.core.faults import FaultInjector
 from livetui.server.core.handles import Handles
@@ -192,14 +198,7 @@ class Connection:
             pass
 
     async def _brain_failed(self, error: BaseException) -> None:
-        log.error("brain %s failed: %s: %s", self.brain.name, type(error).__name__, one_line(error))
-        await self.websocket.close(close_codes.INTERNAL, INTERNAL_REASON)
+        await close_for_brain(self.websocket, self.brain.name, error)
 
     def _log_end(self) -> None:
-        peer = self.websocket.remote_address
-        where = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) and len(peer) >= 2 else "client"
-        code = self.websocket.close_code
-        reason = self.websocket.close_reason
-        replies = self.conversation.replies if self.conversation else 0
-        counted = f"{replies} {'reply' if replies == 1 else 'replies'}"
-        log.info("%s: session ended (%s%s, %s)", where, code, f" {reason}" if reason else "", counted)
+        log_session_end(self.websocket, self.conversation.replies if self.conversation else 0)
