@@ -106,3 +106,11 @@ async def ask(ws: ClientConnection, text: str) -> str:
 
 TEXT_ONLY: Event = {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
 """Makes the session answer in text."""
+
+
+async def start_text_reply(ws: ClientConnection, text: str) -> None:
+    """Make the session text-only, add a user message holding `text`, and ask for a response."""
+    await send(ws, TEXT_ONLY)
+    assert (await recv(ws))["type"] == "session.updated"
+    await send(ws, {"type": "conversation.item.create", "item": user_text(text)})
+    await send(ws, {"type": "response.create"})

@@ -14,7 +14,16 @@ from livetui.server.errors import StartupError
 from livetui.server.main import build_parser, config_from
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.frames import HELLO_SCENE, jpeg, qr_frame
-from tests.server.realtime import TEXT_ONLY, ask, realtime_socket, recv, recv_until, send, user_text
+from tests.server.realtime import (
+    TEXT_ONLY,
+    ask,
+    realtime_socket,
+    recv,
+    recv_until,
+    send,
+    start_text_reply,
+    user_text,
+)
 from tests.server.wire import raw_socket
 
 
@@ -202,10 +211,7 @@ async def test_a_second_response_while_one_runs_is_refused(
     script = write_script({"default": {"reply": "a b c d e f g h i j", "interval_ms": 200}})
     server = await start_live_server(ServerConfig(script=script))
     async with realtime_socket(server) as ws:
-        await send(ws, TEXT_ONLY)
-        await recv(ws)
-        await send(ws, {"type": "conversation.item.create", "item": user_text("hi")})
-        await send(ws, {"type": "response.create"})
+        await start_text_reply(ws, "hi")
         await recv_until(ws, "response.output_text.delta")
         await send(ws, {"type": "response.create", "event_id": "evt_again"})
         events = await recv_until(ws, "error")
@@ -221,10 +227,7 @@ async def test_a_scripted_fault_closes_an_openai_session_too(
     script = write_script({"default": {"reply": "one two three four five six", "fault": "close_1011"}})
     server = await start_live_server(ServerConfig(script=script))
     async with realtime_socket(server) as ws:
-        await send(ws, TEXT_ONLY)
-        await recv(ws)
-        await send(ws, {"type": "conversation.item.create", "item": user_text("hi")})
-        await send(ws, {"type": "response.create"})
+        await start_text_reply(ws, "hi")
         with pytest.raises(ConnectionClosed):
             while True:
                 await recv(ws)

@@ -13,7 +13,7 @@ from websockets.exceptions import ConnectionClosedOK
 from livetui.server.app import LiveServer, ServerConfig
 from livetui.server.core.brains.base import Chunk, Dialogue
 from livetui.server.core.brains.scripted import ScriptedBrain
-from livetui.server.script import load_script
+from livetui.server.script import Script, load_script
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.server.realtime import events_until, next_event, of_type, sdk, user_text
 from tests.voice.conftest import GRAMMAR, SCRIPT, Speech, pcm_of
@@ -26,8 +26,8 @@ MODEL = "gpt-realtime"
 class HistoryBrain(ScriptedBrain):
     """Answers as the scripted brain does, and keeps the history each reply was given."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, script: Script | None = None) -> None:
+        super().__init__(script)
         self.histories: list[list[tuple[str, str]]] = []
         """(role, text) of every turn, per reply."""
 

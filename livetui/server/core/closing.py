@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
 
 log = logging.getLogger("livetui.server")
 
@@ -46,3 +48,15 @@ async def close_for_brain(websocket: ServerConnection, brain: str, error: BaseEx
     """Log the brain's failure on one line and close the connection with 1011."""
     log.error("brain %s failed: %s: %s", brain, type(error).__name__, one_line(error))
     await websocket.close(INTERNAL, INTERNAL_REASON)
+
+
+async def guarded(websocket: ServerConnection, serve: Callable[[], Awaitable[None]]) -> None:
+    """Run `serve`: a connection closed under it ends it quietly; any other failure (a bug) is logged on
+    one line and closes the connection with 1011, so it never takes the server down unseen."""
+    try:
+        await serve()
+    except ConnectionClosed:
+        pass
+    except Exception as error:
+        log.error("internal error: %s: %s", type(error).__name__, one_line(error))
+        await websocket.close(INTERNAL, INTERNAL_REASON)

@@ -31,11 +31,10 @@ from livetui.protocol.codec import ProtocolError, decode_client, encode
 from livetui.protocol.server import ServerMessage, SetupComplete
 from livetui.server.core.brains.base import Brain
 from livetui.server.core.closing import (
-    INTERNAL_REASON,
     close_for_brain,
     fit_reason,
+    guarded,
     log_session_end,
-    one_line,
 )
 from livetui.server.core.conversation import Conversation
 from livetui.server.core.faults import FaultInjector
@@ -93,12 +92,7 @@ class Connection:
     async def run(self) -> None:
         """Serve the connection until either side closes it."""
         try:
-            await self._serve()
-        except ConnectionClosed:
-            pass
-        except Exception as error:  # a bug here must not take the server down, and must be seen
-            log.error("internal error: %s: %s", type(error).__name__, one_line(error))
-            await self.websocket.close(close_codes.INTERNAL, INTERNAL_REASON)
+            await guarded(self.websocket, self._serve)
         finally:
             if self.listener is not None:
                 await self.listener.aclose()

@@ -10,24 +10,20 @@ with 1011.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from urllib.parse import parse_qs
 
 from websockets.asyncio.server import ServerConnection
-from websockets.exceptions import ConnectionClosed
 
 from livetui.live.tools import ToolAnswer
 from livetui.protocol.limits import LimitError, bounded_json
 from livetui.server.core.closing import (
     GOING_AWAY,
-    INTERNAL,
-    INTERNAL_REASON,
     close_for_brain,
     fit_reason,
+    guarded,
     log_session_end,
-    one_line,
 )
 from livetui.server.core.conversation import Conversation
 from livetui.server.core.dialect import ServerContext
@@ -38,8 +34,6 @@ from livetui.server.dialects.openai.items import NewItem, decode_base64, read_it
 from livetui.server.dialects.openai.session import RATE, RealtimeSession
 from livetui.server.dialects.openai.sink import RealtimeSink
 from livetui.server.dialects.openai.wire import ClientError, Event, Wire
-
-log = logging.getLogger("livetui.server")
 
 DEFAULT_MODEL = "gpt-realtime"
 """The model a session reports when the client names none."""
@@ -102,22 +96,20 @@ class RealtimeConnection:
     async def run(self) -> None:
         """Serve the connection until either side closes it, or its time is up."""
         try:
-            try:
-                async with asyncio.timeout(self.context.max_session):
-                    await self._serve()
-            except TimeoutError:
-                await self.websocket.close(GOING_AWAY, fit_reason(duration_reason(self.context.max_session)))
-        except ConnectionClosed:
-            pass
-        except Exception as error:  # a bug here must not take the server down, and must be seen
-            log.error("internal error: %s: %s", type(error).__name__, one_line(error))
-            await self.websocket.close(INTERNAL, INTERNAL_REASON)
+            await guarded(self.websocket, self._serve_in_time)
         finally:
             if self.listener is not None:
                 await self.listener.aclose()
             await self.conversation.aclose()
             await self.faults.aclose()
             log_session_end(self.websocket, self.conversation.replies)
+
+    async def _serve_in_time(self) -> None:
+        try:
+            async with asyncio.timeout(self.context.max_session):
+                await self._serve()
+        except TimeoutError:
+            await self.websocket.close(GOING_AWAY, fit_reason(duration_reason(self.context.max_session)))
 
     async def _serve(self) -> None:
         await self.wire.send({"type": "session.created", "session": self.session.data})
