@@ -10,6 +10,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from livetui.server.app import LiveServer, ServerConfig
 from livetui.server.dialects.openai.connection import duration_reason
+from livetui.server.dialects.openai.items import read_item
 from livetui.server.errors import StartupError
 from livetui.server.main import build_parser, config_from
 from tests.conftest import ScriptWriter, ServerStarter
@@ -244,3 +245,16 @@ def test_max_session_comes_from_the_command_line_and_must_be_positive() -> None:
     assert config_from(build_parser().parse_args(["--max-session", "90"])).max_session == 90
     with pytest.raises(StartupError, match="--max-session"):
         config_from(build_parser().parse_args(["--max-session", "0"]))
+
+
+def test_a_replayed_spoken_turn_is_remembered_by_its_transcript() -> None:
+    spoken = {
+        "type": "message",
+        "role": "assistant",
+        "content": [{"type": "output_audio", "transcript": "Hi."}],
+    }
+    read = read_item(spoken)
+    assert (read.role, read.text) == ("assistant", "Hi.")
+    assert read.item["id"].startswith("item_") and read.item["status"] == "completed"
+    typed = read_item(user_text("one ") | {"content": [{"type": "input_text", "text": "one "}] * 2})
+    assert typed.text == "one one "

@@ -1,6 +1,7 @@
 """What a ``conversation.item.create`` gives the conversation: user words, camera images, function outputs.
 
-A user (or system, or assistant) message's ``input_text``/``output_text`` parts become a turn; its
+A user (or system, or assistant) message's ``input_text``/``output_text`` parts, and the transcripts of
+its ``input_audio``/``output_audio`` parts (a client replaying a conversation), become a turn; its
 ``input_image`` parts (``data:`` URIs of JPEG or PNG) go to the vision sense; a ``function_call_output``
 answers a call. What is malformed is refused (`ClientError`).
 """
@@ -18,6 +19,8 @@ from livetui.server.dialects.openai.wire import ClientError, Event, new_id
 
 TEXT_PARTS = ("input_text", "output_text", "text")
 """The content parts that carry words."""
+AUDIO_PARTS = ("input_audio", "output_audio")
+"""The content parts that carry speech: their ``transcript`` is their words (a replayed spoken turn)."""
 IMAGE_TYPES = ("image/jpeg", "image/png")
 """The image types an ``input_image`` may hold."""
 
@@ -112,6 +115,8 @@ def read_item(item: Any) -> NewItem:
             )
         if part.get("type") in TEXT_PARTS and isinstance(part.get("text"), str):
             words.append(part["text"])
+        elif part.get("type") in AUDIO_PARTS:
+            words.append(part["transcript"] if isinstance(part.get("transcript"), str) else "")
         elif part.get("type") == "input_image":
             images.append(_image(part.get("image_url"), f"{param}.image_url"))
         else:
