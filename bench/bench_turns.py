@@ -1,4 +1,4 @@
-"""Turns through the real app: Enter → first painted text, Esc → last painted text (20 turns each).
+"""Turns through the real app, in both dialects: Enter → first painted text, Esc → last painted text.
 
 The app runs headless (`run_test`) against `livetui serve` started as a child process, exactly as
 `livetui` does; keys are pressed with Pilot and the marks are read from the session's latency tracker
@@ -20,12 +20,15 @@ from textual.pilot import Pilot
 
 from livetui.config import load_settings
 from livetui.events import Mark
-from livetui.session.connect import open_session
+from livetui.session.connect import plan_local
 from livetui.session.engine import LiveSession
 from livetui.session.latency import percentile
 from livetui.ui.app import LiveApp, make_app
 
 TURNS = int(os.environ.get("BENCH_TURNS", "20"))
+
+DIALECTS = ("gemini", "openai")
+"""The local server's dialects, run one after the other."""
 
 SCRIPT = {
     "rules": [
@@ -82,32 +85,40 @@ def _report(name: str, values: list[float], budget: str) -> None:
     )
 
 
+async def _turns(dialect: str, script: Path) -> dict[str, list[float]]:
+    """Run the turns against the local server speaking `dialect`; the samples of each stage."""
+    settings = load_settings(provider="local", dialect=dialect, script=script, text_only=True)
+    plan = plan_local(settings, resolve=lambda brain: ("scripted", []))
+    app = make_app(settings, plan.connector)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await _until(pilot, lambda: app.session is not None and app.session.ready)
+        session = _session(app)
+        for turn in range(1, TURNS + 1):
+            await _type(pilot, f"hello {turn}")
+            await _marked(pilot, session, turn, "t4")
+        first_text = session.latency.samples("first text")
+        for turn in range(TURNS + 1, 2 * TURNS + 1):
+            await _type(pilot, "tell me a story")
+            await _marked(pilot, session, turn, "t2")
+            pilot.app.post_message(events.Key("escape", None))  # as _type does for Enter
+            await _marked(pilot, session, turn, "k1", "t4")
+        return {
+            "first text": first_text,
+            "silence": session.latency.samples("silence"),
+            "first byte": session.latency.samples("first byte")[:TURNS],
+        }
+
+
 async def main() -> None:
-    """Run the turns and print the medians and p95s."""
+    """Run the turns in each dialect of the local server and print the medians and p95s side by side."""
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "script.json"
         script.write_text(json.dumps(SCRIPT), encoding="utf-8")
         os.environ["LIVETUI_CONFIG"] = str(Path(folder) / "none.toml")
         os.environ["LIVETUI_DATA_DIR"] = str(Path(folder) / "data")
-        settings = load_settings(provider="local", script=script, text_only=True)  # text turns, not speech
-        app = make_app(settings, lambda: open_session(settings, brain="scripted"))
-        async with app.run_test(size=(140, 45)) as pilot:
-            await _until(pilot, lambda: app.session is not None and app.session.ready)
-            session = _session(app)
-            for turn in range(1, TURNS + 1):
-                await _type(pilot, f"hello {turn}")
-                await _marked(pilot, session, turn, "t4")
-            first_text = session.latency.samples("first text")
-            for turn in range(TURNS + 1, 2 * TURNS + 1):
-                await _type(pilot, "tell me a story")
-                await _marked(pilot, session, turn, "t2")
-                pilot.app.post_message(events.Key("escape", None))  # as _type does for Enter
-                await _marked(pilot, session, turn, "k1", "t4")
-            silence = session.latency.samples("silence")
-            _report("Enter → first painted text", first_text, "first text ≤ 16 ms after its frame")
-            _report("Esc → last painted text", silence, "≤ 30 ms p95 to silence")
-            _report(
-                "first byte (Enter → first server frame)",
-                session.latency.samples("first byte")[:TURNS],
-                "loopback",
-            )
+        for dialect in DIALECTS:
+            print(f"   -- {dialect} dialect")
+            samples = await _turns(dialect, script)  # text turns, not speech
+            _report("Enter → first painted text", samples["first text"], "first text ≤ 16 ms after its frame")
+            _report("Esc → last painted text", samples["silence"], "≤ 30 ms p95 to silence")
+            _report("first byte (Enter → first server frame)", samples["first byte"], "loopback")

@@ -35,8 +35,8 @@ from livetui.media.audio.sink import FakeSink, WavSink
 from livetui.media.audio.source import FileSource
 from livetui.providers.gemini.endpoint import LOCAL_PATH
 from livetui.providers.registry import local_endpoint, provider
-from livetui.server.brains.smollm2 import smollm2_unavailable
-from livetui.server.senses.tts import Synthesizer
+from livetui.server.core.brains.smollm2 import smollm2_unavailable
+from livetui.server.core.senses.tts import Synthesizer
 from livetui.session.connect import open_session
 from livetui.session.engine import LiveSession
 from livetui.session.latency import percentile

@@ -1,19 +1,15 @@
 """What makes a request look like one to Google's Live endpoint: the path and the API key (reference §0, §1).
 
-Both are checked during the opening handshake (`livetui.server.admission`): a wrong path gets HTTP 404, as
-Google answers; a missing key 401 and a wrong one 403, before any frame is read.
+Both are checked during the opening handshake (`livetui.server.core.admission`): a wrong path gets HTTP
+404, as Google answers; a missing key 401 and a wrong one 403, before any frame is read.
 """
 
 from __future__ import annotations
 
-import hmac
 import re
-from http import HTTPStatus
 from urllib.parse import parse_qs
 
-from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
-from websockets.http11 import Request, Response
 
 from livetui.providers.gemini.paths import LIVE_PATH
 
@@ -39,13 +35,6 @@ def is_live_path(target: str) -> bool:
     return _LIVE_PATH.fullmatch(path) is not None
 
 
-def check_path(connection: ServerConnection, request: Request) -> Response | None:
-    """A websockets ``process_request`` hook: refuse any path but a Live endpoint with 404."""
-    if is_live_path(request.path):
-        return None
-    return connection.respond(HTTPStatus.NOT_FOUND, f"Not found: the live endpoint is {EXAMPLE_PATH}\n")
-
-
 def presented_key(target: str, headers: Headers) -> str | None:
     """The API key or token a client presented, wherever it put it; None if it gave none.
 
@@ -63,11 +52,3 @@ def presented_key(target: str, headers: Headers) -> str | None:
     if scheme.lower() in ("token", "bearer") and token.strip():
         return token.strip()
     return None
-
-
-def key_accepted(expected: str | None, target: str, headers: Headers) -> bool:
-    """True when no key is required, or the presented key equals the expected one."""
-    if expected is None:
-        return True
-    given = presented_key(target, headers)
-    return given is not None and hmac.compare_digest(given.encode(), expected.encode())

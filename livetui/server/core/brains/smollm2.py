@@ -6,7 +6,7 @@ imported only when the brain loads. The model is loaded once per server process 
 worker thread, one reply at a time; an interrupted reply stops at the next token.
 
 Questions about the time or arithmetic are answered with the client's built-in tools when the session
-declared them (see `livetui.server.brains.intents`): the model is not asked at all.
+declared them (see `livetui.server.core.brains.intents`): the model is not asked at all.
 """
 
 from __future__ import annotations
@@ -19,20 +19,25 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, content_text, declared_functions
-from livetui.server.brains.intents import phrase_answer, tool_request
+from livetui.server.core.brains.base import (
+    Brain,
+    CallTools,
+    Chunk,
+    Dialogue,
+)
+from livetui.server.core.brains.intents import phrase_answer, tool_request
+from livetui.server.core.senses.scene import asks_what_is_seen, scene_text
 from livetui.server.errors import StartupError
-from livetui.server.senses.scene import asks_what_is_seen, scene_text
 
 DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly."
-"""The system prompt when ``setup.systemInstruction`` gives none."""
+"""The system prompt when the session gives no system instruction."""
 
 CONTEXT_TOKENS = 2048
 """The model's context window, as loaded."""
 MAX_REPLY_TOKENS = 256
-"""The longest reply, unless ``generationConfig.maxOutputTokens`` says otherwise."""
+"""The longest reply, unless the session asks for less or more."""
 TEMPERATURE = 0.2
-"""The sampling temperature, unless ``generationConfig.temperature`` says otherwise."""
+"""The sampling temperature, unless the session asks for another."""
 
 
 def model_path() -> Path | None:
@@ -68,14 +73,14 @@ def chat_messages(dialogue: Dialogue, budget_chars: int) -> list[dict[str, str]]
         system += "\n" + dialogue.scene.summary()
     turns: list[dict[str, str]] = []
     used = len(system)
-    for content in reversed(dialogue.history):
-        text = content_text(content)
+    for turn in reversed(dialogue.history):
+        text = turn.text
         if not text:
             continue
         if turns and used + len(text) > budget_chars:
             break
         used += len(text)
-        turns.append({"role": "assistant" if content.role == "model" else "user", "content": text})
+        turns.append({"role": "assistant" if turn.role == "model" else "user", "content": text})
     turns.reverse()
     return [{"role": "system", "content": system}, *turns]
 
@@ -117,14 +122,14 @@ class SmolLM2Brain(Brain):
         if asks_what_is_seen(text):  # too small to read a scene reliably: say what vision found
             yield scene_text(dialogue.scene)
             return
-        request = tool_request(text, declared_functions(dialogue.setup))
+        request = tool_request(text, dialogue.settings.functions)
         if request is not None:
             yield CallTools((request,))
             yield phrase_answer(text, request, dialogue.tool_responses)
             return
-        config = dialogue.setup.generation_config
-        max_tokens = (config.max_output_tokens if config else None) or MAX_REPLY_TOKENS
-        temperature = config.temperature if config and config.temperature is not None else TEMPERATURE
+        settings = dialogue.settings
+        max_tokens = settings.max_output_tokens or MAX_REPLY_TOKENS
+        temperature = settings.temperature if settings.temperature is not None else TEMPERATURE
         # About three characters a token; leave room for the reply and the chat template.
         messages = chat_messages(dialogue, budget_chars=3 * (CONTEXT_TOKENS - max_tokens - 128))
         loop = asyncio.get_running_loop()

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import soxr
 
-from livetui.server.senses.shared import process_wide
+from livetui.server.core.senses.shared import process_wide
 
 RATE = 24000
 """The rate of the PCM16 mono audio `speak` returns."""

@@ -3,8 +3,9 @@
 A script rule names one with ``fault = "..."`` (see `livetui.server.script`); the scripted brain yields a
 `Fault` at the point of the reply where it strikes, and the connection carries it out with `FaultInjector`:
 
-- ``go_away``: ``goAway`` with a short ``timeLeft`` as the reply starts; when the time is up the server
-  closes the connection (1011 "Deadline expired before operation could complete.").
+- ``go_away``: the client is told the connection ends soon (Gemini's ``goAway`` with a short
+  ``timeLeft``) as the reply starts; when the time is up the server closes the connection (1011
+  "Deadline expired before operation could complete.").
 - ``drop``: the TCP connection aborted halfway through the reply, with no close frame (1006).
 - ``close_1011``: a close with 1011 "Internal error encountered." halfway through the reply.
 - ``malformed``: a frame that is not valid JSON after the reply's first delta; the reply then goes on.
@@ -21,21 +22,14 @@ from typing import Literal
 
 from websockets.asyncio.server import ServerConnection
 
-from livetui.providers.gemini import close_codes
-from livetui.providers.gemini.server import GoAway, ServerMessage
-from livetui.server.reply import Send
+from livetui.server.core.closing import INTERNAL, INTERNAL_REASON
+from livetui.server.core.sink import Sink
 
 FaultKind = Literal["go_away", "drop", "close_1011", "malformed", "burst"]
 """The faults a script rule can ask for."""
 
-INTERNAL_REASON = "Internal error encountered."
-"""The close reason of ``close_1011``, in Google's words."""
-
 DEADLINE_REASON = "Deadline expired before operation could complete."
 """The close reason when a ``goAway`` deadline passes, in Google's words."""
-
-MALFORMED_FRAME = b'{"serverContent": {"modelTurn": {"parts": [{"text": "cut off'
-"""The frame ``malformed`` sends: JSON cut off in the middle."""
 
 
 @dataclass(frozen=True)
@@ -56,29 +50,31 @@ class Fault:
 class FaultInjector:
     """Carries out faults on one connection."""
 
-    def __init__(self, websocket: ServerConnection, send: Send) -> None:
+    def __init__(self, websocket: ServerConnection, sink: Sink, malformed: bytes) -> None:
         self.websocket = websocket
         """The connection that misbehaves."""
-        self._send = send
+        self.malformed = malformed
+        """The frame ``malformed`` sends (JSON cut off, in the dialect's shape)."""
+        self._sink = sink
         self._deadline: asyncio.Task[None] | None = None
 
     async def __call__(self, fault: Fault) -> None:
         """Inject `fault` now."""
         if fault.kind == "go_away":
-            await self._send(ServerMessage(go_away=GoAway(time_left=fault.time_left)))
+            await self._sink.going_away(fault.time_left)
             if self._deadline is None:
                 self._deadline = asyncio.create_task(self._expire(fault.time_left), name="goAway deadline")
         elif fault.kind == "drop":
             self.websocket.transport.abort()
         elif fault.kind == "close_1011":
-            await self.websocket.close(close_codes.INTERNAL, INTERNAL_REASON)
+            await self.websocket.close(INTERNAL, INTERNAL_REASON)
         elif fault.kind == "malformed":
             with contextlib.suppress(Exception):
-                await self.websocket.send(MALFORMED_FRAME)
+                await self.websocket.send(self.malformed)
 
     async def _expire(self, time_left: float) -> None:
         await asyncio.sleep(time_left)
-        await self.websocket.close(close_codes.INTERNAL, DEADLINE_REASON)
+        await self.websocket.close(INTERNAL, DEADLINE_REASON)
 
     async def aclose(self) -> None:
         """The connection is over: a pending ``goAway`` deadline no longer matters."""

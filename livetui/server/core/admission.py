@@ -3,8 +3,9 @@
 Everything here is decided on the HTTP upgrade request, before any frame is read, so a client that is
 refused costs the server one short HTTP answer:
 
-- a path that is not a Live endpoint: 404;
-- a missing key (when one is required): 401; a wrong one: 403, with Google's wording in the body;
+- a path no dialect answers on: 404;
+- a missing key (when one is required): 401; a wrong one: 403, with the dialect's provider's wording in
+  the body;
 - more connections open than `Admission.capacity`: 503, so a flood of idle sockets cannot use up the
   process's file descriptors and lock every other client out.
 """
@@ -12,13 +13,14 @@ refused costs the server one short HTTP answer:
 from __future__ import annotations
 
 import resource
+from collections.abc import Sequence
 from http import HTTPStatus
 
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 from websockets.protocol import State
 
-from livetui.server.dialect import BAD_KEY_REASON, check_path, key_accepted, presented_key
+from livetui.server.core.dialect import Dialect, key_accepted
 
 RESERVED_FILES = 64
 """File descriptors kept back from connections for the server's own use (logs, models, threads)."""
@@ -45,7 +47,9 @@ def default_capacity() -> int:
 class Admission:
     """The websockets ``process_request`` hook that admits or refuses each upgrade (module docstring)."""
 
-    def __init__(self, key: str | None, capacity: int) -> None:
+    def __init__(self, key: str | None, capacity: int, dialects: Sequence[Dialect]) -> None:
+        self.dialects = tuple(dialects)
+        """The dialects served, each on its own paths."""
         self.capacity = capacity
         """The most connections served at once."""
         self.refused_busy = 0
@@ -59,17 +63,23 @@ class Admission:
         self._forget_closed()
         return len(self._admitted)
 
+    def dialect_for(self, target: str) -> Dialect | None:
+        """The dialect answering on the request target `target`, or None."""
+        return next((dialect for dialect in self.dialects if dialect.matches(target)), None)
+
     def _forget_closed(self) -> None:
         self._admitted = {c for c in self._admitted if c.state is not State.CLOSED}
 
     def __call__(self, connection: ServerConnection, request: Request) -> Response | None:
         """Answer `request` with an HTTP error, or None to let the upgrade go ahead."""
-        if (refusal := check_path(connection, request)) is not None:
-            return refusal
-        if not key_accepted(self._key, request.path, request.headers):
-            given = presented_key(request.path, request.headers)
+        dialect = self.dialect_for(request.path)
+        if dialect is None:
+            where = " or ".join(d.example_path for d in self.dialects)
+            return connection.respond(HTTPStatus.NOT_FOUND, f"Not found: the live endpoint is {where}\n")
+        if not key_accepted(dialect, self._key, request.path, request.headers):
+            given = dialect.presented_key(request.path, request.headers)
             status = HTTPStatus.UNAUTHORIZED if given is None else HTTPStatus.FORBIDDEN
-            return connection.respond(status, BAD_KEY_REASON + "\n")
+            return connection.respond(status, dialect.bad_key_body + "\n")
         if len(self._admitted) >= self.capacity:  # closed ones are forgotten only then: O(n) when full
             self._forget_closed()
         if len(self._admitted) >= self.capacity:

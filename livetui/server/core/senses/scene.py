@@ -1,6 +1,6 @@
 """What the local server saw in the latest camera frame, and how it puts that into words.
 
-`Scene` is plain data (no OpenCV here); `livetui.server.senses.vision` makes it from a frame.
+`Scene` is plain data (no OpenCV here); `livetui.server.core.senses.vision` makes it from a frame.
 """
 
 from __future__ import annotations

@@ -1,16 +1,16 @@
 """One connection's hearing: streamed audio → speech recognition on a worker thread → turns and transcripts.
 
-The connection hands every ``realtimeInput`` to :meth:`Listener.take`, which never blocks the reader loop:
-audio blocks and activity signals are queued in order and a task feeds them to a `Recognizer` on the
-listener's own worker thread (pocketsphinx would otherwise hold the event loop). What is heard is acted on
-back on the event loop:
+The connection hands it audio (:meth:`Listener.audio`) and the client's activity signals
+(:meth:`Listener.signal`), which never block the reader loop: they are queued in order and a task feeds
+them to a `Recognizer` on the listener's own worker thread (pocketsphinx would otherwise hold the event
+loop). What is heard is acted on back on the event loop, through the conversation's `Sink`:
 
-- speech starts while a reply is in progress: a barge-in, the reply is interrupted (``interrupted`` then
-  ``turnComplete``);
-- words are recognised: ``inputTranscription`` deltas while the user speaks, then the whole utterance
-  with ``finished: true``;
-- speech ends (the Endpointer's decision, ``activityEnd`` in manual mode, or ``audioStreamEnd``): the
-  utterance becomes the user's turn, and the brain answers it as it answers typed text.
+- speech starts (`Sink.speech_started`) while a reply is in progress: a barge-in, the reply is
+  interrupted;
+- words are recognised: `Sink.heard` deltas while the user speaks, then the whole utterance, finished;
+- speech ends (the Endpointer's decision, or the client's end of activity or of the stream): the
+  utterance becomes the user's turn, and the brain answers it as it answers typed text (unless the
+  session answers only when asked: `SessionSettings.create_response`).
 """
 
 from __future__ import annotations
@@ -22,13 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
-from livetui.live.limits import LimitError, audio_rate
-from livetui.providers.gemini.client import RealtimeInput
-from livetui.providers.gemini.content import Blob
-from livetui.providers.gemini.server import ServerContent, ServerMessage, Transcription
-from livetui.server.conversation import Conversation
-from livetui.server.reply import Send
-from livetui.server.senses.asr import (
+from livetui.server.core.conversation import Conversation
+from livetui.server.core.senses.asr import (
     RATE,
     Heard,
     Partial,
@@ -53,67 +48,63 @@ class _Audio:
     rate: int
 
 
+Signal = Literal["start", "end", "stream_end"]
+"""The client's activity signals: an utterance starts, it ends, the audio stream ends."""
+
+
 @dataclass(frozen=True)
 class _Signal:
-    name: Literal["start", "end", "stream_end"]
+    name: Signal
 
 
 class Listener:
     """Recognises one connection's speech and turns it into user turns (see the module docstring)."""
 
-    def __init__(self, model: SpeechModel, conversation: Conversation, send: Send) -> None:
+    def __init__(self, model: SpeechModel, conversation: Conversation) -> None:
         self.model = model
         """The shared recogniser model."""
         self.conversation = conversation
-        """The conversation spoken turns are added to."""
-        self.manual = conversation.setup.manual_activity
-        """True when the client brackets utterances with activityStart/activityEnd."""
+        """The conversation spoken turns are added to (its sink is told what is heard)."""
         self.utterances = 0
         """Utterances recognised so far (empty ones included)."""
-        self._send = send
         self._queue: asyncio.Queue[_Audio | _Signal] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._recognizer: Recognizer | None = None
         self._warned: set[str] = set()
         self._queued_bytes = 0
+        self._seconds = 0.0
 
     @property
     def queued_bytes(self) -> int:
         """Audio waiting for the recogniser, in bytes (at most `MAX_QUEUED_BYTES`)."""
         return self._queued_bytes
 
-    def take(self, realtime: RealtimeInput) -> None:
-        """Queue what a ``realtimeInput`` message carries for the ears: audio, activity, end of stream."""
-        blobs = [realtime.audio, *(realtime.media_chunks or ())]
-        for blob in blobs:
-            if blob is not None and blob.data and blob.mime_type.startswith("audio/"):
-                self._audio(blob)
-        if realtime.activity_start is not None:
-            self._put(_Signal("start"))
-        if realtime.activity_end is not None:
-            self._put(_Signal("end"))
-        if realtime.audio_stream_end:
-            self._put(_Signal("stream_end"))
+    @property
+    def manual(self) -> bool:
+        """True when the client brackets utterances itself (read when recognition starts)."""
+        return self.conversation.settings.manual_activity
 
-    def _audio(self, blob: Blob) -> None:
-        mime = blob.mime_type.split(";")[0].strip().lower()
-        if mime not in ("audio/pcm", "audio/l16", "audio/x-raw"):
-            if mime not in self._warned:
-                self._warned.add(mime)
-                log.warning("ignored %s audio: the local server understands only audio/pcm", mime)
+    def warn_once(self, key: str, message: str) -> None:
+        """Log `message` as a warning the first time `key` is warned about on this connection."""
+        if key not in self._warned:
+            self._warned.add(key)
+            log.warning("%s", message)
+
+    def audio(self, pcm: bytes, rate: int = RATE) -> None:
+        """Queue PCM16 mono audio at `rate` Hz (resampled for the recogniser); beyond the bound it is
+        dropped, with one warning."""
+        if not pcm:
             return
-        try:
-            rate = audio_rate(blob.mime_type, RATE)
-        except LimitError:  # the connection refuses such frames (1007) before they get here
+        if self._queued_bytes + len(pcm) > MAX_QUEUED_BYTES:
+            self.warn_once("backlog", "dropped audio: it arrives faster than it can be recognised")
             return
-        if self._queued_bytes + len(blob.data) > MAX_QUEUED_BYTES:
-            if "backlog" not in self._warned:
-                self._warned.add("backlog")
-                log.warning("dropped audio: it arrives faster than it can be recognised")
-            return
-        self._queued_bytes += len(blob.data)
-        self._put(_Audio(blob.data, rate))
+        self._queued_bytes += len(pcm)
+        self._put(_Audio(pcm, rate))
+
+    def signal(self, name: Signal) -> None:
+        """Queue one of the client's activity signals, in order with the audio."""
+        self._put(_Signal(name))
 
     def _put(self, item: _Audio | _Signal) -> None:
         self._queue.put_nowait(item)
@@ -165,6 +156,7 @@ class Listener:
         for item in batch:
             if isinstance(item, _Audio):
                 heard += recognizer.audio(item.pcm, item.rate)
+                self._seconds += len(item.pcm) / 2 / item.rate
             elif item.name == "start":
                 # The connection stopped the reply when activityStart arrived. Acting on this later
                 # SpeechStarted too could stop the reply to a turn the client sent meanwhile.
@@ -177,19 +169,20 @@ class Listener:
 
     async def _act(self, heard: Heard) -> None:
         conversation = self.conversation
+        sink = conversation.sink
         match heard:
-            case SpeechStarted():  # heard in the audio (activityStart is acted on when it arrives)
+            case SpeechStarted(at=at):  # heard in the audio (activityStart is acted on when it arrives)
+                await sink.speech_started(at)
                 await conversation.interrupt()
             case Partial(text=text):
-                await self._transcript(Transcription(text=text))
+                await sink.heard(text, finished=False)
             case SpeechEnded(text=text):
                 self.utterances += 1
+                await sink.speech_stopped(self._seconds)
                 if not text:
                     return
-                await self._transcript(Transcription(text=text, finished=True))
+                await sink.heard(text, finished=True)
                 await conversation.interrupt()
                 conversation.add_user_text(text)
-                conversation.respond()
-
-    async def _transcript(self, transcription: Transcription) -> None:
-        await self._send(ServerMessage(server_content=ServerContent(input_transcription=transcription)))
+                if conversation.settings.create_response:
+                    conversation.respond()

@@ -1,13 +1,14 @@
 """One client connection: ``setup`` first (within `ServerConfig.setup_timeout`), then the reader loop.
 
-The key was checked at the upgrade (`livetui.server.admission`). Every failure a client can cause ends in a
-close frame with Google's code and a one-line reason: 1007 for a bad or out-of-order message (invalid
-JSON, nesting, numbers or audio rates included: `livetui.live.limits`), 1008 for a setup that never
-came, 1011 when the brain fails (1009 for an oversized frame comes from websockets itself).
+The key was checked at the upgrade (`livetui.server.core.admission`). Every failure a client can cause
+ends in a close frame with Google's code and a one-line reason: 1007 for a bad or out-of-order message
+(invalid JSON, nesting, numbers or audio rates included: `livetui.live.limits`), 1008 for a setup
+that never came, 1011 when the brain fails (1009 for an oversized frame comes from websockets itself).
 
-A ``setup`` that asks for session resumption gets handles (`livetui.server.resumption`); one that carries a
-handle continues that conversation, or is refused with 1008 when the handle is unknown. Faults a scripted
-reply asks for are carried out by a `FaultInjector` (`livetui.server.faults`).
+A ``setup`` that asks for session resumption gets handles (`livetui.server.dialects.gemini.resumption`);
+one that carries a handle continues that conversation, or is refused with 1008 when the handle is
+unknown. Faults a scripted reply asks for are carried out by a `FaultInjector`
+(`livetui.server.core.faults`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import logging
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from livetui.live.limits import LimitError, audio_rate
 from livetui.providers.gemini import close_codes
 from livetui.providers.gemini.client import (
     ClientContentMessage,
@@ -28,39 +28,28 @@ from livetui.providers.gemini.client import (
     ToolResponseMessage,
 )
 from livetui.providers.gemini.codec import ProtocolError, decode_client, encode
-from livetui.providers.gemini.content import Blob
 from livetui.providers.gemini.server import ServerMessage, SetupComplete
-from livetui.server.brains.base import Brain
-from livetui.server.conversation import Conversation
-from livetui.server.faults import FaultInjector
-from livetui.server.listening import Listener
-from livetui.server.resumption import NOT_FOUND_REASON, Handles, ResumableSend, resumed_history
-from livetui.server.senses.asr import RATE, SpeechModel
+from livetui.server.core.brains.base import Brain
+from livetui.server.core.closing import (
+    close_for_brain,
+    fit_reason,
+    guarded,
+    log_session_end,
+)
+from livetui.server.core.conversation import Conversation
+from livetui.server.core.faults import FaultInjector
+from livetui.server.core.handles import Handles
+from livetui.server.core.listening import Listener
+from livetui.server.core.senses.asr import SpeechModel
+from livetui.server.dialects.gemini.hearing import bad_audio, take
+from livetui.server.dialects.gemini.resumption import NOT_FOUND_REASON, ResumableSend, resumed_history
+from livetui.server.dialects.gemini.sink import MALFORMED_FRAME, GeminiSink
+from livetui.server.dialects.gemini.turns import answer_of, settings_of, turn_of
 
 log = logging.getLogger("livetui.server")
 
-INTERNAL_REASON = "Internal error encountered."
-"""The close reason for a failure on the server's side (code 1011), in Google's words."""
-
 SETUP_TIMEOUT = 10.0
 """Seconds a new connection has to send ``setup`` before it is closed (1008), as Google's server does."""
-
-MAX_REASON_BYTES = 123
-"""The longest close reason a WebSocket close frame can carry."""
-
-
-def one_line(text: object) -> str:
-    """`text` with its whitespace runs (newlines included) collapsed to single spaces."""
-    return " ".join(str(text).split())
-
-
-def fit_reason(reason: str) -> str:
-    """`reason` on one line, cut to fit a close frame."""
-    reason = one_line(reason)
-    data = reason.encode("utf-8")
-    if len(data) <= MAX_REASON_BYTES:
-        return reason
-    return data[: MAX_REASON_BYTES - 3].decode("utf-8", "ignore") + "..."
 
 
 def _kind(message: ClientMessage) -> str:
@@ -68,17 +57,6 @@ def _kind(message: ClientMessage) -> str:
     name = next(iter(type(message).model_fields))
     field = type(message).model_fields[name]
     return field.alias or name
-
-
-def _bad_audio(blobs: tuple[Blob | None, ...]) -> str | None:
-    """Why the audio among `blobs` cannot be taken (a sample rate out of range), or None when it can."""
-    for blob in blobs:
-        if blob is not None and blob.mime_type.startswith("audio/"):
-            try:
-                audio_rate(blob.mime_type, RATE)
-            except LimitError as error:
-                return str(error)
-    return None
 
 
 class Connection:
@@ -106,18 +84,15 @@ class Connection:
         """Recognises the streamed audio, once ``setup`` is accepted."""
         self.handles = handles
         """The server-wide registry of resumable conversations (None: resumption is not offered)."""
-        self.faults = FaultInjector(websocket, self.send)
+        self.sink = GeminiSink(self.send)
+        """The connection's output, as Live frames (resumption handles aside)."""
+        self.faults = FaultInjector(websocket, self.sink, MALFORMED_FRAME)
         """Carries out the faults scripted replies ask for."""
 
     async def run(self) -> None:
         """Serve the connection until either side closes it."""
         try:
-            await self._serve()
-        except ConnectionClosed:
-            pass
-        except Exception as error:  # a bug here must not take the server down, and must be seen
-            log.error("internal error: %s: %s", type(error).__name__, one_line(error))
-            await self.websocket.close(close_codes.INTERNAL, INTERNAL_REASON)
+            await guarded(self.websocket, self._serve)
         finally:
             if self.listener is not None:
                 await self.listener.aclose()
@@ -149,11 +124,13 @@ class Connection:
         resumable = None
         if resumption is not None and self.handles is not None:
             resumable = ResumableSend(self.send, self.handles)
-        send = resumable or self.send
-        self.conversation = Conversation(message.setup, self.brain, send, self._brain_failed, self.faults)
+        if resumable is not None:
+            self.sink = GeminiSink(resumable)
+        settings = settings_of(message.setup)
+        self.conversation = Conversation(settings, self.brain, self.sink, self._brain_failed, self.faults)
         self.conversation.resume(history)
         if self.hearing is not None:
-            self.listener = Listener(self.hearing, self.conversation, self.send)
+            self.listener = Listener(self.hearing, self.conversation)
         await self.send(ServerMessage(setup_complete=SetupComplete()))
         if resumable is not None:
             resumable.attach(self.conversation.history)
@@ -181,12 +158,12 @@ class Connection:
         if isinstance(message, ClientContentMessage):
             content = message.client_content
             await conversation.interrupt()
-            conversation.add(content.turns or ())
+            conversation.add([turn_of(turn) for turn in content.turns or ()])
             if content.turn_complete:
                 conversation.respond()
         elif isinstance(message, RealtimeInputMessage):
             realtime = message.realtime_input
-            if (reason := _bad_audio((realtime.audio, *(realtime.media_chunks or ())))) is not None:
+            if (reason := bad_audio((realtime.audio, *(realtime.media_chunks or ())))) is not None:
                 await self.websocket.close(close_codes.INVALID, fit_reason(reason))
                 return False
             for blob in (realtime.video, *(realtime.media_chunks or ())):
@@ -198,9 +175,9 @@ class Connection:
                 conversation.add_user_text(realtime.text)
                 conversation.respond()
             if self.listener is not None:
-                self.listener.take(realtime)  # audio and activity signals, recognised off the loop
+                take(self.listener, realtime)  # audio and activity signals, recognised off the loop
         elif isinstance(message, ToolResponseMessage):
-            conversation.answer_calls(message.tool_response.function_responses)
+            conversation.answer_calls([answer_of(r) for r in message.tool_response.function_responses])
         return True
 
     async def send(self, message: ServerMessage) -> None:
@@ -215,14 +192,7 @@ class Connection:
             pass
 
     async def _brain_failed(self, error: BaseException) -> None:
-        log.error("brain %s failed: %s: %s", self.brain.name, type(error).__name__, one_line(error))
-        await self.websocket.close(close_codes.INTERNAL, INTERNAL_REASON)
+        await close_for_brain(self.websocket, self.brain.name, error)
 
     def _log_end(self) -> None:
-        peer = self.websocket.remote_address
-        where = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) and len(peer) >= 2 else "client"
-        code = self.websocket.close_code
-        reason = self.websocket.close_reason
-        replies = self.conversation.replies if self.conversation else 0
-        counted = f"{replies} {'reply' if replies == 1 else 'replies'}"
-        log.info("%s: session ended (%s%s, %s)", where, code, f" {reason}" if reason else "", counted)
+        log_session_end(self.websocket, self.conversation.replies if self.conversation else 0)

@@ -12,8 +12,8 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from livetui.providers.gemini.content import FunctionResponse
-from livetui.server.brains.base import FunctionRequest
+from livetui.live.tools import ToolAnswer
+from livetui.server.core.brains.base import FunctionRequest
 
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _OPERATORS = {
@@ -76,11 +76,11 @@ def _value(response: dict[str, Any]) -> tuple[Any, str | None]:
     return response.get("output"), None
 
 
-def phrase_answer(text: str, request: FunctionRequest, responses: Sequence[FunctionResponse]) -> str:
+def phrase_answer(text: str, request: FunctionRequest, responses: Sequence[ToolAnswer]) -> str:
     """The reply to `text` once `request` was answered with `responses`."""
     if not responses:
         return "I did not get an answer from the tool."
-    output, error = _value(responses[0].response)
+    output, error = _value(responses[0].output)
     if request.name == "calculator":
         arithmetic = expression_in(text)
         words = arithmetic[0] if arithmetic else str(request.args.get("expression", "that"))

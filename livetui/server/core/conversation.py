@@ -1,32 +1,31 @@
 """One connection's conversation: its history, its user turns, and the reply being streamed.
 
-It is driven by the connection's reader loop and sends through a callable, so it holds no socket. A reply
-runs as its own task, so the connection keeps reading while it streams; an interrupting message cancels
-that task at once and the client is told ``interrupted`` then ``turnComplete``.
+It is driven by the connection's reader loop and writes to a `Sink`, which the dialect encodes, so it holds
+no socket and speaks no dialect. A reply runs as its own task, so the connection keeps reading while it
+streams; an interrupting message cancels that task at once and the sink is told (`Sink.interrupted`).
 
-A reply may ask the client to call functions (the brain yields `CallTools`): they go out as one ``toolCall``
-with fresh ids, and the reply waits, still generating, until the ``toolResponse`` frames have answered every
-id. An interruption meanwhile also sends ``toolCallCancellation`` naming the unanswered ids.
+A reply may ask the client to call functions (the brain yields `CallTools`): they go out together with
+fresh ids (`Sink.tool_calls`), and the reply waits, still generating, until answers have come for every
+id. An interruption meanwhile also cancels the unanswered ids (`Sink.tools_cancelled`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
 
-from livetui.providers.gemini.client import Setup
-from livetui.providers.gemini.content import Content, FunctionCall, FunctionResponse, Part
-from livetui.providers.gemini.server import ServerMessage, ToolCall, ToolCallCancellation, UsageMetadata
-from livetui.server.brains.base import Brain, CallTools, content_text
-from livetui.server.faults import Fault
-from livetui.server.history import History
-from livetui.server.reply import ReplyWriter, Send
-from livetui.server.senses.scene import Scene
-from livetui.server.senses.tts import Synthesizer, shared_synthesizer
-from livetui.server.senses.vision import Vision, VisionError, shared_vision
-from livetui.server.speaking import SpokenReply
+from livetui.live.tools import ToolAnswer
+from livetui.server.core.brains.base import Brain, CallTools
+from livetui.server.core.faults import Fault
+from livetui.server.core.history import History
+from livetui.server.core.reply import ReplyWriter
+from livetui.server.core.senses.scene import Scene
+from livetui.server.core.senses.tts import Synthesizer, shared_synthesizer
+from livetui.server.core.senses.vision import Vision, VisionError, shared_vision
+from livetui.server.core.sink import Sink
+from livetui.server.core.speaking import SpokenReply
+from livetui.server.core.turns import OutgoingCall, SessionSettings, Turn, Usage
 
 log = logging.getLogger("livetui.server")
 
@@ -34,7 +33,7 @@ OnFailure = Callable[[BaseException], Awaitable[None]]
 """Called with the exception when the brain fails; it closes the connection (1011)."""
 
 OnFault = Callable[[Fault], Awaitable[None]]
-"""Carries out a fault a scripted reply asks for (`livetui.server.faults.FaultInjector`)."""
+"""Carries out a fault a scripted reply asks for (`livetui.server.core.faults.FaultInjector`)."""
 
 
 class BrainFailure(Exception):
@@ -46,18 +45,13 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
-def new_call_id() -> str:
-    """A fresh function-call id, shaped like Google's (``function-call-<digits>``)."""
-    return f"function-call-{secrets.randbits(63)}"
-
-
 class PendingCalls:
-    """Function calls sent in one ``toolCall`` and not all answered yet."""
+    """Function calls sent together and not all answered yet."""
 
     def __init__(self, ids: Sequence[str]) -> None:
         self.ids = tuple(ids)
         """The calls' ids, in the order they were sent."""
-        self.answers: dict[str, FunctionResponse] = {}
+        self.answers: dict[str, ToolAnswer] = {}
         """The responses received so far, by id."""
         self.answered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         """Done once every id has a response."""
@@ -67,35 +61,41 @@ class PendingCalls:
         """The ids still without a response."""
         return tuple(call_id for call_id in self.ids if call_id not in self.answers)
 
-    def take(self, response: FunctionResponse) -> bool:
-        """Record a response; False if its id is not one of these calls (or was answered already)."""
-        if response.id not in self.ids or response.id in self.answers:
+    def take(self, answer: ToolAnswer) -> bool:
+        """Record an answer; False if its id is not one of these calls (or was answered already)."""
+        if answer.call_id not in self.ids or answer.call_id in self.answers:
             return False
-        self.answers[response.id] = response
+        self.answers[answer.call_id] = answer
         if not self.unanswered and not self.answered.done():
             self.answered.set_result(None)
         return True
 
 
 class Conversation:
-    """The state of one live session after ``setup``: what was said, and what is being said."""
+    """The state of one live session: what was said, and what is being said."""
 
     def __init__(
-        self, setup: Setup, brain: Brain, send: Send, on_failure: OnFailure, on_fault: OnFault | None = None
+        self,
+        settings: SessionSettings,
+        brain: Brain,
+        sink: Sink,
+        on_failure: OnFailure,
+        on_fault: OnFault | None = None,
     ) -> None:
-        self.setup = setup
-        """The session's setup message."""
+        self.settings = settings
+        """What the session asked for (a dialect that lets the client change it replaces it)."""
         self.brain = brain
         """Writes the model's replies."""
         self._history = History()
         self._answered = 0  # the history's `added` count when the latest reply began
-        self._send = send
+        self.sink = sink
+        """Where the conversation's output goes."""
         self._on_failure = on_failure
         self._on_fault = on_fault
         self._reply: asyncio.Task[None] | None = None
         self._generating = False
         self._pending: PendingCalls | None = None
-        self._tool_responses: tuple[FunctionResponse, ...] = ()
+        self._tool_responses: tuple[ToolAnswer, ...] = ()
         self.replies = 0
         """Replies started so far (for the connection's log line)."""
         self.scene: Scene | None = None
@@ -117,9 +117,8 @@ class Conversation:
 
     @property
     def system_text(self) -> str:
-        """The text of ``setup.systemInstruction`` ("" when there is none)."""
-        instruction = self.setup.system_instruction
-        return content_text(instruction) if instruction else ""
+        """The system instruction's text ("" when there is none)."""
+        return self.settings.system_text
 
     @property
     def user_turns(self) -> int:
@@ -127,7 +126,7 @@ class Conversation:
         return self._history.user_turns
 
     @property
-    def tool_responses(self) -> Sequence[FunctionResponse]:
+    def tool_responses(self) -> Sequence[ToolAnswer]:
         """The answers to the reply's latest function calls, in the order of the calls."""
         return self._tool_responses
 
@@ -136,21 +135,21 @@ class Conversation:
         """The ids of function calls sent and not yet answered."""
         return self._pending.unanswered if self._pending is not None else ()
 
-    def answer_calls(self, responses: Sequence[FunctionResponse]) -> int:
-        """Take the client's function responses; returns how many answered a pending call (others, late
+    def answer_calls(self, answers: Sequence[ToolAnswer]) -> int:
+        """Take the client's function answers; returns how many answered a pending call (others, late
         answers to cancelled calls say, are ignored)."""
         pending = self._pending
         if pending is None:
             return 0
-        return sum(pending.take(response) for response in responses)
+        return sum(pending.take(answer) for answer in answers)
 
     @property
     def generating(self) -> bool:
         """True while the brain is producing a reply (an interrupting message would stop it)."""
         return self._generating
 
-    def add(self, turns: Sequence[Content]) -> None:
-        """Append turns to the history (a turn without a role is the user's)."""
+    def add(self, turns: Sequence[Turn]) -> None:
+        """Append turns to the history."""
         self._history.extend(turns)
 
     def resume(self, history: History) -> None:
@@ -158,9 +157,14 @@ class Conversation:
         self._history = history
         self._answered = history.added
 
-    def add_user_text(self, text: str) -> None:
-        """Append one user turn holding `text`."""
-        self._history.extend((Content(role="user", parts=(Part(text=text),)),))
+    def add_user_text(self, text: str, item_id: str = "") -> None:
+        """Append one user turn holding `text` (named `item_id` where the dialect names turns)."""
+        self._history.extend((Turn("user", text, item_id=item_id),))
+
+    def revise(self, item_id: str, text: str) -> bool:
+        """Make the remembered turn `item_id` say only `text` (what the user heard of it); False when
+        no remembered turn has that id."""
+        return self._history.revise(item_id, text)
 
     def last_user_text(self) -> str:
         """The words of the latest user turn ("" if the user has said nothing).
@@ -170,10 +174,10 @@ class Conversation:
         """
         pending = self._history.since(self._answered)
         if pending and all(turn.role != "model" for turn in pending):
-            return "".join(content_text(turn) for turn in pending)
+            return "".join(turn.text for turn in pending)
         for turn in reversed(self._history):
             if turn.role != "model":
-                return content_text(turn)
+                return turn.text
         return ""
 
     def look(self, image: bytes) -> None:
@@ -221,9 +225,8 @@ class Conversation:
         if not task.cancelled():
             return False
         if pending is not None and pending.unanswered:
-            cancellation = ToolCallCancellation(ids=pending.unanswered)
-            await self._send(ServerMessage(tool_call_cancellation=cancellation))
-        await ReplyWriter(self.setup.modality, self._send).interrupted()
+            await self.sink.tools_cancelled(pending.unanswered)
+        await self.sink.interrupted()
         return True
 
     def respond(self) -> None:
@@ -249,16 +252,18 @@ class Conversation:
             await asyncio.wait([task])
 
     def _prompt_words(self) -> int:
-        return count_words(self.system_text) + sum(count_words(content_text(t)) for t in self._history)
+        return count_words(self.system_text) + sum(count_words(turn.text) for turn in self._history)
 
     async def _run_reply(self, text: str) -> None:
         """Stream one reply. However it fails short of the brain failing (which closes the connection
-        with 1011) or an interruption, it ends with ``turnComplete``, so the client is never left waiting."""
-        speech = SpokenReply(self.voice, self._send) if self.voice is not None else None
-        writer = ReplyWriter(self.setup.modality, self._send, speech)
+        with 1011) or an interruption, it ends complete, so the client is never left waiting."""
+        speech = SpokenReply(self.voice, self.sink) if self.voice is not None else None
+        writer = ReplyWriter(self.settings.modality, self.sink, speech)
         prompt_words = self._prompt_words()
         said: list[str] = []
+        item_id = ""
         try:
+            item_id = await self.sink.started()
             await self.seen()
             await self._stream(text, writer, said)
             await writer.finish()
@@ -272,15 +277,9 @@ class Conversation:
             )
         finally:
             if said:
-                self.add((Content(role="model", parts=(Part(text="".join(said)),)),))
+                self.add((Turn("model", "".join(said), item_id=item_id),))
         self._generating = False
-        reply_words = count_words("".join(said))
-        usage = UsageMetadata(
-            prompt_token_count=prompt_words,
-            response_token_count=reply_words,
-            total_token_count=prompt_words + reply_words,
-        )
-        await writer.complete(usage)
+        await writer.complete(Usage(prompt_words, count_words("".join(said))))
 
     async def _stream(self, text: str, writer: ReplyWriter, said: list[str]) -> None:
         chunks = self.brain.reply(self, text)
@@ -313,13 +312,13 @@ class Conversation:
         await self._on_fault(fault)
 
     async def _call_tools(self, request: CallTools) -> None:
-        """Send the calls as one ``toolCall`` and wait until every one is answered."""
+        """Send the calls together and wait until every one is answered."""
         if not request.calls:
             return
-        calls = tuple(FunctionCall(id=new_call_id(), name=c.name, args=c.args) for c in request.calls)
-        pending = self._pending = PendingCalls([call.id or "" for call in calls])
+        calls = tuple(OutgoingCall(self.sink.new_call_id(), c.name, c.args) for c in request.calls)
+        pending = self._pending = PendingCalls([call.call_id for call in calls])
         try:
-            await self._send(ServerMessage(tool_call=ToolCall(function_calls=calls)))
+            await self.sink.tool_calls(calls)
             await pending.answered
         finally:
             self._pending = None

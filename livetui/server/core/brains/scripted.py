@@ -7,11 +7,11 @@ import json
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 
-from livetui.providers.gemini.content import FunctionResponse
-from livetui.server.brains.base import Brain, CallTools, Chunk, Dialogue, FunctionRequest
-from livetui.server.faults import Fault
+from livetui.live.tools import ToolAnswer
+from livetui.server.core.brains.base import Brain, CallTools, Chunk, Dialogue, FunctionRequest
+from livetui.server.core.faults import Fault
+from livetui.server.core.senses.scene import Scene, asks_what_is_seen, scene_text
 from livetui.server.script import ReplySpec, Script
-from livetui.server.senses.scene import Scene, asks_what_is_seen, scene_text
 
 WORDS_PER_DELTA = 3
 """Words per delta when a reply gives no `chunk_chars`."""
@@ -27,12 +27,12 @@ def render(template: str, text: str, turn: int, tool_values: Mapping[str, str] |
     return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
 
 
-def tool_values(responses: Sequence[FunctionResponse]) -> dict[str, str]:
-    """``{result}``: the JSON of the first response's ``response``; ``{output}``: its ``output`` (text as it
+def tool_values(responses: Sequence[ToolAnswer]) -> dict[str, str]:
+    """``{result}``: the JSON of the first answer's output object; ``{output}``: its ``output`` (text as it
     is, anything else as JSON), or its ``error``."""
     if not responses:
         return {}
-    response = responses[0].response
+    response = responses[0].output
     value = response.get("output", response.get("error"))
     output = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return {"result": json.dumps(response, ensure_ascii=False), "output": output}
@@ -72,7 +72,7 @@ class ScriptedBrain(Brain):
         spec: ReplySpec,
         text: str,
         turn: int,
-        responses: Sequence[FunctionResponse] = (),
+        responses: Sequence[ToolAnswer] = (),
         scene: Scene | None = None,
     ) -> list[str]:
         """The text deltas of the reply `spec` gives to `text` in user turn `turn`, after the function
@@ -84,7 +84,7 @@ class ScriptedBrain(Brain):
 
     async def reply(self, dialogue: Dialogue, text: str) -> AsyncIterator[Chunk]:
         """Ask for the rule's function calls if it has any, then stream its reply, pausing `interval_ms`
-        between deltas, with the rule's fault where it strikes (`livetui.server.faults`)."""
+        between deltas, with the rule's fault where it strikes (`livetui.server.core.faults`)."""
         spec = self.script.pick(text)
         if not self.scripted and asks_what_is_seen(text):
             spec = ReplySpec(reply="{scene}")

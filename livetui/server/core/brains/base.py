@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias
 
-from livetui.providers.gemini.client import Setup
-from livetui.providers.gemini.content import Content, FunctionResponse
-from livetui.server.faults import Fault
-from livetui.server.senses.scene import Scene
+from livetui.live.tools import ToolAnswer
+from livetui.server.core.faults import Fault
+from livetui.server.core.senses.scene import Scene
+from livetui.server.core.turns import SessionSettings, Turn
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,9 @@ class FunctionRequest:
 class CallTools:
     """Yielded by a reply instead of text: the client is asked to run these functions.
 
-    The server sends them as one ``toolCall`` (with fresh ids) and resumes the reply once every call is
+    The server sends them to the client (with fresh ids) and resumes the reply once every call is
     answered; the answers are then in `Dialogue.tool_responses`, in the order of `calls`. An interruption
-    while they are pending cancels them (``toolCallCancellation``) along with the reply.
+    while they are pending cancels them along with the reply.
     """
 
     calls: tuple[FunctionRequest, ...]
@@ -44,18 +44,18 @@ class Dialogue(Protocol):
     """What a brain may read of the conversation it answers (read-only)."""
 
     @property
-    def setup(self) -> Setup:
-        """The session's setup message."""
+    def settings(self) -> SessionSettings:
+        """What the session asked for."""
         ...
 
     @property
-    def history(self) -> Sequence[Content]:
+    def history(self) -> Sequence[Turn]:
         """Every turn so far, oldest first; the user turn being answered is the last one."""
         ...
 
     @property
     def system_text(self) -> str:
-        """The text of ``setup.systemInstruction`` ("" when there is none)."""
+        """The system instruction's text ("" when there is none)."""
         ...
 
     @property
@@ -64,7 +64,7 @@ class Dialogue(Protocol):
         ...
 
     @property
-    def tool_responses(self) -> Sequence[FunctionResponse]:
+    def tool_responses(self) -> Sequence[ToolAnswer]:
         """The answers to the reply's latest `CallTools`, in the order of its calls (empty before one)."""
         ...
 
@@ -97,15 +97,3 @@ class Brain(ABC):
     async def aclose(self) -> None:
         """Release what `load` acquired. Called once, after the server stopped."""
         return None
-
-
-def content_text(content: Content) -> str:
-    """The visible text of a turn: its text parts joined, thoughts left out."""
-    return "".join(part.text for part in content.parts if part.text and not part.thought)
-
-
-def declared_functions(setup: Setup) -> frozenset[str]:
-    """The names of the functions the session declared in ``setup.tools``."""
-    return frozenset(
-        declaration.name for tool in setup.tools or () for declaration in tool.function_declarations or ()
-    )

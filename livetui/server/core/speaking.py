@@ -3,8 +3,9 @@
 The brain's text arrives in deltas. A phrase is spoken as soon as it is complete: at the end of a sentence,
 at a clause mark once it has a few words, or at a word boundary once it grows long (so a brain that never
 punctuates still gets spoken). Each phrase's speech (PCM16 mono 24 kHz) is cut into chunks of about
-:data:`CHUNK_SECONDS`, each sent as ``modelTurn`` ``inlineData`` (``audio/pcm;rate=24000``) preceded by the
-``outputTranscription`` words it says, the phrase's words spread over its chunks in proportion.
+:data:`CHUNK_SECONDS`, each given to the sink with the words it says (Gemini sends them as
+``outputTranscription`` then ``modelTurn`` ``inlineData``), the phrase's words spread over its chunks in
+proportion.
 
 Chunks are paced to real time with a small lead (:data:`LEAD_SECONDS`), as Google's server paces speech:
 the reply stays in progress as long as it is being heard, so speech that starts meanwhile can interrupt it.
@@ -20,15 +21,13 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 
-from livetui.providers.gemini.content import Blob, Content, Part
-from livetui.providers.gemini.server import ServerContent, ServerMessage, Transcription
-from livetui.server.reply import Send
-from livetui.server.senses.tts import RATE, SynthesisUnavailable, Synthesizer
+from livetui.server.core.senses.tts import RATE, SynthesisUnavailable, Synthesizer
+from livetui.server.core.sink import Sink
 
 log = logging.getLogger("livetui.server")
 
 CHUNK_SECONDS = 0.2
-"""Audio per ``inlineData`` chunk."""
+"""Audio per chunk."""
 LEAD_SECONDS = 0.3
 """How far ahead of real time speech may be sent (the client's jitter buffer absorbs it)."""
 CLAUSE_WORDS = 6
@@ -39,8 +38,6 @@ FIRST_CLAUSE_WORDS = 3
 """`CLAUSE_WORDS` for the reply's first phrase, kept short so the first sound comes early."""
 FIRST_MAX_WORDS = 8
 """`MAX_WORDS` for the reply's first phrase."""
-AUDIO_MIME = f"audio/pcm;rate={RATE}"
-"""The MIME type of the chunks."""
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s)|\n")
 _CLAUSE_END = re.compile(r"[,;:]+(?=\s)")
@@ -101,7 +98,7 @@ class SpokenReply:
     def __init__(
         self,
         voice: Synthesizer,
-        send: Send,
+        sink: Sink,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -112,7 +109,7 @@ class SpokenReply:
         """Speech sent so far, in seconds."""
         self.phrases = 0
         """Phrases spoken so far."""
-        self._send = send
+        self._sink = sink
         self._clock = clock
         self._sleep = sleep
         self._pending = ""
@@ -145,14 +142,8 @@ class SpokenReply:
         chunks = [pcm[i : i + size] for i in range(0, len(pcm), size)] or [b""]
         for words, chunk in zip(spread(phrase, len(chunks)), chunks, strict=True):
             await self._pace()
-            if words:
-                transcript = Transcription(text=words)
-                await self._send(ServerMessage(server_content=ServerContent(output_transcription=transcript)))
-            if chunk:
-                part = Part(inline_data=Blob(mime_type=AUDIO_MIME, data=chunk))
-                turn = Content(role="model", parts=(part,))
-                await self._send(ServerMessage(server_content=ServerContent(model_turn=turn)))
-                self.seconds_sent += len(chunk) / 2 / RATE
+            await self._sink.spoken(words, chunk)
+            self.seconds_sent += len(chunk) / 2 / RATE
 
     async def _pace(self) -> None:
         """Wait until the next chunk is due: no more than the lead ahead of real-time playback."""

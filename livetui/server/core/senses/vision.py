@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from livetui.server.senses.image_size import image_size
-from livetui.server.senses.scene import Light, Scene
-from livetui.server.senses.shared import process_wide
+from livetui.server.core.senses.image_size import image_size
+from livetui.server.core.senses.scene import Light, Scene
+from livetui.server.core.senses.shared import process_wide
 
 FACE_SIDE = 320
 """Faces are looked for on a copy whose longest side is at most this many pixels."""
