@@ -376,6 +376,9 @@ class OpenAICodec:
                 del self._user_items[next(iter(self._user_items))]
 
     def _response_created(self, at: float) -> None:
+        if self._running and self.ledger.open and self.ledger.open[0].interrupted:
+            # One response runs at a time: a new one means the interrupted one is over, done or not.
+            self.ledger.complete(at=at)
         self._asked = max(0, self._asked - 1)
         self._running, self._cancelled = True, False
         turn = self.ledger.head()

@@ -517,3 +517,16 @@ def test_only_recent_user_items_are_remembered() -> None:
         ev.InputTranscript(turn=300, text="last", final=True),
         ev.InputTranscript(turn=301, text="first", final=True),  # forgotten: a turn of its own
     ]
+
+
+def test_a_new_response_ends_an_interrupted_one_whose_done_never_came() -> None:
+    codec = live_codec()
+    codec.receive(frame("response.created", response={"id": "resp_server"}), at=1.0)  # started by the server
+    typed = codec.send_text("stop, and answer this", at=2.0)
+    codec.receive(frame("response.created", response={"id": "resp_typed"}), at=3.0)
+    codec.receive(frame("response.output_text.delta", delta="answer"), at=3.1)
+    codec.receive(frame("response.done", response={"id": "resp_typed", "status": "completed"}), at=3.2)
+    events = domain(codec)
+    assert [e.text for e in of(ev.TextDelta, events) if e.turn == typed] == ["answer"]
+    assert ev.TurnComplete(turn=typed - 1, reason="interrupted") in events
+    assert ev.TurnComplete(turn=typed) in events

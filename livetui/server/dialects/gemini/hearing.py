@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from livetui.live.limits import LimitError, audio_rate
 from livetui.providers.gemini.client import RealtimeInput
 from livetui.providers.gemini.content import Blob
-from livetui.live.limits import LimitError, audio_rate
 from livetui.server.core.listening import Listener
 from livetui.server.core.senses.asr import RATE
 

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs
 
 from websockets.asyncio.server import ServerConnection
 
-from livetui.live.tools import ToolAnswer
 from livetui.live.limits import LimitError, bounded_json
+from livetui.live.tools import ToolAnswer
 from livetui.server.core.closing import (
     GOING_AWAY,
     close_for_brain,
