@@ -77,12 +77,27 @@ async def _type(pilot: Pilot[None], text: str) -> None:
     pilot.app.post_message(events.Key("enter", "\r"))
 
 
-def _report(name: str, values: list[float], budget: str) -> None:
+STAGES = (
+    ("first text", "Enter → first painted text", "first text ≤ 16 ms after its frame"),
+    ("silence", "Esc → last painted text", "≤ 30 ms p95 to silence"),
+    ("first byte", "Enter → first server frame", "loopback"),
+)
+"""The stages printed: the latency tracker's name, what it measures, and its budget."""
+
+
+def _cell(values: list[float]) -> str:
     ms = [v * 1000 for v in values]
-    print(
-        f"   {name}: median {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms over {len(ms)} "
-        f"turns (budget {budget})"
-    )
+    return f"{percentile(ms, 50):6.1f} / {percentile(ms, 95):6.1f} ms" if ms else "—"
+
+
+def _table(samples: dict[str, dict[str, list[float]]]) -> None:
+    """The medians and p95s of every stage, one column per dialect."""
+    print(f"   {'median / p95':30}" + "".join(f"{dialect:>22}" for dialect in samples) + "   budget")
+    for stage, what, budget in STAGES:
+        cells = "".join(f"{_cell(by_stage[stage]):>22}" for by_stage in samples.values())
+        print(f"   {what:30}{cells}   {budget}")
+    counts = ", ".join(f"{d}: {len(s['silence'])}" for d, s in samples.items())
+    print(f"   (turns per stage: {counts})")
 
 
 async def _turns(dialect: str, script: Path) -> dict[str, list[float]]:
@@ -116,9 +131,5 @@ async def main() -> None:
         script.write_text(json.dumps(SCRIPT), encoding="utf-8")
         os.environ["LIVETUI_CONFIG"] = str(Path(folder) / "none.toml")
         os.environ["LIVETUI_DATA_DIR"] = str(Path(folder) / "data")
-        for dialect in DIALECTS:
-            print(f"   -- {dialect} dialect")
-            samples = await _turns(dialect, script)  # text turns, not speech
-            _report("Enter → first painted text", samples["first text"], "first text ≤ 16 ms after its frame")
-            _report("Esc → last painted text", samples["silence"], "≤ 30 ms p95 to silence")
-            _report("first byte (Enter → first server frame)", samples["first byte"], "loopback")
+        samples = {dialect: await _turns(dialect, script) for dialect in DIALECTS}  # text, not speech
+        _table(samples)
