@@ -218,9 +218,12 @@ class OpenAICodec:
         summary, text = summarize_append(len(pcm))
         self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
 
-    def send_video(self, jpeg: bytes) -> None:
-        """Keep a camera frame: the latest goes with the next user turn (or now, by :meth:`snapshot`)."""
+    def send_video(self, jpeg: bytes, *, now: bool = False) -> None:
+        """Keep a camera frame: the latest goes with the next user turn, or at once when `now` (the
+        user's snapshot) or by :meth:`snapshot`."""
         self._frame = jpeg
+        if now:
+            self.snapshot()
 
     def _picture(self) -> tuple[InputImage, ...]:
         """The latest camera frame as a content part, once (none if no new frame came)."""

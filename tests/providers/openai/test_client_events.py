@@ -144,6 +144,16 @@ def test_a_snapshot_is_its_own_user_item_without_a_reply() -> None:
     assert not codec.snapshot()
 
 
+def test_a_frame_sent_now_is_the_users_snapshot_and_goes_at_once() -> None:
+    codec = live_codec()
+    codec.send_video(JPEG)
+    assert sent(codec) == []  # a streamed frame waits for the next turn
+    codec.send_video(JPEG, now=True)
+    [event] = sent(codec)
+    assert event["type"] == "conversation.item.create"
+    assert event["item"]["content"][0]["type"] == "input_image"
+
+
 def test_under_server_vad_the_frame_goes_when_the_user_starts_speaking() -> None:
     codec = live_codec()
     codec.send_video(JPEG)
