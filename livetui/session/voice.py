@@ -76,6 +76,9 @@ class Voice:
         """The user muted the microphone."""
         self.echo = echo
         """The echo canceller on the microphone (None: none, or it could not run)."""
+        self.learning = echo is not None and echo.echo_cancellation
+        """The echo canceller is still learning the room: until then the microphone is held while the
+        model speaks, as in half-duplex (its first seconds would let echo through)."""
         self.mic_rate = session.provider.capabilities.audio_in_rate
         """The rate a microphone chosen later (`use_device`) is sent at: the provider's."""
         self.talking = False
@@ -342,10 +345,16 @@ class Voice:
     async def _cancel_echo(self, block: bytes, rate: int) -> bytes:
         assert self.echo is not None
         try:
-            return await self.echo.capture(block, rate)
+            cleaned = await self.echo.capture(block, rate)
         except EchoFailed as error:
             self._lose_echo(f"echo cancellation failed ({error})")
             return block
+        if self.learning and self.echo.converged:
+            self.learning = False
+            if self._gated and not self.half_duplex:
+                self._gated = False  # learned mid-reply: the user may talk over it from now on
+                self._publish()
+        return cleaned
 
     def _lose_echo(self, reason: str) -> None:
         """The canceller cannot run: without it the model would hear itself, so go half-duplex."""
@@ -353,6 +362,7 @@ class Voice:
         if echo is None:
             return
         echo.close()
+        self.learning = False
         if echo.echo_cancellation:
             self.half_duplex = True
             self._notice(f"{reason}: half-duplex instead (the microphone is held while the model speaks)")
@@ -393,12 +403,13 @@ class Voice:
                 self._loop.call_soon_threadsafe(self._update_gate)
 
     def _update_gate(self) -> None:
-        """Half-duplex: gate while the model speaks and for a short tail after; publish the new state."""
+        """Half-duplex (or an echo canceller still learning): gate while the model speaks and for a short
+        tail after; publish the new state."""
         if self._gate_timer is not None:
             self._gate_timer.cancel()
             self._gate_timer = None
         speaking = self.player.speaking
-        if self.half_duplex and self._loop is not None:
+        if (self.half_duplex or self.learning) and self._loop is not None:
             now = self._loop.time()
             if speaking:
                 self._gated = True

@@ -68,7 +68,7 @@ class Scene:
     """The sample from which the echo has died away (the far end stopped, its tail is over)."""
 
 
-def scene(delay: float, *, user_at: float = 4.0, barge_in: float = 0.3, gain: float = 0.5) -> Scene:
+def scene(delay: float, *, user_at: float = 7.0, barge_in: float = 0.3, gain: float = 0.5) -> Scene:
     """The reply through a room with `delay`, the user speaking at `user_at` s, the far end stopped
     `barge_in` s later."""
     reply = speech(REPLY, SPEAKER_RATE)
@@ -112,11 +112,15 @@ def erle(room: Scene, out: bytes, *, until: int | None = None) -> list[tuple[flo
 
 
 def converged(measured: list[tuple[float, float]], *, target: float = 30.0, span: int = 5) -> float:
-    """The first time from which the median ERLE of the next `span` windows reaches `target` dB."""
-    for index in range(len(measured) - span + 1):
-        if np.median([db for _, db in measured[index : index + span]]) >= target:
-            return measured[index][0]
-    return float("inf")
+    """The time from which the ERLE stays at `target` dB: the median of every `span` windows on reaches it."""
+    medians = [
+        float(np.median([db for _, db in measured[index : index + span]]))
+        for index in range(len(measured) - span + 1)
+    ]
+    settled = len(medians)
+    while settled > 0 and medians[settled - 1] >= target:
+        settled -= 1
+    return measured[settled][0] if settled < len(medians) else float("inf")
 
 
 def user_kept(room: Scene, out: bytes) -> float:

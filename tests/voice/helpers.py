@@ -10,6 +10,7 @@ import numpy as np
 
 from livetui import events as ev
 from livetui.live.config import SessionConfig
+from livetui.media.audio.echo import EchoCanceller
 from livetui.media.audio.pcm import MIC_BLOCK_SECONDS, frames_in, is_silent
 from livetui.media.audio.sink import FakeSink
 from livetui.media.audio.source import AudioSource
@@ -32,11 +33,14 @@ async def voiced(
     *,
     push_to_talk: bool = False,
     half_duplex: bool = False,
+    echo: EchoCanceller | None = None,
 ) -> AsyncIterator[tuple[Voice, FakeSink, Recorder]]:
     """A live session with a voice playing into a real-time fake sink; yields once the session is live."""
     session = LiveSession(local_endpoint(server.url), provider("gemini"), audio_config(manual=push_to_talk))
     sink = FakeSink()
-    voice = Voice(session, source=source, sink=sink, push_to_talk=push_to_talk, half_duplex=half_duplex)
+    voice = Voice(
+        session, source=source, sink=sink, push_to_talk=push_to_talk, half_duplex=half_duplex, echo=echo
+    )
     recorder = Recorder()
     task = asyncio.create_task(run_with_voice(session, voice, recorder))
     try:

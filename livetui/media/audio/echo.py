@@ -26,6 +26,10 @@ from livetui.media.audio.pcm import SAMPLE_BYTES, duration, frames_in
 
 FAR_SECONDS = 1.0
 """Far-end audio held for the worker at most; older audio is dropped (nothing is capturing)."""
+LEARN_SECONDS = 3.0
+"""Seconds of the speaker's sound the canceller needs before it cancels reliably: WebRTC's canceller
+starts by suppressing hard, then lets echo through for a second or two while its filter learns the room
+(measured in the simulated room: about 2.5 s of speech)."""
 
 Loader = Callable[[bool, bool], Processor]
 """Starts a processor: ``load(echo_cancellation, noise_suppression)``; raises `EchoUnavailable`."""
@@ -63,6 +67,8 @@ class EchoCanceller:
         """CPU time the worker spent processing (far and near)."""
         self.far_dropped = 0
         """Far-end blocks dropped because nothing was capturing."""
+        self.learned = 0.0
+        """Seconds of sound (not silence) from the speaker the canceller has learned from."""
         self._load = load
         self._clock = clock
         self._lock = threading.Lock()
@@ -72,6 +78,11 @@ class EchoCanceller:
         self._carry = (0.0, b"", 0)
         self._executor: ThreadPoolExecutor | None = None
         self._processor: Processor | None = None
+
+    @property
+    def converged(self) -> bool:
+        """It has heard enough of the speaker (`LEARN_SECONDS`) to cancel its echo reliably."""
+        return self.learned >= LEARN_SECONDS
 
     @property
     def running(self) -> bool:
@@ -149,6 +160,8 @@ class EchoCanceller:
             while self._frames and self._frames[0][0] < captured:  # it plays before the frame ends
                 _, far, far_rate = self._frames.popleft()
                 processor.render(far, far_rate)
+                if far.strip(b"\x00"):
+                    self.learned += FRAME_SECONDS
             processor.capture(frame, rate, delay_ms)
             out += frame[: len(piece)]
             self.frames += 1
