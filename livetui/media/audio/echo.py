@@ -29,7 +29,7 @@ FAR_SECONDS = 1.0
 LEARN_SECONDS = 3.0
 """Seconds of the speaker's sound the canceller needs before it cancels reliably: WebRTC's canceller
 starts by suppressing hard, then lets echo through for a second or two while its filter learns the room
-(measured in the simulated room: about 2.5 s of speech)."""
+(in the simulated room it holds 30 dB from 1.5-2 s of speech on)."""
 
 Loader = Callable[[bool, bool], Processor]
 """Starts a processor: ``load(echo_cancellation, noise_suppression)``; raises `EchoUnavailable`."""
