@@ -116,19 +116,19 @@ async def main() -> None:
     hops: dict[bool, list[float]] = {True: [], False: []}
     for round_ in range(ROUNDS):
         for load in (True, False) if round_ % 2 == 0 else (False, True):
-            per_frame, hop = await timed_run(load)
+            per_frame, each = await timed_run(load)
             cpu[load].append(per_frame)
-            hops[load] += hop
+            hops[load] += each
     aec, floor = median(cpu[True]), median(cpu[False])
     print(
         f"CPU per 10 ms frame: {aec * 1e3:.3f} ms = {aec / 0.01 * 100:.2f} % of a core (budget <= 2 %); "
         f"pass-through on the same path {floor * 1e3:.3f} ms; ratio {aec / max(floor, 1e-9):.1f}x"
     )
-    delay = await processing_delay()
+    lag = await processing_delay()
     hop, hop95 = median(hops[True]), float(np.percentile(hops[True], 95))
     print(
-        f"latency added: processing {delay * 1e3:.1f} ms + hop to the worker {hop * 1e3:.2f} ms median "
-        f"/ {hop95 * 1e3:.2f} ms p95 per 40 ms block = {(delay + hop) * 1e3:.1f} ms (budget <= 10); "
+        f"latency added: processing {lag * 1e3:.1f} ms + hop to the worker {hop * 1e3:.2f} ms median "
+        f"/ {hop95 * 1e3:.2f} ms p95 per 40 ms block = {(lag + hop) * 1e3:.1f} ms (budget <= 10); "
         f"pass-through hop {median(hops[False]) * 1e3:.2f} ms"
     )
 

@@ -47,7 +47,8 @@ def impulse_response(delay: float, *, rate: int = MIC_RATE, decay: float = 0.05,
     response = np.zeros(start + tail)
     response[start:] = rng.standard_normal(tail) * np.exp(-np.arange(tail) / rate / decay)
     response[start] = 3.0
-    return response * gain / np.sqrt(np.sum(response**2))
+    scaled: Signal = response * gain / np.sqrt(np.sum(response**2))
+    return scaled
 
 
 @dataclass(frozen=True)
