@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from livetui.media.audio.apm import EchoUnavailable, WebRtcProcessor
-from livetui.media.audio.echo import LEARN_SECONDS, EchoCanceller, EchoFailed
+from livetui.media.audio.echo import LEARN_SECONDS, EchoCanceller, EchoFailed, Timeline
 from livetui.media.audio.pcm import MIC_RATE, SPEAKER_RATE
 from tests.media.echo_room import StepClock, converged, erle, play_through, scene, user_kept
 
@@ -106,3 +106,12 @@ def test_without_the_package_it_says_so_in_one_line(monkeypatch: pytest.MonkeyPa
         WebRtcProcessor(echo_cancellation=True, noise_suppression=False)
     assert str(caught.value).startswith("echo cancellation needs the livekit package")
     assert "\n" not in str(caught.value)
+
+
+def test_a_streams_blocks_are_placed_end_to_end() -> None:
+    line = Timeline()
+    assert line.place(1.0, 0.04) == 1.0
+    assert line.place(1.05, 0.04) == 1.04, "handed over late (a busy loop): it still followed on"
+    assert line.place(1.09, 0.04) == 1.08
+    assert line.place(1.10, 0.04) == 1.10, "early: the timeline was late, and moves"
+    assert line.place(2.0, 0.04) == 2.0, "after a pause it starts afresh"

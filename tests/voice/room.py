@@ -23,6 +23,10 @@ JITTER_SECONDS = 0.08
 its own clock on a busy event loop, never find it empty (which would shift the echo's delay)."""
 
 
+STALL_SECONDS = 0.5
+"""How long the microphone waits for the speaker to catch up after the event loop stalled."""
+
+
 class Room:
     """The air between the speaker and the microphone."""
 
@@ -53,6 +57,10 @@ class Room:
     def say(self, speech: Signal) -> None:
         """The user starts speaking now (PCM16-scale floats at the microphone's rate)."""
         self._user = np.concatenate([self._user, speech])
+
+    def holds(self, frames: int) -> bool:
+        """The air holds at least `frames` frames of sound the microphone has not heard yet."""
+        return len(self._echo) >= frames
 
     def hear(self, frames: int) -> bytes:
         """What the microphone picks up next: `frames` frames of echo, user and noise."""
@@ -99,5 +107,8 @@ class RoomMic(AudioSource):
     async def read(self) -> bytes | None:
         """The next block, when it has been heard."""
         self._blocks += 1
-        await asyncio.sleep(max(0.0, self._started + self._blocks * MIC_BLOCK_SECONDS - time.monotonic()))
+        due = self._started + self._blocks * MIC_BLOCK_SECONDS
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        while not self.room.holds(self._block) and time.monotonic() < due + STALL_SECONDS:
+            await asyncio.sleep(0.005)  # after a stall of the loop the speaker catches up first, as air would
         return self.room.hear(self._block)

@@ -27,7 +27,7 @@ __all__ = ["isolated_config"]  # the autouse fixture: no user config, key or dat
 
 STORY_SECONDS = 3.0
 """How long the story plays, echoing, before the user could speak over it (without cancellation)."""
-LEARNED_SECONDS = 6.0
+LEARNED_SECONDS = 8.0
 """How long the story plays before the user speaks over it: the canceller has learned the room by then."""
 
 

@@ -15,29 +15,68 @@ A processor that fails raises :class:`EchoFailed` from `capture`; the caller goe
 from __future__ import annotations
 
 import asyncio
+import math
+import statistics
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from livetui.media.audio.apm import FRAME_SECONDS, EchoUnavailable, Processor, WebRtcProcessor
-from livetui.media.audio.pcm import SAMPLE_BYTES, duration, frames_in
+import numpy as np
 
-FAR_SECONDS = 1.0
+from livetui.media.audio.apm import FRAME_SECONDS, EchoUnavailable, Processor, WebRtcProcessor
+from livetui.media.audio.pcm import SAMPLE_BYTES, duration, frames_in, samples
+
+FAR_SECONDS = 2.0
 """Far-end audio held for the worker at most; older audio is dropped (nothing is capturing)."""
-LEARN_SECONDS = 3.0
-"""Seconds of the speaker's sound the canceller needs before it cancels reliably: WebRTC's canceller
-starts by suppressing hard, then lets echo through for a second or two while its filter learns the room
-(in the simulated room it holds 30 dB from 1.5-2 s of speech on)."""
+GAP_SECONDS = 0.5
+"""A stream handed over this much later than its previous block ended has paused: its timeline restarts."""
+LEARN_SECONDS = 4.0
+"""Seconds of the speaker's sound the canceller hears before it may be trusted: WebRTC's canceller starts
+by suppressing hard, then lets echo through for a second or two while its filter learns the room (in the
+simulated room it holds 30 dB from 1.5-2 s of speech on)."""
+TRUST_DB = 30.0
+"""After that, it is trusted once the echo it removes (the median over the last `TRUST_FRAMES` frames
+heard while the speaker played) is this many dB."""
+TRUST_FRAMES = 100
+"""Frames (a second) the trust is judged over."""
+QUIET = 1e4
+"""A microphone frame below this mean square (-50 dBFS) while the speaker plays holds no echo worth the
+name (headphones, or a quiet speaker): it counts as cancelled."""
 
 Loader = Callable[[bool, bool], Processor]
 """Starts a processor: ``load(echo_cancellation, noise_suppression)``; raises `EchoUnavailable`."""
 
 
+def power(frame: bytes | bytearray) -> float:
+    """Mean square of a PCM16 frame."""
+    values = samples(bytes(frame)).astype(np.float64)
+    return float(np.dot(values, values)) / max(1, values.size)
+
+
 def load_webrtc(echo_cancellation: bool, noise_suppression: bool) -> Processor:
     """WebRTC's processing module (raises `EchoUnavailable` when it cannot run)."""
     return WebRtcProcessor(echo_cancellation=echo_cancellation, noise_suppression=noise_suppression)
+
+
+class Timeline:
+    """When each block of a continuous stream began. Blocks follow on from each other: one handed over a
+    little late (the event loop was busy, a device delivered in a burst) is taken to have followed on
+    anyway, one that is early moves the timeline earlier (the first was late), and one after a pause
+    longer than `GAP_SECONDS` starts it afresh."""
+
+    def __init__(self) -> None:
+        self.end: float | None = None
+        """When the last block ended (None before the first)."""
+
+    def place(self, start: float, seconds: float) -> float:
+        """The start of a block of `seconds` that was handed over as if it began at `start`."""
+        end = self.end
+        if end is not None and end <= start <= end + GAP_SECONDS:
+            start = end
+        self.end = start + seconds
+        return start
 
 
 class EchoFailed(Exception):
@@ -69,20 +108,20 @@ class EchoCanceller:
         """Far-end blocks dropped because nothing was capturing."""
         self.learned = 0.0
         """Seconds of sound (not silence) from the speaker the canceller has learned from."""
+        self.converged = False
+        """It has learned the room (`LEARN_SECONDS`, then `TRUST_DB` removed): its echo is cancelled."""
+        self._removed: deque[float] = deque(maxlen=TRUST_FRAMES)
         self._load = load
         self._clock = clock
         self._lock = threading.Lock()
         self._far: deque[tuple[float, bytes, int]] = deque()
         self._far_seconds = 0.0
         self._frames: deque[tuple[float, bytes, int]] = deque()  # the worker's: 10 ms far-end frames
-        self._carry = (0.0, b"", 0)
+        self._carry = (b"", 0)
+        self._far_line = Timeline()
+        self._near_line = Timeline()
         self._executor: ThreadPoolExecutor | None = None
         self._processor: Processor | None = None
-
-    @property
-    def converged(self) -> bool:
-        """It has heard enough of the speaker (`LEARN_SECONDS`) to cancel its echo reliably."""
-        return self.learned >= LEARN_SECONDS
 
     @property
     def running(self) -> bool:
@@ -150,19 +189,25 @@ class EchoCanceller:
         started = time.thread_time()
         self._take_far()
         size = frames_in(FRAME_SECONDS, rate) * SAMPLE_BYTES
-        first = arrived - duration(block, rate)
+        seconds = duration(block, rate)
+        first = self._near_line.place(arrived - seconds, seconds)
         delay_ms = round(self.delay * 1000)
         out = bytearray()
         for index, offset in enumerate(range(0, len(block), size)):
             piece = block[offset : offset + size]
             frame = bytearray(piece) + bytes(size - len(piece))  # a short last block is padded, then cut
             captured = first + (index + 1) * FRAME_SECONDS
+            playing = False
             while self._frames and self._frames[0][0] < captured:  # it plays before the frame ends
                 _, far, far_rate = self._frames.popleft()
                 processor.render(far, far_rate)
                 if far.strip(b"\x00"):
                     self.learned += FRAME_SECONDS
+                    playing = True
+            heard = power(frame) if playing and not self.converged else 0.0
             processor.capture(frame, rate, delay_ms)
+            if playing and not self.converged:
+                self._judge(heard, power(frame))
             out += frame[: len(piece)]
             self.frames += 1
         while self._frames and self._frames[0][0] < arrived - FAR_SECONDS:
@@ -170,20 +215,27 @@ class EchoCanceller:
         self.cpu_seconds += time.thread_time() - started
         return bytes(out)
 
+    def _judge(self, heard: float, left: float) -> None:
+        """One frame heard while the speaker played: how much of it was removed; trusted once enough."""
+        self._removed.append(math.inf if heard < QUIET else 10 * math.log10(heard / max(left, 1.0)))
+        if self.learned >= LEARN_SECONDS and len(self._removed) == TRUST_FRAMES:
+            self.converged = statistics.median(self._removed) >= TRUST_DB
+
     def _take_far(self) -> None:
-        """Move the far-end blocks into 10 ms frames, each stamped with when it was pulled."""
+        """Move the far-end blocks into 10 ms frames, each stamped with when it was played."""
         with self._lock:
             blocks, self._far = self._far, deque()
             self._far_seconds = 0.0
         for at, pcm, rate in blocks:
-            carry_at, carry, carry_rate = self._carry
-            if carry_rate != rate or not carry:
-                carry, carry_at = b"", at  # a block on a frame boundary (or at another rate) starts afresh
+            carry, carry_rate = self._carry
+            if carry_rate != rate:
+                carry = b""  # another sink, at another rate
+            start = self._far_line.place(at, duration(pcm, rate)) - duration(carry, rate)
             data = carry + pcm
             size = frames_in(FRAME_SECONDS, rate) * SAMPLE_BYTES
             whole = len(data) - len(data) % size
             for offset in range(0, whole, size):
                 self._frames.append(
-                    (carry_at + offset / SAMPLE_BYTES / rate, data[offset : offset + size], rate)
+                    (start + offset / SAMPLE_BYTES / rate, data[offset : offset + size], rate)
                 )
-            self._carry = (carry_at + whole / SAMPLE_BYTES / rate, data[whole:], rate)
+            self._carry = (data[whole:], rate)
