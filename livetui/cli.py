@@ -25,6 +25,7 @@ server on loopback and talks to that.
 
 EPILOG = """\
 commands:
+  livetui sessions         the recorded sessions, newest first (--json for scripts)
   livetui export --help    a recorded session as a transcript (md, json), captions (srt, vtt) or audio (wav)
   livetui serve --help     the embedded local live server on its own
   livetui devices          list the audio input and output devices
@@ -113,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from livetui.record.export.command import main as export_main
 
         return export_main(args[1:])
+    if args[:1] == ["sessions"]:
+        from livetui.record.listing import main as sessions_main
+
+        return sessions_main(args[1:])
     if args[:1] == ["serve"]:
         from livetui.server.main import main as serve_main
 

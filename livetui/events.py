@@ -276,6 +276,18 @@ class Notice(Event):
     message: str
 
 
+class SessionInfo(Event):
+    """What the session talks to, journaled once at its start (the sessions list names it)."""
+
+    kind: Literal["session_info"] = "session_info"
+    provider: str
+    """`gemini`, `openai` or `local`."""
+    model: str
+    """The model (on the local server, its brain)."""
+    continued_from: str | None = None
+    """The session directory's name this one continues (its conversation was carried), if any."""
+
+
 class WireFrame(Event):
     """A raw frame on the wire, for the events pane and the journal; audio and images abbreviated."""
 
@@ -397,6 +409,7 @@ AnyEvent: TypeAlias = Annotated[
     | Disconnected
     | SessionError
     | Notice
+    | SessionInfo
     | WireFrame
     | LatencyMark
     | RoundTrip
