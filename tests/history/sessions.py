@@ -34,5 +34,10 @@ async def record_session(url: str, settings: Settings, *texts: str) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         for number, text in enumerate(texts, start=1):
+
+            def replied(number: int = number) -> bool:
+                turn = app.main.chat.turn(number)
+                return turn is not None and turn.complete
+
             await send(pilot, text)
-            await until(pilot, lambda n=number: (t := app.main.chat.turn(n)) is not None and t.complete, "reply")
+            await until(pilot, replied, f"the reply to turn {number}")

@@ -60,7 +60,7 @@ async def test_search_open_export_and_delete_to_the_trash(
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDelete), "the question again")
         await pilot.press("y")
-        await until(pilot, lambda: app.screen is screen and screen.summaries is not None, "back to the list")
+        await until(pilot, lambda: app.screen is screen, "back to the list")
         await until(pilot, lambda: alpha.name not in [s.name for s in screen.summaries or []], "relisted")
     assert not alpha.exists()
     trashed = trash_dir() / alpha.name
@@ -89,7 +89,9 @@ async def test_continue_carries_the_old_turns_into_the_new_session(
         assert isinstance(app.screen, SessionView) and app.screen.summary.directory == old
         await pilot.press("c")
         await until(pilot, lambda: app.screen is app.main, "back to the main screen")
-        await until(pilot, lambda: app.session is not None and app.session.ready and app.carried is None, "live")
+        await until(
+            pilot, lambda: app.session is not None and app.session.ready and app.carried is None, "live"
+        )
         await send(pilot, "and me")
         await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
         notices = [entry.text for entry in app.main.chat.query(NoticeEntry)]
