@@ -195,6 +195,10 @@ class Usage(Event):
     prompt_tokens: int = 0
     response_tokens: int = 0
     total_tokens: int = 0
+    prompt_details: dict[str, int] = Field(default_factory=dict)
+    """The prompt's tokens by modality (`text`, `audio`, `image`, `video`), where the provider says."""
+    response_details: dict[str, int] = Field(default_factory=dict)
+    """The response's tokens by modality (`text`, `audio`), where the provider says."""
 
 
 class RateLimit(BaseModel):

@@ -198,6 +198,7 @@ class LiveApp(HistoryKeys):
             model=self.target.model,
             notices=notices,
             camera=self.camera is not None,
+            prices=settings.prices,
         )
         """The main screen (kept while other screens are pushed over it)."""
 
