@@ -29,13 +29,18 @@ def started(summary: SessionSummary) -> str:
     return datetime.fromtimestamp(summary.started).strftime("%Y-%m-%d %H:%M")
 
 
-def summary_line(summary: SessionSummary) -> str:
-    """One line of the list: start, provider · model, turns, duration, first words, and the name."""
+def columns(summary: SessionSummary) -> tuple[str, str, str, str]:
+    """What a list shows of a session: its start, ``provider · model``, its turns and its duration."""
     target = f"{summary.provider} · {summary.model}" if summary.model else summary.provider
     turns = f"{summary.turns} turn{'' if summary.turns == 1 else 's'}"
+    return started(summary), target, turns, duration(summary.duration)
+
+
+def summary_line(summary: SessionSummary) -> str:
+    """One line of the list: start, provider · model, turns, duration, first words, and the name."""
+    start, target, turns, length = columns(summary)
     words = f"  “{summary.first_words}”" if summary.first_words else ""
-    length = duration(summary.duration)
-    return f"{started(summary):16}  {target:28}  {turns:>9}  {length:>7}{words}  {summary.name}"
+    return f"{start:16}  {target:28}  {turns:>9}  {length:>7}{words}  {summary.name}"
 
 
 def build_parser() -> argparse.ArgumentParser:

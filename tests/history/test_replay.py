@@ -5,7 +5,6 @@ arrow keys move between turns, and no connection is opened."""
 from __future__ import annotations
 
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -21,16 +20,8 @@ from livetui.session.playback import Playback, cues
 from livetui.ui.app import LiveApp, make_app
 from livetui.ui.replay_app import ReplayApp
 from tests.conftest import ServerStarter
-from tests.ui.waiting import send, until, until_live
-
-
-def silence_file(path: Path, seconds: float = 0.5) -> Path:
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(16000)
-        wav.writeframes(bytes(int(16000 * seconds) * 2))
-    return path
+from tests.history.sessions import record_session, say_and_wait, spoken_settings
+from tests.ui.waiting import until, until_live
 
 
 def voiced(pcm: bytes) -> npt.NDArray[np.int16]:
@@ -53,20 +44,12 @@ async def test_a_replay_at_speed_10_paints_the_same_turns_and_plays_the_same_spe
     start_live_server: ServerStarter, tmp_path: Path
 ) -> None:
     server = await start_live_server()
-    spoken = Settings(
-        audio={"mic_file": silence_file(tmp_path / "quiet.wav"), "speaker_file": tmp_path / "live.wav"}
-    )
+    spoken = spoken_settings(tmp_path)
     app = make_app(spoken, connect_to(server.url, spoken), voice=voice_for(spoken))
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
         for number, text in enumerate(("hello there", "and again"), start=1):
-
-            def replied(number: int = number) -> bool:
-                turn = app.main.chat.turn(number)
-                return turn is not None and turn.complete
-
-            await send(pilot, text)
-            await until(pilot, replied, f"the reply to turn {number}")
+            await say_and_wait(pilot, app, number, text)
         original = turns(app)
     directory = list_sessions()[-1]
     recorded = voiced(read_track(directory / "model.wav")[0])
@@ -97,17 +80,7 @@ async def test_space_pauses_and_the_arrows_move_between_turns(
     start_live_server: ServerStarter, settings: Settings
 ) -> None:
     server = await start_live_server()
-    app = make_app(settings, connect_to(server.url, settings))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await until_live(pilot)
-        for number, text in enumerate(("one", "two", "three"), start=1):
-
-            def replied(number: int = number) -> bool:
-                turn = app.main.chat.turn(number)
-                return turn is not None and turn.complete
-
-            await send(pilot, text)
-            await until(pilot, replied, f"the reply to turn {number}")
+    await record_session(server.url, settings, "one", "two", "three")
     directory = list_sessions()[-1]
     playback = Playback(cues(read_recording(directory)), speed=0.001, max_gap=3600)  # it will not move alone
     replay = ReplayApp(settings, playback, directory.name)

@@ -4,7 +4,6 @@ session's track), in both dialects, and the command refuses what it cannot repla
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,11 @@ from livetui.record.tracks import read_track
 from livetui.server.app import ServerConfig
 from livetui.server.main import main as serve_main
 from livetui.server.replaying import ReplayServer, load_recorded
-from livetui.session.audio_io import voice_for
 from livetui.session.connect import connect_to
-from livetui.ui.app import make_app
 from tests.conftest import ScriptWriter, ServerStarter
-from tests.history.sessions import record_session
+from tests.history.sessions import record_session, spoken_settings
 from tests.server_rules import TOOL_RULES
 from tests.session.conftest import running
-from tests.ui.waiting import send, until, until_live
 
 TEXTS = ("what is 6 times 7?", "hello again")
 
@@ -68,19 +64,8 @@ async def test_the_engine_receives_the_recorded_frames_in_order(
 async def test_the_recorded_speech_is_sent_again_from_the_track(
     start_live_server: ServerStarter, tmp_path: Path
 ) -> None:
-    quiet = tmp_path / "quiet.wav"
-    with wave.open(str(quiet), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(16000)
-        wav.writeframes(bytes(16000))
-    spoken = Settings(audio={"mic_file": quiet, "speaker_file": tmp_path / "out.wav"})
     server = await start_live_server()
-    app = make_app(spoken, connect_to(server.url, spoken), voice=voice_for(spoken))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await until_live(pilot)
-        await send(pilot, "hello")
-        await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
+    await record_session(server.url, spoken_settings(tmp_path), "hello")
     directory = list_sessions()[-1]
     track = read_track(directory / "model.wav")[0]
     assert track

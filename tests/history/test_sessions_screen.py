@@ -3,27 +3,33 @@ new session's connection carries the old turns, as the local server's brain sees
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import OptionList, TextArea
 
 from livetui.config import Settings
 from livetui.record.catalog import trash_dir
 from livetui.record.paths import list_sessions
 from livetui.session.connect import connect_to
-from livetui.ui.app import make_app
+from livetui.ui.app import LiveApp, make_app
 from livetui.ui.screens.session_view import ConfirmDelete, SessionView
 from livetui.ui.screens.sessions import SessionsScreen
 from livetui.ui.widgets.entries import NoticeEntry
 from tests.conftest import ServerStarter
-from tests.history.sessions import HistoryBrain, record_session
-from tests.ui.waiting import send, until, until_live
+from tests.history.sessions import HistoryBrain, record_session, say_and_wait
+from tests.ui.waiting import until, until_live
 
 
-def sessions_dir() -> Path:
-    return Path(os.environ["LIVETUI_DATA_DIR"]) / "sessions"
+async def open_sessions(pilot: Pilot[Any], app: LiveApp) -> SessionsScreen:
+    """Once the session is live, open the past sessions with their key and wait until they are read."""
+    await until_live(pilot)
+    await pilot.press("f3")
+    screen = app.screen
+    assert isinstance(screen, SessionsScreen)
+    await until(pilot, lambda: screen.summaries is not None, "the sessions read")
+    return screen
 
 
 async def test_search_open_export_and_delete_to_the_trash(
@@ -35,11 +41,7 @@ async def test_search_open_export_and_delete_to_the_trash(
     alpha = list_sessions()[0]
     app = make_app(settings, connect_to(server.url, settings))
     async with app.run_test(size=(120, 40)) as pilot:
-        await until_live(pilot)
-        await pilot.press("f3")
-        screen = app.screen
-        assert isinstance(screen, SessionsScreen)
-        await until(pilot, lambda: screen.summaries is not None, "the sessions read")
+        screen = await open_sessions(pilot, app)
         assert len(screen.shown) == 3  # the two, and this app's own (no turns yet)
         await pilot.press(*"alp")
         await until(pilot, lambda: [s.name for s in screen.shown] == [alpha.name], "the search")
@@ -79,11 +81,7 @@ async def test_continue_carries_the_old_turns_into_the_new_session(
     server = await start_live_server(brain=brain)
     app = make_app(settings, connect_to(server.url, settings))
     async with app.run_test(size=(120, 40)) as pilot:
-        await until_live(pilot)
-        await pilot.press("f3")
-        screen = app.screen
-        assert isinstance(screen, SessionsScreen)
-        await until(pilot, lambda: screen.summaries is not None, "the sessions read")
+        await open_sessions(pilot, app)
         await pilot.press("down", "down", "enter")  # the newest is this app's own; the old one is next
         await until(pilot, lambda: isinstance(app.screen, SessionView), "the session opened")
         assert isinstance(app.screen, SessionView) and app.screen.summary.directory == old
@@ -92,8 +90,7 @@ async def test_continue_carries_the_old_turns_into_the_new_session(
         await until(
             pilot, lambda: app.session is not None and app.session.ready and app.carried is None, "live"
         )
-        await send(pilot, "and me")
-        await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
+        await say_and_wait(pilot, app, 1, "and me")
         notices = [entry.text for entry in app.main.chat.query(NoticeEntry)]
     assert f"continuing {old.name}: 2 turns of its conversation carried as context" in notices
     assert brain.seen[0] == [

@@ -16,6 +16,7 @@ from livetui.record.usage import NO_PRICE, Tokens, estimate, format_cost, price_
 from livetui.session.connect import connect_to
 from livetui.ui.app import make_app
 from tests.conftest import ServerStarter
+from tests.history.sessions import say_and_wait
 from tests.providers.openai.wire import frame, live_codec
 from tests.ui.waiting import seen, send, until, until_live
 
@@ -93,12 +94,8 @@ async def test_the_reported_tokens_add_up_in_the_pane_the_status_bar_and_the_exp
     async with app.run_test(size=(160, 50), message_hook=messages.append) as pilot:
         await until_live(pilot)
         for number, text in enumerate(("one two three", "four five"), start=1):
-
-            def reported(number: int = number) -> bool:
-                return any(usage.turn == number for usage in seen(messages, ev.Usage))
-
-            await send(pilot, text)
-            await until(pilot, reported, f"the usage of turn {number}")
+            await say_and_wait(pilot, app, number, text)
+        await until(pilot, lambda: len({u.turn for u in seen(messages, ev.Usage)}) == 2, "the usage")
         pane_line = app.main.query_one("#latency-usage", Label)
         await until(pilot, lambda: "turn 2" in str(pane_line.render()), "the pane's usage line")
         pane = str(pane_line.render())

@@ -18,16 +18,14 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from livetui.record.catalog import SessionSummary, session_summaries
-from livetui.record.listing import duration, started
+from livetui.record.listing import columns
 from livetui.ui.screens.session_view import SessionView
 
 
 def option_text(summary: SessionSummary) -> str:
     """One line of the list: start, provider · model, turns, duration and first words."""
-    target = f"{summary.provider} · {summary.model}" if summary.model else summary.provider
-    turns = f"{summary.turns} turn{'' if summary.turns == 1 else 's'}"
     words = f"  {summary.first_words}" if summary.first_words else ""
-    return f"{started(summary)}  {target}  {turns}  {duration(summary.duration)}{words}"
+    return "  ".join(columns(summary)) + words
 
 
 class SessionsScreen(Screen[None]):
