@@ -234,9 +234,8 @@ class LiveSession:
         self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
 
     def carry(self, history: Sequence[Exchange]) -> None:
-        """Open the session with an earlier conversation as its context (call it before `run`): the
-        provider's codec replays `history` after the configuration, as history turns the model does not
-        answer; a reconnect that cannot resume by handle replays it again, with what followed."""
+        """Open with an earlier conversation as context (before `run`): the codec replays `history` as
+        turns not answered; a reconnect that cannot resume replays it again, with what followed."""
         self._carried = tuple(history)
         if self._replay is not None:
             self._replay = Replay(self._carried)
