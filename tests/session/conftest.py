@@ -66,12 +66,9 @@ async def running(session: LiveSession) -> AsyncIterator[Recorder]:
 
 
 @contextlib.asynccontextmanager
-async def local_server(
-    script: Path | None = None, key: str | None = None, **config: Any
-) -> AsyncIterator[LiveServer]:
-    """The embedded server in-process on a free loopback port, scripted brain (`config`: more of its
-    `ServerConfig`, such as ``max_session``)."""
-    async with LiveServer(ServerConfig(port=0, script=script, key=key, **config)) as server:
+async def local_server(script: Path | None = None, key: str | None = None) -> AsyncIterator[LiveServer]:
+    """The embedded server in-process on a free loopback port, scripted brain."""
+    async with LiveServer(ServerConfig(port=0, script=script, key=key)) as server:
         yield server
 
 

@@ -103,7 +103,7 @@ def setups(recorder: Recorder) -> list[dict[str, object]]:
     ]
 
 
-# Gemini only: goAway and resumption handles are Gemini's (OpenAI's counterpart, its time limit, is below).
+# Gemini only: goAway and resumption handles are Gemini's (OpenAI's counterpart, its time limit: below).
 async def test_after_go_away_the_session_moves_to_a_new_socket_with_its_handle(faults: Path) -> None:
     async with faulty_session(faults) as (session, recorder):
         assert setups(recorder)[0]["sessionResumption"] == {}, "handles are asked for with {}, never null"
@@ -124,20 +124,17 @@ async def test_after_go_away_the_session_moves_to_a_new_socket_with_its_handle(f
     assert not recorder.of(ev.SessionError)
 
 
-@pytest.mark.parametrize(
-    ("first", "max_session"), [("count", 2.0), ("soon", 3600.0)], ids=["max-session", "go-away-fault"]
-)
-async def test_at_the_servers_time_limit_an_openai_session_reconnects_and_replays(
-    faults: Path, first: str, max_session: float
+async def test_a_scripted_go_away_ends_an_openai_session_at_its_time_limit_and_it_replays(
+    faults: Path,
 ) -> None:
-    """OpenAI's counterpart of `goAway` (which it does not have): the session just ends at its time limit
-    with 1001, and the engine goes on on a new connection, replaying the conversation. The limit strikes
-    at the server's maximum session length, or where a scripted ``go_away`` fault says."""
-    async with local_server(faults, max_session=max_session) as server:
+    """OpenAI has no `goAway`: in its dialect the fault closes the session as its time limit does (1001,
+    announcing nothing), and the engine goes on on a new connection, replaying the conversation (the hour
+    limit itself: `test_openai_hour`)."""
+    async with local_server(faults) as server:
         session = local_session(server.url, "openai", backoff=FAST)
         async with running(session) as recorder:
             await recorder.first(ev.SetupComplete)
-            turn = session.send_text(first)
+            turn = session.send_text("see you soon")
             await recorder.first(ev.TurnComplete, lambda e: e.turn == turn)
             gone = await recorder.first(ev.Disconnected)
             await recorder.first(ev.Resumed)
@@ -145,7 +142,7 @@ async def test_at_the_servers_time_limit_an_openai_session_reconnects_and_replay
             await recorder.first(ev.TurnComplete, lambda e: e.turn == next_turn)
     assert gone.code == 1001 and gone.will_retry
     assert gone.reason.startswith("the session reached the server's time limit")
-    assert reply(recorder, turn).startswith("turn 1") and reply(recorder, next_turn) == "turn 2"
+    assert reply(recorder, turn) == "turn 1, and soon gone" and reply(recorder, next_turn) == "turn 2"
     assert RESUMED["openai"] in [e.message for e in recorder.of(ev.Notice)]
     assert not recorder.of(ev.SessionError) and not recorder.of(ev.GoAway), "OpenAI announces nothing"
 

@@ -30,12 +30,13 @@ def spy_on_interrupt(voice: Voice, monkeypatch: pytest.MonkeyPatch) -> list[int 
     return heard
 
 
-def truncated_at(recorder: Recorder) -> list[int]:
-    """The `audio_end_ms` of every ``conversation.item.truncate`` sent (OpenAI's: Gemini's have none)."""
+def truncations(recorder: Recorder) -> list[int]:
+    """The `audio_end_ms` of every ``conversation.item.truncate`` the client sent (OpenAI's: Gemini has
+    none)."""
     return [
-        json.loads(e.text)["audio_end_ms"]
-        for e in recorder.of(ev.WireFrame)
-        if e.direction == "out" and e.summary == "conversation.item.truncate"
+        json.loads(frame.text)["audio_end_ms"]
+        for frame in recorder.of(ev.WireFrame)
+        if frame.direction == "out" and frame.summary.startswith("conversation.item.truncate")
     ]
 
 
@@ -52,7 +53,7 @@ async def test_the_interrupt_key_passes_the_milliseconds_heard(
         await recorder.first(ev.TurnComplete)
     [ms] = heard
     assert ms is not None and 200 <= ms <= played <= ms + 20, "what was heard, to the block"
-    assert truncated_at(recorder) == (
+    assert truncations(recorder) == (
         [ms] if voice.session.provider.capabilities.truncate_on_interrupt else []
     )
 
@@ -74,6 +75,17 @@ async def test_a_barge_in_passes_the_milliseconds_heard_once(
         assert answer.reason == "complete", "the answer to the barge-in is not interrupted by it"
     [ms] = heard
     assert ms == played and ms >= 200
-    assert truncated_at(recorder) == (
+    assert truncations(recorder) == (
         [ms] if voice.session.provider.capabilities.truncate_on_interrupt else []
     )
+
+
+async def test_typing_over_a_spoken_reply_truncates_it_to_what_was_heard(voice_server: LiveServer) -> None:
+    async with voiced(voice_server, dialect="openai") as (voice, sink, recorder):
+        story = voice.send_text("tell me a story")
+        await sink.wait_for(lambda: audible(sink) >= 10)
+        voice.send_text("stop, what is 6 times 7")
+        played = voice.player.played_ms(story)
+        await recorder.first(ev.TurnComplete, lambda e: e.turn == story)
+    [cut] = truncations(recorder)
+    assert 200 <= cut <= played, "cut where the user stopped hearing it, not at all that arrived"
