@@ -19,6 +19,7 @@ from livetui.session.connect import connect_to
 from livetui.session.playback import Playback, cues
 from livetui.ui.app import LiveApp, make_app
 from livetui.ui.replay_app import ReplayApp
+from livetui.ui.widgets.latency_pane import LatencyPane
 from tests.conftest import ServerStarter
 from tests.history.sessions import record_session, say_and_wait, spoken_settings
 from tests.ui.waiting import until, until_live
@@ -63,6 +64,9 @@ async def test_a_replay_at_speed_10_paints_the_same_turns_and_plays_the_same_spe
     async with replay.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: playback.finished, "the end of the replay")
         assert turns(replay) == original
+        pane = replay.main.query_one(LatencyPane)
+        await until(pilot, lambda: pane.current_turn == 2, "the latency of turn 2")
+        assert pane.cell("first text", "turn") != "—"  # the recorded marks, shown again
         status = replay.main.status
         assert status.provider == "replay" and status.model == directory.name
 
