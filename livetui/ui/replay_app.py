@@ -66,10 +66,10 @@ class ReplayApp(LiveApp):
         self.space_talks = True  # the message box leaves Space to the app: it pauses
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The session keys have nothing to act on in a replay."""
+        """The session keys (and Continue, from the past sessions) have nothing to act on in a replay."""
         if action == "talk_key":
             return True  # Space pauses
-        if action in ("reconnect", "new_session", "use_local", "interrupt"):
+        if action in ("reconnect", "new_session", "use_local", "interrupt", "past_sessions"):
             return False
         return super().check_action(action, parameters)
 
