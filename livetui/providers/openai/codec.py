@@ -473,5 +473,12 @@ class OpenAICodec:
                     prompt_tokens=usage.input_tokens,
                     response_tokens=usage.output_tokens,
                     total_tokens=usage.total_tokens,
+                    prompt_details=_by_modality(usage.input_token_details),
+                    response_details=_by_modality(usage.output_token_details),
                 )
             )
+
+
+def _by_modality(details: se.TokenDetails | None) -> dict[str, int]:
+    """Tokens by modality, where the server gave them."""
+    return details.by_modality() if details is not None else {}
