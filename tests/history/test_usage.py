@@ -124,7 +124,7 @@ async def test_the_reported_tokens_add_up_in_the_pane_the_status_bar_and_the_exp
     assert f"*Tokens: prompt {second.prompt_tokens} · response {second.response_tokens}" in markdown
 
 
-async def test_without_a_price_the_status_bar_says_so(
+async def test_without_a_price_the_status_bar_shows_tokens_and_says_no_price_is_known(
     start_live_server: ServerStarter, settings: Settings
 ) -> None:
     server = await start_live_server()
@@ -134,4 +134,7 @@ async def test_without_a_price_the_status_bar_says_so(
         await send(pilot, "hello")
         label = app.main.status.query_one("#usage", Label)
         await until(pilot, lambda: label.has_class("-shown"), "the usage")
-        assert str(label.render()).endswith(f"tok · {NO_PRICE}")
+        assert str(label.render()).endswith(" tok"), "the local server costs nothing: no price is looked up"
+        app.main.status.provider = "gemini"  # a paid provider with no price in the table says so
+        await send(pilot, "again")
+        await until(pilot, lambda: str(label.render()).endswith(f"tok · {NO_PRICE}"), "no price known")

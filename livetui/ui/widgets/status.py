@@ -219,9 +219,12 @@ class StatusBar(Horizontal):
         """The session's tokens so far, and what they cost at the price table's rates."""
         self.usage = self.usage or Tokens()
         self.usage.add(usage)
-        cost = estimate(self.usage, price_for(self.prices, self.provider, self.model))
         label = self.query_one("#usage", Label)
-        label.update(f"Σ {self.usage.total} tok · {format_cost(cost)}")
+        cost = estimate(self.usage, price_for(self.prices, self.provider, self.model))
+        if cost is None and self.provider == "local":  # the embedded server costs nothing, unless priced
+            label.update(f"Σ {self.usage.total} tok")
+        else:
+            label.update(f"Σ {self.usage.total} tok · {format_cost(cost)}")
         label.add_class("-shown")
 
     def _show_audio(self) -> None:
