@@ -132,10 +132,10 @@ async def test_a_server_interruption_marks_the_turn_too(live_server: LiveServer,
         await until_live(pilot)
         session = app.session
         assert session is not None
-        app.main.deliver(ev.UserText(turn=7, text="hi"), session)
-        app.main.deliver(ev.TextDelta(turn=7, text="Partial"), session)
-        app.main.deliver(ev.Interrupted(turn=7, by="server"), session)
-        app.main.deliver(ev.TextDelta(turn=7, text=" and more"), session)
+        app.main.deliver(ev.UserText(turn=7, text="hi"), app.runtime)
+        app.main.deliver(ev.TextDelta(turn=7, text="Partial"), app.runtime)
+        app.main.deliver(ev.Interrupted(turn=7, by="server"), app.runtime)
+        app.main.deliver(ev.TextDelta(turn=7, text=" and more"), app.runtime)
         chat = app.main.chat
         await until(pilot, lambda: (t := chat.turn(7)) is not None and t.interrupted, "the interruption")
         await pilot.pause()
@@ -152,13 +152,13 @@ async def test_transcripts_show_inline(live_server: LiveServer, settings: Settin
         session = app.session
         assert session is not None
         deliver = app.main.deliver
-        deliver(ev.InputTranscript(turn=5, text="what's the"), session)
-        deliver(ev.InputTranscript(turn=5, text=" weather"), session)
-        deliver(ev.InputTranscript(turn=5, text="What's the weather?", final=True), session)
-        deliver(ev.OutputTranscript(turn=5, text="It is"), session)
-        deliver(ev.OutputTranscript(turn=5, text=" sunny."), session)
-        deliver(ev.TextDelta(turn=5, text="thinking about clouds", thought=True), session)
-        deliver(ev.TurnComplete(turn=5), session)
+        deliver(ev.InputTranscript(turn=5, text="what's the"), app.runtime)
+        deliver(ev.InputTranscript(turn=5, text=" weather"), app.runtime)
+        deliver(ev.InputTranscript(turn=5, text="What's the weather?", final=True), app.runtime)
+        deliver(ev.OutputTranscript(turn=5, text="It is"), app.runtime)
+        deliver(ev.OutputTranscript(turn=5, text=" sunny."), app.runtime)
+        deliver(ev.TextDelta(turn=5, text="thinking about clouds", thought=True), app.runtime)
+        deliver(ev.TurnComplete(turn=5), app.runtime)
         chat = app.main.chat
         await until(pilot, lambda: (t := chat.turn(5)) is not None and t.complete, "the spoken turn")
         [heard] = chat.query(HeardEntry)

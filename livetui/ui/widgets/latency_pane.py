@@ -136,8 +136,8 @@ class LatencyPane(Vertical):
             self.underruns = event.underruns if event.speaker else None
         elif isinstance(event, ev.RoundTrip):
             self.round_trip = event.seconds
-        if message.session is not None:
-            self.queued = message.session.send_queue_depth
+        if message.queued is not None:
+            self.queued = message.queued
         self._schedule_redraw()
 
     def _show_link(self) -> None:
@@ -148,9 +148,10 @@ class LatencyPane(Vertical):
 
     @on(LatencyUpdate)
     def _on_latency(self, message: LatencyUpdate) -> None:
-        if message.session is None or not isinstance(message.event, ev.LatencyMark):
+        tracker = message.runtime.latency if message.runtime is not None else None
+        if tracker is None or not isinstance(message.event, ev.LatencyMark):
             return
-        self._pending = (message.session.latency, message.event.turn)
+        self._pending = (tracker, message.event.turn)
         self._schedule_redraw()
 
     def _schedule_redraw(self) -> None:
