@@ -13,7 +13,7 @@ from websockets.asyncio.client import connect
 
 from livetui.providers.gemini.endpoint import LOCAL_PATH
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.smollm2 import smollm2_unavailable
+from livetui.server.core.brains.smollm2 import smollm2_unavailable
 from livetui.session.latency import percentile
 
 QUESTIONS = [

@@ -1,4 +1,4 @@
-"""Turns through the real app: Enter → first painted text, Esc → last painted text (20 turns each).
+"""Turns through the real app, in both dialects: Enter → first painted text, Esc → last painted text.
 
 The app runs headless (`run_test`) against `livetui serve` started as a child process, exactly as
 `livetui` does; keys are pressed with Pilot and the marks are read from the session's latency tracker
@@ -20,12 +20,15 @@ from textual.pilot import Pilot
 
 from livetui.config import load_settings
 from livetui.events import Mark
-from livetui.session.connect import open_session
+from livetui.session.connect import plan_local
 from livetui.session.engine import LiveSession
 from livetui.session.latency import percentile
 from livetui.ui.app import LiveApp, make_app
 
 TURNS = int(os.environ.get("BENCH_TURNS", "20"))
+
+DIALECTS = ("gemini", "openai")
+"""The local server's dialects, run one after the other."""
 
 SCRIPT = {
     "rules": [
@@ -74,40 +77,59 @@ async def _type(pilot: Pilot[None], text: str) -> None:
     pilot.app.post_message(events.Key("enter", "\r"))
 
 
-def _report(name: str, values: list[float], budget: str) -> None:
+STAGES = (
+    ("first text", "Enter → first painted text", "first text ≤ 16 ms after its frame"),
+    ("silence", "Esc → last painted text", "≤ 30 ms p95 to silence"),
+    ("first byte", "Enter → first server frame", "loopback"),
+)
+"""The stages printed: the latency tracker's name, what it measures, and its budget."""
+
+
+def _cell(values: list[float]) -> str:
     ms = [v * 1000 for v in values]
-    print(
-        f"   {name}: median {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms over {len(ms)} "
-        f"turns (budget {budget})"
-    )
+    return f"{percentile(ms, 50):6.1f} / {percentile(ms, 95):6.1f} ms" if ms else "—"
+
+
+def _table(samples: dict[str, dict[str, list[float]]]) -> None:
+    """The medians and p95s of every stage, one column per dialect."""
+    print(f"   {'median / p95':30}" + "".join(f"{dialect:>22}" for dialect in samples) + "   budget")
+    for stage, what, budget in STAGES:
+        cells = "".join(f"{_cell(by_stage[stage]):>22}" for by_stage in samples.values())
+        print(f"   {what:30}{cells}   {budget}")
+    counts = ", ".join(f"{d}: {len(s['silence'])}" for d, s in samples.items())
+    print(f"   (turns per stage: {counts})")
+
+
+async def _turns(dialect: str, script: Path) -> dict[str, list[float]]:
+    """Run the turns against the local server speaking `dialect`; the samples of each stage."""
+    settings = load_settings(provider="local", dialect=dialect, script=script, text_only=True)
+    plan = plan_local(settings, resolve=lambda brain: ("scripted", []))
+    app = make_app(settings, plan.connector)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await _until(pilot, lambda: app.session is not None and app.session.ready)
+        session = _session(app)
+        for turn in range(1, TURNS + 1):
+            await _type(pilot, f"hello {turn}")
+            await _marked(pilot, session, turn, "t4")
+        first_text = session.latency.samples("first text")
+        for turn in range(TURNS + 1, 2 * TURNS + 1):
+            await _type(pilot, "tell me a story")
+            await _marked(pilot, session, turn, "t2")
+            pilot.app.post_message(events.Key("escape", None))  # as _type does for Enter
+            await _marked(pilot, session, turn, "k1", "t4")
+        return {
+            "first text": first_text,
+            "silence": session.latency.samples("silence"),
+            "first byte": session.latency.samples("first byte")[:TURNS],
+        }
 
 
 async def main() -> None:
-    """Run the turns and print the medians and p95s."""
+    """Run the turns in each dialect of the local server and print the medians and p95s side by side."""
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "script.json"
         script.write_text(json.dumps(SCRIPT), encoding="utf-8")
         os.environ["LIVETUI_CONFIG"] = str(Path(folder) / "none.toml")
         os.environ["LIVETUI_DATA_DIR"] = str(Path(folder) / "data")
-        settings = load_settings(provider="local", script=script, text_only=True)  # text turns, not speech
-        app = make_app(settings, lambda: open_session(settings, brain="scripted"))
-        async with app.run_test(size=(140, 45)) as pilot:
-            await _until(pilot, lambda: app.session is not None and app.session.ready)
-            session = _session(app)
-            for turn in range(1, TURNS + 1):
-                await _type(pilot, f"hello {turn}")
-                await _marked(pilot, session, turn, "t4")
-            first_text = session.latency.samples("first text")
-            for turn in range(TURNS + 1, 2 * TURNS + 1):
-                await _type(pilot, "tell me a story")
-                await _marked(pilot, session, turn, "t2")
-                pilot.app.post_message(events.Key("escape", None))  # as _type does for Enter
-                await _marked(pilot, session, turn, "k1", "t4")
-            silence = session.latency.samples("silence")
-            _report("Enter → first painted text", first_text, "first text ≤ 16 ms after its frame")
-            _report("Esc → last painted text", silence, "≤ 30 ms p95 to silence")
-            _report(
-                "first byte (Enter → first server frame)",
-                session.latency.samples("first byte")[:TURNS],
-                "loopback",
-            )
+        samples = {dialect: await _turns(dialect, script) for dialect in DIALECTS}  # text, not speech
+        _table(samples)

@@ -54,7 +54,7 @@ MIC_SECONDS = 60.0
 
 def _speech_wav(path: Path) -> None:
     """The question spoken by espeak-ng at 16 kHz, 0.5 s of silence before it, silence after it."""
-    from livetui.server.senses.tts import Synthesizer
+    from livetui.server.core.senses.tts import Synthesizer
 
     pcm24 = np.frombuffer(Synthesizer().speak(QUESTION), dtype=np.int16)
     pcm16 = np.asarray(soxr.resample(pcm24, 24000, 16000), dtype=np.int16)
@@ -191,7 +191,7 @@ async def _end_of_speech(url: str, cert: Path, pcm: bytes, speech_end: float, bl
 def _block_latencies(url: str, cert: Path, blocks: tuple[float, ...]) -> dict[float, float]:
     """Median end of speech → first reply audio for each block length, the lengths interleaved."""
     from bench.bench_voice import QUESTIONS, _speech
-    from livetui.server.senses.tts import Synthesizer
+    from livetui.server.core.senses.tts import Synthesizer
 
     synth = Synthesizer()
     spoken = [_speech(synth, text) for text in QUESTIONS[:3]]

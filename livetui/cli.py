@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def resolve_brain(requested: str) -> tuple[str, list[str]]:
     """The local server's brain for a `--brain` choice, and why it is not the one asked for: `auto` is
     smollm2 when it can run here, else the scripted brain, with the reason smollm2 cannot run."""
-    from livetui.server.brains.smollm2 import smollm2_unavailable
+    from livetui.server.core.brains.smollm2 import smollm2_unavailable
 
     if requested == "scripted":
         return "scripted", []

@@ -197,6 +197,29 @@ class Usage(Event):
     total_tokens: int = 0
 
 
+class RateLimit(BaseModel):
+    """One of the provider's rate limits, as it stands now."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    """What is limited (``requests``, ``tokens``)."""
+    limit: int | None = None
+    """The most allowed in the window."""
+    remaining: int | None = None
+    """What is left of it."""
+    reset_seconds: float | None = None
+    """Seconds until the window resets."""
+
+
+class RateLimits(Event):
+    """The provider's rate limits, as it reports them at the start of each reply (OpenAI Realtime's
+    ``rate_limits.updated``); the latency pane shows them."""
+
+    kind: Literal["rate_limits"] = "rate_limits"
+    limits: tuple[RateLimit, ...]
+
+
 class VoiceActivity(Event):
     """The server's voice-activity detector saw speech start or end."""
 
@@ -366,6 +389,7 @@ AnyEvent: TypeAlias = Annotated[
     | Interrupted
     | TurnComplete
     | Usage
+    | RateLimits
     | VoiceActivity
     | GoAway
     | ResumptionHandle

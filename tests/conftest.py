@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import pytest
 
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.base import Brain
+from livetui.server.core.brains.base import Brain
 
 
 class ScriptWriter(Protocol):

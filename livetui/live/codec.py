@@ -105,8 +105,9 @@ class Codec(Protocol):
         """Stream a block of microphone audio (PCM16 mono at `rate`)."""
         ...
 
-    def send_video(self, jpeg: bytes) -> None:
-        """A camera frame: streamed, or kept to go with the next user turn (see `Capabilities.video`)."""
+    def send_video(self, jpeg: bytes, *, now: bool = False) -> None:
+        """A camera frame: streamed, or kept to go with the next user turn (see `Capabilities.video`);
+        `now` (a snapshot the user asked for) sends it at once either way."""
         ...
 
     def activity_start(self, *, at: float) -> None:

@@ -43,3 +43,17 @@ class Endpoint:
         headers = dict(self.plain_headers)
         headers.update((name, value.get_secret_value()) for name, value in self.secret_headers)
         return headers
+
+
+@dataclass(frozen=True)
+class EndpointOptions:
+    """Where a provider's service is, beyond its own default: what the user configured."""
+
+    model: str | None = None
+    """The model, for a provider that names it in the URL (OpenAI's ``?model=``)."""
+    base_url: str | None = None
+    """Another server speaking the provider's protocol (Azure OpenAI, xAI, a compatible server)."""
+    deployment: str | None = None
+    """The Azure OpenAI deployment."""
+    api_version: str | None = None
+    """The Azure OpenAI ``api-version``."""

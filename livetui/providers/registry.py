@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from livetui.live.endpoint import Endpoint
+from livetui.live.endpoint import Endpoint, EndpointOptions
 from livetui.live.provider import Provider
 from livetui.providers.gemini.endpoint import gemini_endpoint, local_endpoint as gemini_local
 from livetui.providers.gemini.provider import GeminiProvider
+from livetui.providers.openai.endpoint import local_endpoint as openai_local, service_endpoint
+from livetui.providers.openai.provider import OpenAIProvider
 
 if TYPE_CHECKING:
     from livetui.config import Settings
@@ -28,8 +30,8 @@ class ProviderEntry:
 
     make: Callable[[Settings | None], Provider]
     """The provider, with its options from the settings (its defaults without them)."""
-    endpoint: Callable[[SecretStr], Endpoint]
-    """The provider's own service, authenticated with the user's key."""
+    endpoint: Callable[[SecretStr, EndpointOptions | None], Endpoint]
+    """The provider's service (or the server the options name), authenticated with the user's key."""
     local_endpoint: Callable[[str, SecretStr | None], Endpoint]
     """The embedded local server at a base URL, speaking this provider's dialect (with a key, if any)."""
 
@@ -40,6 +42,9 @@ def _gemini(settings: Settings | None) -> Provider:
 
 PROVIDERS: dict[str, ProviderEntry] = {
     "gemini": ProviderEntry(make=_gemini, endpoint=gemini_endpoint, local_endpoint=gemini_local),
+    "openai": ProviderEntry(
+        make=lambda _: OpenAIProvider(), endpoint=service_endpoint, local_endpoint=openai_local
+    ),
 }
 """Every provider, by the name `--provider` gives it."""
 
@@ -68,9 +73,13 @@ def provider(name: str, settings: Settings | None = None) -> Provider:
     return entry(name).make(settings)
 
 
-def endpoint(name: str, api_key: SecretStr) -> Endpoint:
-    """The service of the provider called `name`, with the user's key."""
-    return entry(name).endpoint(api_key)
+def endpoint(name: str, api_key: SecretStr, options: EndpointOptions | None = None) -> Endpoint:
+    """The service of the provider called `name` (or the server `options` name), with the user's key.
+
+    Raises:
+        ValueError: the options cannot make an endpoint (one line).
+    """
+    return entry(name).endpoint(api_key, options)
 
 
 def local_endpoint(

@@ -21,15 +21,19 @@ from typing import Literal, Self
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
-from livetui.providers.gemini.codec import MAX_FRAME_BYTES
-from livetui.server.admission import Admission, default_capacity
-from livetui.server.brains.base import Brain
-from livetui.server.connection import SETUP_TIMEOUT, Connection
+from livetui.server.core.admission import Admission, default_capacity
+from livetui.server.core.brains.base import Brain
+from livetui.server.core.dialect import MAX_FRAME_BYTES, ServerContext
+from livetui.server.core.handles import Handles
+from livetui.server.core.overload import AcceptErrorLog
+from livetui.server.core.senses.asr import SpeechModel
+from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
+from livetui.server.dialects.registry import all_dialects
 from livetui.server.errors import StartupError
-from livetui.server.overload import AcceptErrorLog
-from livetui.server.resumption import Handles
-from livetui.server.senses.asr import SpeechModel
 from livetui.server.tls import server_context, write_self_signed
+
+MAX_SESSION = 3600.0
+"""The default longest OpenAI Realtime session, in seconds (OpenAI's 60 minutes)."""
 
 BrainName = Literal["scripted", "smollm2"]
 """The brains ``--brain`` can name."""
@@ -59,9 +63,11 @@ class ServerConfig:
     """Load the speech recogniser in the background as soon as the server listens (else on first audio)."""
     max_connections: int | None = None
     """The most connections served at once (more are refused with HTTP 503); None: a default well under
-    the process's open-file limit (`livetui.server.admission.default_capacity`)."""
+    the process's open-file limit (`livetui.server.core.admission.default_capacity`)."""
     setup_timeout: float = SETUP_TIMEOUT
     """Seconds a connection has to send ``setup`` before it is closed (1008)."""
+    max_session: float = MAX_SESSION
+    """Seconds an OpenAI Realtime session may last before it is closed (1001), as OpenAI's do."""
 
 
 def is_loopback(host: str) -> bool:
@@ -83,17 +89,17 @@ def make_brain(config: ServerConfig) -> Brain:
     if config.brain == "smollm2":
         if config.script is not None:
             raise StartupError("--script works only with the scripted brain")
-        from livetui.server.brains.smollm2 import SmolLM2Brain
+        from livetui.server.core.brains.smollm2 import SmolLM2Brain
 
         return SmolLM2Brain()
-    from livetui.server.brains.scripted import ScriptedBrain
+    from livetui.server.core.brains.scripted import ScriptedBrain
     from livetui.server.script import load_script
 
     return ScriptedBrain(load_script(config.script) if config.script else None)
 
 
 class LiveServer:
-    """A Gemini Live endpoint on a local socket, with a brain behind it."""
+    """Live endpoints (Gemini Live, OpenAI Realtime) on a local socket, with a brain behind them."""
 
     def __init__(self, config: ServerConfig | None = None, *, brain: Brain | None = None) -> None:
         self.config = config or ServerConfig()
@@ -107,7 +113,7 @@ class LiveServer:
         self.handles = Handles()
         """Resumable conversations by handle, shared by every connection (so a session survives a new one)."""
         capacity = self.config.max_connections or default_capacity()
-        self.admission = Admission(self.config.key, capacity)
+        self.admission = Admission(self.config.key, capacity, all_dialects())
         """Checks every upgrade: the path, the key, the cap on connections."""
         self._preload: asyncio.Task[None] | None = None
         self._server: Server | None = None
@@ -157,8 +163,14 @@ class LiveServer:
 
     async def _handle(self, websocket: ServerConnection) -> None:
         assert self.brain is not None
-        timeout = self.config.setup_timeout
-        await Connection(websocket, self.brain, self.hearing, self.handles, timeout).run()
+        assert websocket.request is not None
+        dialect = self.admission.dialect_for(websocket.request.path)
+        assert dialect is not None  # admission refused every other path
+        config = self.config
+        context = ServerContext(
+            self.brain, self.hearing, self.handles, config.setup_timeout, config.max_session
+        )
+        await dialect.serve(websocket, context)
 
     @property
     def port(self) -> int:

@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
-from livetui.server.app import BrainName, LiveServer, ServerConfig
-from livetui.server.connection import SETUP_TIMEOUT
+from livetui.server.app import MAX_SESSION, BrainName, LiveServer, ServerConfig
+from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
 from livetui.server.errors import StartupError
 
 PROG = "livetui serve"
@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line of ``livetui serve``."""
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Serve the Gemini Live API on a local socket, answered by an offline brain.",
+        description="Serve the Gemini Live and OpenAI Realtime APIs on a local socket, answered by an "
+        "offline brain.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default: 0)")
@@ -78,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=SETUP_TIMEOUT,
         metavar="SECONDS",
         help="close connections that send no setup within this time (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--max-session",
+        type=float,
+        default=MAX_SESSION,
+        metavar="SECONDS",
+        help="close OpenAI Realtime sessions (1001) after this long, as OpenAI does (default: %(default)g)",
     )
     parser.add_argument(
         "--grammar",
@@ -120,6 +128,8 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         raise StartupError("--max-connections must be at least 1")
     if not args.setup_timeout > 0:
         raise StartupError("--setup-timeout must be more than 0 seconds")
+    if not args.max_session > 0:
+        raise StartupError("--max-session must be more than 0 seconds")
     return ServerConfig(
         host=args.host,
         port=args.port,
@@ -132,6 +142,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         preload_speech=True,
         max_connections=args.max_connections,
         setup_timeout=args.setup_timeout,
+        max_session=args.max_session,
     )
 
 

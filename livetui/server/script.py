@@ -40,8 +40,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from livetui.server.core.faults import FaultKind
 from livetui.server.errors import StartupError
-from livetui.server.faults import FaultKind
 
 DEFAULT_REPLY = "You said: {text}"
 """The reply when neither a rule nor the script's `default` says otherwise."""
@@ -93,7 +93,7 @@ class ReplySpec(ScriptModel):
     """Functions the client is asked to call (one ``toolCall``) before the reply; the reply waits for every
     answer, and ``{result}`` / ``{output}`` in it are filled from the first call's response."""
     fault: FaultKind | None = None
-    """A fault to inject during the reply (see `livetui.server.faults`); None for a well-behaved reply."""
+    """A fault to inject during the reply (`livetui.server.core.faults`); None for a well-behaved reply."""
     time_left_ms: float = Field(default=1000, gt=0)
     """For ``fault = "go_away"``: the ``timeLeft`` announced, in milliseconds, before the server closes."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from livetui.config import Settings
 from livetui.media.audio.mic import DeviceSource
+from livetui.media.audio.pcm import MIC_RATE
 from livetui.media.audio.sink import AudioSink, WavSink
 from livetui.media.audio.source import AudioSource, FileSource
 from livetui.media.audio.speaker import DeviceSink
@@ -18,13 +19,14 @@ from livetui.session.engine import LiveSession
 from livetui.session.voice import Voice, VoiceFactory
 
 
-def source_for(settings: Settings) -> AudioSource | None:
-    """The microphone the settings ask for (None: none)."""
+def source_for(settings: Settings, *, rate: int = MIC_RATE) -> AudioSource | None:
+    """The microphone the settings ask for (None: none), handing out blocks at `rate` (the provider's
+    `Capabilities.audio_in_rate`)."""
     if settings.audio.mic_file is not None:
-        return FileSource(settings.audio.mic_file, loop=settings.audio.mic_loop)
+        return FileSource(settings.audio.mic_file, loop=settings.audio.mic_loop, rate=rate)
     if settings.text_only and settings.audio.input_device is None:
         return None
-    return DeviceSource(settings.audio.input_device)
+    return DeviceSource(settings.audio.input_device, rate=rate)
 
 
 def sink_for(settings: Settings) -> AudioSink | None:
@@ -37,10 +39,12 @@ def sink_for(settings: Settings) -> AudioSink | None:
 
 
 def voice_for(settings: Settings) -> VoiceFactory:
-    """Makes each session's `Voice` from the settings (None when it has neither microphone nor speaker)."""
+    """Makes each session's `Voice` from the settings (None when it has neither microphone nor speaker);
+    the microphone is sent at the rate the session's provider takes (`Capabilities.audio_in_rate`)."""
 
     def make(session: LiveSession) -> Voice | None:
-        source, sink = source_for(settings), sink_for(settings)
+        rate = session.provider.capabilities.audio_in_rate
+        source, sink = source_for(settings, rate=rate), sink_for(settings)
         if source is None and sink is None:
             return None
         return Voice(

@@ -35,8 +35,8 @@ class VideoTarget(Protocol):
         """True while the session is live."""
         ...
 
-    def send_video(self, jpeg: bytes) -> None:
-        """Send one JPEG frame."""
+    def send_video(self, jpeg: bytes, *, now: bool = False) -> None:
+        """Send one JPEG frame (`now`: a snapshot the user asked for)."""
         ...
 
 
@@ -173,7 +173,7 @@ class CameraStream:
         if target is None or not target.ready:
             self.dropped += 1
             return
-        target.send_video(frame.jpeg)
+        target.send_video(frame.jpeg, now=frame.snapshot)
         self.sent += 1
         self._emit(
             ev.CameraFrame(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pydantic import SecretStr
 
 from livetui.config import KEY_VARIABLES, Provider, Settings
+from livetui.live.endpoint import EndpointOptions
 from livetui.providers import registry
 from livetui.session.engine import Clock, LiveSession
 from livetui.session.local_server import LocalServer
@@ -49,8 +50,9 @@ class MissingKeyError(Exception):
         """The provider whose key is missing."""
 
 
-class ProviderUnavailable(Exception):
-    """The provider asked for cannot be reached by this build. The message is one line."""
+class EndpointSettingsError(Exception):
+    """The settings name an endpoint that cannot be used (a base URL that is not one, Azure without a
+    deployment). The message is one line."""
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,15 @@ class Target:
     model: str
     """The Gemini model (without `models/`), the local brain (`smollm2`, `scripted`), or `host:port` for a
     server started by someone else."""
+    dialect: str = "gemini"
+    """The protocol a local server is spoken to in (a provider's own service speaks its own)."""
 
     @property
     def label(self) -> str:
-        """`provider · model`, as the status bar shows it."""
-        return f"{self.provider} · {self.model}"
+        """`provider · model` as the status bar shows it, with the dialect of a local server that speaks
+        OpenAI's (`local · scripted · openai`)."""
+        shown = f"{self.provider} · {self.model}"
+        return f"{shown} · {self.dialect}" if self.provider == "local" and self.dialect != "gemini" else shown
 
     @classmethod
     def of(cls, settings: Settings) -> Target:
@@ -121,7 +127,7 @@ class Target:
         if provider == "openai":
             return cls("openai", settings.openai.model)
         brain = settings.local.brain
-        return cls("local", brain if brain != "auto" else "server")
+        return cls("local", brain if brain != "auto" else "server", settings.local.dialect)
 
 
 @dataclass(frozen=True)
@@ -162,7 +168,9 @@ def plan_session(
         MissingKeyError: the provider is `gemini` or `openai` and its key is not set.
     """
     if url is not None:
-        return SessionPlan(connect_to(url, settings, tools=tools), Target("local", host_of(url)))
+        return SessionPlan(
+            connect_to(url, settings, tools=tools), Target("local", host_of(url), settings.local.dialect)
+        )
     provider = settings.provider_in_use
     if provider == "gemini":
         key = settings.gemini.api_key
@@ -195,18 +203,35 @@ def plan_local(settings: Settings, *, resolve: BrainChoice, tools: ToolRegistry 
     else:
         connector = lambda: open_session(local, brain=brain, tools=tools)  # noqa: E731
     notices = tuple(f"The local server uses the {brain} brain: {reason}." for reason in reasons)
-    return SessionPlan(connector, Target("local", brain), notices, tuple(reasons), route)
+    target = Target("local", brain, settings.local.dialect)
+    return SessionPlan(connector, target, notices, tuple(reasons), route)
 
 
 def openai_session(route: Route, settings: Settings, *, tools: ToolRegistry | None = None) -> LiveSession:
-    """The OpenAI Realtime session of `route`: where its endpoint (the URL from the base URL, model, Azure
-    deployment and api-version; the key in its header, `Authorization` or Azure's `api-key`) and its codec
-    are built, by `livetui.providers.openai`.
+    """The OpenAI Realtime session of `route`: its endpoint (the URL from the base URL, model, Azure
+    deployment and api-version; the key in its header, `Authorization` or Azure's `api-key`), or the
+    local server's OpenAI dialect when the route is local.
 
     Raises:
-        ProviderUnavailable: this build has no OpenAI Realtime client.
+        EndpointSettingsError: the base URL or the Azure options cannot make an endpoint.
     """
-    raise ProviderUnavailable("the OpenAI Realtime client is not available in this version of livetui")
+    config = build_config(settings, tools=tools)
+    if route.provider == "local" or route.api_key is None:
+        # On the local server the model that answers is its brain: say so (and so in the status bar).
+        config = replace(config, model=route.model)
+        endpoint = registry.local_endpoint(route.base_url or "", settings.url_key, dialect="openai")
+    else:
+        options = EndpointOptions(
+            model=route.model,
+            base_url=route.base_url,
+            deployment=route.azure_deployment,
+            api_version=route.api_version,
+        )
+        try:
+            endpoint = registry.endpoint("openai", route.api_key, options)
+        except ValueError as error:
+            raise EndpointSettingsError(str(error)) from None
+    return LiveSession(endpoint, registry.provider("openai", settings), config)
 
 
 @contextlib.asynccontextmanager

@@ -203,9 +203,10 @@ class LiveSession:
         self._protocol.audio_stream_end()
         self._flush()
 
-    def send_video(self, jpeg: bytes) -> None:
-        """A camera frame (streamed, or sent with the next turn: see `Capabilities.video`)."""
-        self._protocol.send_video(jpeg)
+    def send_video(self, jpeg: bytes, *, now: bool = False) -> None:
+        """A camera frame (streamed, or sent with the next turn: see `Capabilities.video`); `now`: a
+        snapshot the user asked for, sent at once."""
+        self._protocol.send_video(jpeg, now=now)
         self._flush()
 
     def answer_tool_calls(self, answers: list[ToolAnswer]) -> None:

@@ -6,7 +6,9 @@
   buffer, which the sink pulls at the pace of playback. An interruption — `Interrupted` from the interrupt
   key, from a message typed over the reply, or from the server (barge-in) — flushes the player and the
   sink *inside the call that emits it*, before control returns to the event loop, and marks **k1**
-  (playback silent). The first sample of each reply handed to the sink marks **t3**.
+  (playback silent). The session is told how many milliseconds of the turn were heard (`heard_ms`), so
+  a provider that truncates (OpenAI Realtime) keeps only those. The first sample of each reply handed to
+  the sink marks **t3**.
 - **In**: it streams microphone blocks as ``realtimeInput.audio`` once the session is live, unless the
   microphone is muted (``audioStreamEnd`` is sent when it is muted), gated (half-duplex: held back while the
   model speaks, so it does not hear itself without headphones), or, in push-to-talk mode, the user is not
@@ -66,6 +68,8 @@ class Voice:
         """The microphone is held back while the model speaks."""
         self.muted = muted
         """The user muted the microphone."""
+        self.mic_rate = session.provider.capabilities.audio_in_rate
+        """The rate a microphone chosen later (`use_device`) is sent at: the provider's."""
         self.talking = False
         """Push-to-talk: the user is talking."""
         self.player = Player(prebuffer=prebuffer, clock=session.clock)
@@ -111,6 +115,11 @@ class Voice:
             case ev.AudioOut(turn=turn, pcm=pcm, rate=rate):
                 if self.sink_open:
                     self.player.feed(turn, pcm, rate)
+            case ev.Interrupted(turn=turn, by="server"):
+                heard = self._heard(turn)
+                self._silence(turn)
+                if heard is not None:  # a barge-in: a provider that truncates keeps only what was heard
+                    self.session.interrupt(heard_ms=heard)
             case ev.Interrupted(turn=turn):
                 self._silence(turn)
             case ev.GenerationComplete(turn=turn) | ev.TurnComplete(turn=turn):
@@ -123,6 +132,13 @@ class Voice:
                 self._publish()
             case _:
                 pass
+
+    def _heard(self, turn: int) -> int | None:
+        """Milliseconds of `turn` played, if its speech is playing now (read before the flush); None when
+        it is not (a server acknowledging the user's own interruption, already silenced)."""
+        if self.sink_open and self.player.speaking and self.player.playing_turn == turn:
+            return self.player.played_ms(turn)
+        return None
 
     def _silence(self, turn: int) -> None:
         """Drop every queued sample now, and mark k1 (playback silent) on `turn`."""
@@ -139,10 +155,13 @@ class Voice:
         """The interrupt key: stop the reply and its speech now; returns the turn interrupted, if any.
 
         Speech still playing after the server finished the turn is silenced too (and the turn is shown as
-        interrupted), so the key always brings silence.
+        interrupted), so the key always brings silence. The session is told how many milliseconds of the
+        playing turn were heard (a provider that truncates keeps only those).
         """
         at = self.session.clock() if at is None else at
-        turn = self.session.interrupt(at=at)
+        playing = self.player.playing_turn
+        heard = self.player.played_ms(playing) if playing is not None and self.sink_open else None
+        turn = self.session.interrupt(at=at, heard_ms=heard)
         if turn is None and self.player.speaking:
             turn = self.player.playing_turn
             if turn is not None:
@@ -152,9 +171,11 @@ class Voice:
         return turn
 
     def send_text(self, text: str, *, at: float | None = None) -> int:
-        """Send a typed message; speech still playing is silenced first (typing over the model stops it)."""
+        """Send a typed message; speech still playing is silenced first (typing over the model stops it),
+        and a provider that truncates is told how much of it was heard."""
         at = self.session.clock() if at is None else at
-        if self.player.speaking and not self.session.replying:
+        truncates = self.session.provider.capabilities.truncate_on_interrupt
+        if self.player.speaking and (truncates or not self.session.replying):
             self.interrupt(at=at)
         return self.session.send_text(text, at=at)
 
@@ -242,7 +263,7 @@ class Voice:
     async def use_device(self, direction: Direction, device: int | str) -> bool:
         """Switch the microphone (``input``) or the speaker (``output``) to a PortAudio device."""
         if direction == "input":
-            return await self.use_source(DeviceSource(device))
+            return await self.use_source(DeviceSource(device, rate=self.mic_rate))
         return await self.use_sink(DeviceSink(device))
 
     async def _close_source(self) -> None:

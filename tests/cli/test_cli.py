@@ -80,7 +80,7 @@ def test_the_api_key_never_reaches_the_settings_repr(monkeypatch: pytest.MonkeyP
 
 
 def test_auto_brain_is_smollm2_when_it_can_run() -> None:
-    from livetui.server.brains.smollm2 import smollm2_unavailable
+    from livetui.server.core.brains.smollm2 import smollm2_unavailable
 
     if smollm2_unavailable() is not None:
         pytest.skip(f"smollm2 cannot run here: {smollm2_unavailable()}")

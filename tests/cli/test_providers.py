@@ -9,7 +9,7 @@ import pytest
 
 from livetui.cli import resolve_brain
 from livetui.config import load_settings
-from livetui.session.connect import MissingKeyError, ProviderUnavailable, plan_session
+from livetui.session.connect import EndpointSettingsError, MissingKeyError, plan_session
 from tests.cli.running import isolate, run
 
 GEMINI_SECRET = "AIza-gemini-secret"
@@ -106,15 +106,28 @@ def test_an_openai_plan_carries_the_provider_model_base_url_and_key(monkeypatch:
         assert OPENAI_SECRET not in shown
 
 
-async def test_until_the_openai_client_is_plugged_in_the_session_fails_in_one_line_without_the_key(
+async def test_an_openai_session_sends_the_key_in_a_header_and_never_shows_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", OPENAI_SECRET)
-    plan = plan_session(load_settings(provider="openai"), resolve=resolve_brain)
-    with pytest.raises(ProviderUnavailable) as error:
+    plan = plan_session(load_settings(provider="openai", model="gpt-realtime-mini"), resolve=resolve_brain)
+    async with plan.connector() as session:
+        endpoint = session.endpoint
+        assert endpoint.url == "wss://api.openai.com/v1/realtime?model=gpt-realtime-mini"
+        assert endpoint.headers()["Authorization"] == f"Bearer {OPENAI_SECRET}"
+        assert session.provider.name == "openai" and session.config.model == "gpt-realtime-mini"
+        assert OPENAI_SECRET not in repr(endpoint) + endpoint.safe_url
+
+
+async def test_azure_without_a_deployment_fails_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", OPENAI_SECRET)
+    settings = load_settings(provider="openai", base_url="https://example.openai.azure.com")
+    plan = plan_session(settings, resolve=resolve_brain)
+    with pytest.raises(EndpointSettingsError) as error:
         async with plan.connector():
             pass
-    assert "\n" not in str(error.value) and OPENAI_SECRET not in str(error.value)
+    message = str(error.value)
+    assert "deployment" in message and "\n" not in message and OPENAI_SECRET not in message
 
 
 def test_the_local_server_in_the_openai_dialect_has_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,3 +171,13 @@ def test_a_key_set_in_the_config_file_is_not_in_the_error_about_it(tmp_path: Pat
     result = run(tmp_path, "--provider", "openai")
     assert result.returncode == 2 and "openai.model: Input should be a valid string" in result.stderr
     assert OPENAI_SECRET not in result.stderr
+
+
+def test_the_status_bar_names_the_local_servers_openai_dialect(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIVETUI_LOCAL__DIALECT", "openai")
+    plan = plan_session(load_settings(provider="local", brain="scripted"), resolve=resolve_brain)
+    assert plan.target.label == "local · scripted · openai"
+    gemini = plan_session(
+        load_settings(provider="local", brain="scripted", dialect="gemini"), resolve=resolve_brain
+    )
+    assert gemini.target.label == "local · scripted"

@@ -118,3 +118,20 @@ def test_no_flushed_sample_is_played_after_the_flush_while_a_thread_pulls() -> N
     assert 2 in values
     first_new = int(np.argmax(values == 2))
     assert not np.any(values[first_new:] == 1), "nothing from before the flush after it"
+
+
+def test_the_milliseconds_played_of_each_turn_are_exact_to_the_block_and_survive_a_flush() -> None:
+    player = Player(prebuffer=0.0)
+    player.feed(1, samples_of(1, 24000))
+    assert player.played_ms(1) == 0, "queued is not played"
+    for _ in range(3):
+        player.pull(BLOCK)
+    assert player.played_ms(1) == 60
+    player.pull(BLOCK // 2)
+    assert player.played_ms(1) == 70
+    player.flush()
+    assert player.played_ms(1) == 70 and player.played_ms(2) == 0
+    fast = Player(rate=48000, prebuffer=0.0)  # a sink at 48 kHz: milliseconds, not frames
+    fast.feed(3, samples_of(3, 2400), 24000)
+    fast.pull(960)
+    assert fast.played_ms(3) == 20

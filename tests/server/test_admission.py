@@ -9,9 +9,9 @@ import logging
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from livetui.server.admission import BUSY_BODY, capacity_for
 from livetui.server.app import ServerConfig
-from livetui.server.overload import ACCEPT_MESSAGE, AcceptErrorLog
+from livetui.server.core.admission import BUSY_BODY, capacity_for
+from livetui.server.core.overload import ACCEPT_MESSAGE, AcceptErrorLog
 from tests.conftest import ServerStarter
 from tests.server.wire import TIMEOUT, ask, raw_socket, session
 

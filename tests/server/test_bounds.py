@@ -17,12 +17,15 @@ from livetui.live.limits import MAX_DEPTH
 from livetui.providers.gemini.client import RealtimeInput, Setup
 from livetui.providers.gemini.content import Blob
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.scripted import ScriptedBrain
-from livetui.server.conversation import Conversation
-from livetui.server.listening import MAX_QUEUED_BYTES, Listener
-from livetui.server.senses.asr import SpeechModel
-from livetui.server.senses.image_size import image_size
-from livetui.server.senses.vision import Vision, VisionError
+from livetui.server.core.brains.scripted import ScriptedBrain
+from livetui.server.core.conversation import Conversation
+from livetui.server.core.listening import MAX_QUEUED_BYTES, Listener
+from livetui.server.core.senses.asr import SpeechModel
+from livetui.server.core.senses.image_size import image_size
+from livetui.server.core.senses.vision import Vision, VisionError
+from livetui.server.dialects.gemini.hearing import take
+from livetui.server.dialects.gemini.sink import GeminiSink
+from livetui.server.dialects.gemini.turns import settings_of
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.frames import BLUE, Picture, jpeg, solid
 from tests.server.wire import ask, closed_with, raw_socket, read_turn, send, session, user_turn
@@ -146,13 +149,15 @@ async def test_audio_arriving_faster_than_it_is_recognised_is_bounded_and_droppe
     async def ignore(_: object) -> None:
         return None
 
-    conversation = Conversation(Setup(model="models/x"), ScriptedBrain(), ignore, ignore)
-    listener = Listener(SpeechModel(), conversation, ignore)
+    conversation = Conversation(
+        settings_of(Setup(model="models/x")), ScriptedBrain(), GeminiSink(ignore), ignore
+    )
+    listener = Listener(SpeechModel(), conversation)
     block = RealtimeInput(audio=Blob(mime_type="audio/pcm;rate=48000", data=bytes(700_000)))
     try:
         with caplog.at_level(logging.WARNING, logger="livetui.server"):
             for _ in range(12):  # all before the recogniser's task first runs
-                listener.take(block)
+                take(listener, block)
         assert 0 < listener.queued_bytes <= MAX_QUEUED_BYTES
         assert [r.getMessage() for r in caplog.records] == [
             "dropped audio: it arrives faster than it can be recognised"

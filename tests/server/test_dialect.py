@@ -8,7 +8,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import InvalidStatus
 
 from livetui.server.app import LiveServer, ServerConfig, is_loopback
-from livetui.server.dialect import is_live_path, presented_key
+from livetui.server.dialects.gemini.paths import is_live_path, presented_key
 from livetui.server.errors import StartupError
 from tests.conftest import ServerStarter
 from tests.server.wire import ask, raw_socket, recv, send, session, setup

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from livetui.providers.gemini.content import Content, Part
 from livetui.server.app import LiveServer
-from livetui.server.brains.base import content_text
-from livetui.server.history import MAX_TURNS, History
-from livetui.server.resumption import HANDLES_PER_CONVERSATION, Handles
+from livetui.server.core.handles import HANDLES_PER_CONVERSATION, Handles
+from livetui.server.core.history import MAX_TURNS, History
+from livetui.server.core.turns import Turn
+from livetui.server.dialects.gemini.turns import turn_of
 from tests.server.wire import ask, recv, send, session, user_turn
 
 
 def texts(history: History) -> list[str]:
     """The text of every turn `history` keeps."""
-    return [content_text(turn) for turn in history]
+    return [turn.text for turn in history]
 
 
-def turn(text: str, role: str = "user") -> Content:
-    """One turn holding `text`."""
-    return Content(role=role, parts=(Part(text=text),))
+def turn(text: str, role: str = "user") -> Turn:
+    """One turn holding `text`, sized as its Gemini content is on the wire."""
+    return turn_of(Content(role=role, parts=(Part(text=text),)))
 
 
 MODEL_NOTED = {"role": "model", "parts": [{"text": "noted"}]}
@@ -62,7 +63,7 @@ async def test_a_long_conversation_keeps_a_bounded_history_on_the_server(live_se
     history = live_server.handles.find(handle)
     assert history is not None and len(history) == MAX_TURNS
     assert history.user_turns == MAX_TURNS + 51, "every turn counted, the forgotten ones too"
-    assert content_text(history[-1]) == "You said: done"
+    assert history[-1].text == "You said: done"
 
 
 class Clock:
@@ -115,8 +116,8 @@ def test_turns_since_a_mark_survive_trimming_and_copies() -> None:
     mark = history.added
     history.extend([turn("part 1"), turn("part 2")])  # "old" is forgotten: positions move, the mark does not
     assert texts(history) == ["answered", "part 1", "part 2"]
-    assert [content_text(t) for t in history.since(mark)] == ["part 1", "part 2"]
+    assert [t.text for t in history.since(mark)] == ["part 1", "part 2"]
     twin = history.copy()
     twin.extend([turn("part 3")])
-    assert [content_text(t) for t in twin.since(mark)] == ["part 1", "part 2", "part 3"]
+    assert [t.text for t in twin.since(mark)] == ["part 1", "part 2", "part 3"]
     assert history.since(history.added) == []

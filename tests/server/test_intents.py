@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from livetui.providers.gemini.content import FunctionResponse
+from livetui.live.tools import ToolAnswer
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.base import FunctionRequest
-from livetui.server.brains.intents import expression_in, phrase_answer, tool_request
-from livetui.server.brains.smollm2 import smollm2_unavailable
+from livetui.server.core.brains.base import FunctionRequest
+from livetui.server.core.brains.intents import expression_in, phrase_answer, tool_request
+from livetui.server.core.brains.smollm2 import smollm2_unavailable
 from tests.conftest import ServerStarter
 from tests.server.wire import model_text, read_turn, recv, send, session, user_turn
 
@@ -54,8 +54,8 @@ def test_nothing_is_called_that_was_not_declared_or_asked() -> None:
     assert tool_request("tell me a story", BOTH) is None
 
 
-def answered(response: dict[str, object]) -> list[FunctionResponse]:
-    return [FunctionResponse(id="function-call-1", name="x", response=response)]
+def answered(response: dict[str, object]) -> list[ToolAnswer]:
+    return [ToolAnswer(call_id="function-call-1", name="x", output=response)]
 
 
 def test_answers_are_phrased_from_the_response() -> None:

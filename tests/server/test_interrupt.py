@@ -9,7 +9,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection
 
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.base import Brain, Dialogue
+from livetui.server.core.brains.base import Brain, Dialogue
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.server.wire import (
     ACTIVITY_START,

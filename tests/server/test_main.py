@@ -16,7 +16,7 @@ from websockets.asyncio.client import connect
 
 import livetui
 from livetui.providers.gemini.paths import LIVE_PATH
-from livetui.server.brains.smollm2 import smollm2_unavailable
+from livetui.server.core.brains.smollm2 import smollm2_unavailable
 from livetui.server.main import main
 from tests.conftest import ScriptWriter
 from tests.server.wire import ask, recv, send, setup

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from livetui.server.app import ServerConfig
-from livetui.server.brains.scripted import render, split_chars, split_words
+from livetui.server.core.brains.scripted import render, split_chars, split_words
 from livetui.server.script import ScriptError, load_script
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.server.wire import ask, read_turn, realtime_text, send, session

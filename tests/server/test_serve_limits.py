@@ -17,8 +17,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from livetui.providers.gemini.paths import LIVE_PATH
+from livetui.server.core.senses.vision import MAX_PIXELS
 from livetui.server.main import KEY_VARIABLE, KEY_WARNING, build_parser, config_from
-from livetui.server.senses.vision import MAX_PIXELS
 from livetui.session.local_server import LocalServer
 from tests.frames import BLUE, jpeg, solid
 from tests.server.test_main import READY, ready_line, run_main, serve_process

@@ -10,9 +10,11 @@ import pytest
 from livetui.providers.gemini.client import Setup
 from livetui.providers.gemini.content import Content, Part
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.brains.scripted import ScriptedBrain
-from livetui.server.brains.smollm2 import DEFAULT_SYSTEM_PROMPT, chat_messages, smollm2_unavailable
-from livetui.server.conversation import Conversation
+from livetui.server.core.brains.scripted import ScriptedBrain
+from livetui.server.core.brains.smollm2 import DEFAULT_SYSTEM_PROMPT, chat_messages, smollm2_unavailable
+from livetui.server.core.conversation import Conversation
+from livetui.server.dialects.gemini.sink import GeminiSink
+from livetui.server.dialects.gemini.turns import settings_of, turn_of
 from tests.conftest import ServerStarter
 from tests.server.wire import INTERRUPT, model_text, read_turn, recv, send, session, user_turn
 
@@ -24,10 +26,9 @@ def dialogue(history: Sequence[Content], system: str = "") -> Conversation:
     async def ignore(_: object) -> None:
         return None
 
-    conversation = Conversation(
-        Setup(model="models/x", system_instruction=instruction), ScriptedBrain(), ignore, ignore
-    )
-    conversation.add(history)
+    setup = Setup(model="models/x", system_instruction=instruction)
+    conversation = Conversation(settings_of(setup), ScriptedBrain(), GeminiSink(ignore), ignore)
+    conversation.add([turn_of(content) for content in history])
     return conversation
 
 

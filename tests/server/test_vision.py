@@ -8,8 +8,8 @@ import pytest
 
 from livetui.providers.gemini.content import Content, Part
 from livetui.server.app import ServerConfig
-from livetui.server.senses.scene import NO_FRAMES_REPLY, Scene, asks_what_is_seen
-from livetui.server.senses.vision import Vision, VisionError
+from livetui.server.core.senses.scene import NO_FRAMES_REPLY, Scene, asks_what_is_seen
+from livetui.server.core.senses.vision import Vision, VisionError
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.frames import BLUE, HELLO_SCENE, jpeg, qr_frame, solid
 from tests.server.wire import Frame, ask, send, session
@@ -129,7 +129,7 @@ async def test_a_script_reply_can_say_the_scene(
 
 
 def test_the_smollm2_prompt_carries_the_scene_once_there_is_one() -> None:
-    from livetui.server.brains.smollm2 import chat_messages
+    from livetui.server.core.brains.smollm2 import chat_messages
     from tests.server.test_smollm2 import dialogue
 
     conversation = dialogue([Content(role="user", parts=(Part(text="hi"),))], system="Be brief.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from livetui.server.brains.base import Chunk, Dialogue
-from livetui.server.brains.scripted import ScriptedBrain
+from livetui.server.core.brains.base import Chunk, Dialogue
+from livetui.server.core.brains.scripted import ScriptedBrain
 from livetui.server.script import Script
 
 

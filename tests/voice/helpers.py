@@ -32,9 +32,12 @@ async def voiced(
     *,
     push_to_talk: bool = False,
     half_duplex: bool = False,
+    dialect: str = "gemini",
 ) -> AsyncIterator[tuple[Voice, FakeSink, Recorder]]:
-    """A live session with a voice playing into a real-time fake sink; yields once the session is live."""
-    session = LiveSession(local_endpoint(server.url), provider("gemini"), audio_config(manual=push_to_talk))
+    """A live session in `dialect` with a voice playing into a real-time fake sink; yields once the session
+    is live."""
+    endpoint = local_endpoint(server.url, dialect=dialect)
+    session = LiveSession(endpoint, provider(dialect), audio_config(manual=push_to_talk))
     sink = FakeSink()
     voice = Voice(session, source=source, sink=sink, push_to_talk=push_to_talk, half_duplex=half_duplex)
     recorder = Recorder()

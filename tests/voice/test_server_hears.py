@@ -9,8 +9,8 @@ import pytest
 
 from livetui.media.audio.pcm import duration, resample
 from livetui.server.app import LiveServer, ServerConfig
+from livetui.server.core.speaking import CHUNK_SECONDS
 from livetui.server.errors import StartupError
-from livetui.server.speaking import CHUNK_SECONDS
 from tests.conftest import ServerStarter
 from tests.server.wire import model_text, read_turn, send, session, user_turn
 from tests.voice.conftest import Speech, pcm_of

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from livetui.server.senses.tts import RATE, shared_synthesizer
-from livetui.server.speaking import next_phrase, spread
+from livetui.server.core.senses.tts import RATE, shared_synthesizer
+from livetui.server.core.speaking import next_phrase, spread
 
 
 def phrases(text: str, *, final: bool = True) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from livetui.server.senses.tts import shared_synthesizer
+from livetui.server.core.senses.tts import shared_synthesizer
 from tests.terminal import Terminal, livetui_command
 from tests.voice.conftest import GRAMMAR, SCRIPT, Speech
 

@@ -2,8 +2,9 @@
 
 PortAudio calls the stream's callback on its own thread, once per block of the length sent to the model;
 the callback only copies the block and hands it to the event loop (`ThreadHandoff`: one wake-up per batch)
-into a bounded drop-oldest queue. Devices that cannot capture at 16 kHz (a JACK server runs at its own
-rate) are opened at their default rate and resampled, once per block; whatever block size the device
+into a bounded drop-oldest queue. Blocks go out at the rate the provider takes (16 kHz by default, 24 kHz
+for OpenAI Realtime); devices that cannot capture at it (a JACK server runs at its own rate) are opened
+at their default rate and resampled, once per block; whatever block size the device
 delivers is cut again into blocks of :data:`~livetui.media.audio.pcm.MIC_BLOCK_SECONDS`, and a block that
 already has that size is passed on as it is, without another copy.
 """
@@ -31,21 +32,29 @@ QUEUE_BLOCKS = 50
 class DeviceSource(AudioSource):
     """A microphone: the default input device, or the one `device` names (an index or part of a name)."""
 
-    def __init__(self, device: str | int | None = None, *, block_seconds: float = MIC_BLOCK_SECONDS) -> None:
+    def __init__(
+        self,
+        device: str | int | None = None,
+        *,
+        rate: int = MIC_RATE,
+        block_seconds: float = MIC_BLOCK_SECONDS,
+    ) -> None:
         self.device = device
         """What the user asked for (None: the default input)."""
+        self.rate = rate
+        """The rate of the blocks `read` returns (the provider's `audio_in_rate`)."""
         self.name = "default microphone" if device in (None, "") else f"microphone {device}"
-        self.device_rate = MIC_RATE
+        self.device_rate = rate
         """The rate the device was opened at."""
         self.overflows = 0
         """Times PortAudio reported lost input (the callback thread was starved)."""
         self._block_seconds = block_seconds
         self._queue: DropOldestQueue[bytes] = DropOldestQueue(QUEUE_BLOCKS)
-        self._resampler = Resampler(MIC_RATE, MIC_RATE)
+        self._resampler = Resampler(rate, rate)
         self._stream: Any = None
         self._handoff: ThreadHandoff[bytes] | None = None
         self._pending = bytearray()
-        self._block_bytes = frames_in(block_seconds, MIC_RATE) * SAMPLE_BYTES
+        self._block_bytes = frames_in(block_seconds, rate) * SAMPLE_BYTES
 
     @property
     def dropped(self) -> int:
@@ -57,13 +66,13 @@ class DeviceSource(AudioSource):
         sd = load_sounddevice()
         info = find_device(self.device, "input")
         self.name = f"microphone {info.name}"
-        rate = MIC_RATE
+        rate = self.rate
         try:
-            sd.check_input_settings(device=info.index, samplerate=MIC_RATE, channels=1, dtype="int16")
+            sd.check_input_settings(device=info.index, samplerate=rate, channels=1, dtype="int16")
         except Exception:  # PortAudioError or ValueError: the device has its own rate
             rate = round(info.rate)
         self.device_rate = rate
-        self._resampler = Resampler(rate, MIC_RATE)
+        self._resampler = Resampler(rate, self.rate)
         handoff = self._handoff = ThreadHandoff(asyncio.get_running_loop(), self._queue)
 
         def callback(indata: Any, frames: int, time: Any, status: Any) -> None:
@@ -98,7 +107,7 @@ class DeviceSource(AudioSource):
         return 0 if self._handoff is None else self._handoff.wakeups
 
     async def read(self) -> bytes | None:
-        """The next block at 16 kHz (re-cut: devices deliver what size they like); None at the end."""
+        """The next block at `rate` (re-cut: devices deliver what size they like); None at the end."""
         while len(self._pending) < self._block_bytes:
             block = await self._queue.get()
             if block is None:

@@ -97,6 +97,12 @@ class Player:
         """Seconds of audio waiting to be played."""
         return self._buffered / self.rate
 
+    def played_ms(self, turn: int) -> int:
+        """Milliseconds of `turn`'s speech handed to the sink so far, exact to the block pulled (read it
+        when interrupting: it is what the user heard of the turn)."""
+        with self._lock:
+            return self.frames_by_turn.get(turn, 0) * 1000 // self.rate
+
     def set_rate(self, rate: int) -> None:
         """Play at another rate (a newly opened sink's); drops what is buffered."""
         self.flush()

@@ -1,8 +1,8 @@
 """Where microphone audio comes from: the interface, a file played as if spoken, and a fake for tests.
 
-Every source hands out PCM16 mono 16 kHz blocks (:data:`~livetui.media.audio.pcm.MIC_RATE`) through
-:meth:`AudioSource.read`, which returns None when the source has ended. The device source is in
-:mod:`livetui.media.audio.mic`.
+Every source hands out PCM16 mono blocks at its `rate` (the provider's: 16 kHz,
+:data:`~livetui.media.audio.pcm.MIC_RATE`, unless told otherwise) through :meth:`AudioSource.read`,
+which returns None when the source has ended. The device source is in :mod:`livetui.media.audio.mic`.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class AudioSource(ABC):
-    """A microphone: PCM16 mono 16 kHz blocks of about 20 ms, in order."""
+    """A microphone: PCM16 mono blocks of about 40 ms at `rate`, in order."""
 
     rate: int = MIC_RATE
-    """The rate of the blocks `read` returns (always 16 kHz)."""
+    """The rate of the blocks `read` returns (16 kHz unless the source was made for another)."""
     name: str = "microphone"
     """What the user sees ("default microphone", "file speech.wav")."""
     recorded: bool = False
@@ -63,7 +63,7 @@ class FileSource(AudioSource):
     It is `recorded`: its first block is read once the session is live.
 
     A ``.wav`` file may have any integer format, rate and channel count (it is mixed down and resampled);
-    any other file is read as raw PCM16 mono 16 kHz. Block ``n`` is handed out when it would have been
+    any other file is read as raw PCM16 mono at `rate`. Block ``n`` is handed out when it would have been
     captured, ``(n + 1) × block`` seconds after the first read, so timing drifts never accumulate.
     """
 
@@ -74,6 +74,7 @@ class FileSource(AudioSource):
         path: Path,
         *,
         loop: bool = False,
+        rate: int = MIC_RATE,
         realtime: bool = True,
         block_seconds: float = MIC_BLOCK_SECONDS,
         clock: Clock = time.monotonic,
@@ -85,7 +86,9 @@ class FileSource(AudioSource):
         """Start again from the beginning at the end, forever."""
         self.realtime = realtime
         """Pace blocks in real time (False hands them out as fast as they are read, for tests)."""
-        self.block_bytes = frames_in(block_seconds, MIC_RATE) * SAMPLE_BYTES
+        self.rate = rate
+        """The rate the file is resampled to, and its blocks handed out at."""
+        self.block_bytes = frames_in(block_seconds, rate) * SAMPLE_BYTES
         """Bytes per block."""
         self.name = f"file {path.name}"
         self.blocks_read = 0
@@ -100,7 +103,7 @@ class FileSource(AudioSource):
     async def open(self) -> None:
         """Read the whole file (off the event loop) and rewind."""
         try:
-            self._pcm = await asyncio.to_thread(read_audio, self.path, MIC_RATE)
+            self._pcm = await asyncio.to_thread(read_audio, self.path, self.rate)
         except AudioFileError as error:
             raise AudioUnavailable(f"microphone file {error}") from None
         if not self._pcm:
@@ -135,8 +138,9 @@ class FileSource(AudioSource):
 class FakeSource(AudioSource):
     """A source a test feeds by hand: `push` blocks, `end` to finish."""
 
-    def __init__(self, name: str = "fake microphone") -> None:
+    def __init__(self, name: str = "fake microphone", *, rate: int = MIC_RATE) -> None:
         self.name = name
+        self.rate = rate
         self.opened = False
         """True between `open` and `close`."""
         self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()

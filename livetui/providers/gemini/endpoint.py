@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from livetui.live.endpoint import Endpoint
+from livetui.live.endpoint import Endpoint, EndpointOptions
 from livetui.providers.gemini.paths import LIVE_PATH
 
 GEMINI_URL = "wss://generativelanguage.googleapis.com" + LIVE_PATH
@@ -22,8 +22,8 @@ def _key_headers(api_key: SecretStr | None) -> tuple[tuple[str, SecretStr], ...]
     return ((KEY_HEADER, api_key),) if api_key is not None else ()
 
 
-def gemini_endpoint(api_key: SecretStr) -> Endpoint:
-    """Google's endpoint with this key."""
+def gemini_endpoint(api_key: SecretStr, options: EndpointOptions | None = None) -> Endpoint:
+    """Google's endpoint with this key (the model is named in `setup`, so no option changes it)."""
     return Endpoint(url=GEMINI_URL, provider="gemini", secret_headers=_key_headers(api_key))
 
 

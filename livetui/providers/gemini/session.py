@@ -189,8 +189,8 @@ class GeminiSession:
         """Stream a block of microphone audio (PCM16 mono)."""
         self._send_blob("audio", Blob(mime_type=f"audio/pcm;rate={rate}", data=pcm))
 
-    def send_video(self, jpeg: bytes, *, mime_type: str = "image/jpeg") -> None:
-        """Stream one camera frame."""
+    def send_video(self, jpeg: bytes, *, now: bool = False, mime_type: str = "image/jpeg") -> None:
+        """Stream one camera frame (a snapshot, `now`, goes the same way: the stream is immediate)."""
         self._send_blob("video", Blob(mime_type=mime_type, data=jpeg))
 
     def activity_start(self, *, at: float) -> None:

@@ -5,7 +5,7 @@ t0→t2, first audio t0→t3, total t0→t4, silence k0→k1, interrupt ack k0�
 session's `LatencyTracker` whenever a mark arrives, so coalesced updates lose nothing. Below the table
 are the current turn's marks themselves (t0–t4 from t0, k0–k2 from k0, in milliseconds), and the link:
 the WebSocket round trip, the frames waiting in the send queue, and the jitter buffer's underruns ("–"
-until there is a speaker).
+until there is a speaker), and, for a provider that reports them, its rate limits (hidden until then).
 """
 
 from __future__ import annotations
@@ -71,6 +71,15 @@ def format_ms(seconds: float | None) -> str:
     return f"{seconds:.1f} s"
 
 
+def format_rate_limits(limits: tuple[ev.RateLimit, ...]) -> str:
+    """The rate-limits line, what is left of each: ``limits: requests 999/1000 · tokens 49000/50000``."""
+    parts = []
+    for limit in limits:
+        left = "?" if limit.remaining is None else str(limit.remaining)
+        parts.append(f"{limit.name} {left}/{'?' if limit.limit is None else limit.limit}")
+    return "limits: " + (" · ".join(parts) or "none")
+
+
 REDRAW_INTERVAL = 0.1
 """Seconds at most between an event and the pane showing it; events in between share one redraw."""
 
@@ -78,7 +87,12 @@ REDRAW_INTERVAL = 0.1
 class LatencyPane(Vertical):
     """Latency of the current turn and of the session so far."""
 
-    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (ev.LatencyMark, ev.AudioState, ev.RoundTrip)
+    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (
+        ev.LatencyMark,
+        ev.AudioState,
+        ev.RoundTrip,
+        ev.RateLimits,
+    )
     """The session events the pane reads (a mark triggers a re-read of the tracker)."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
@@ -91,6 +105,8 @@ class LatencyPane(Vertical):
         """Frames waiting in the session's send queue, when last looked."""
         self.underruns: int | None = None
         """The jitter buffer's underruns so far (None: no speaker)."""
+        self.rate_limits: tuple[ev.RateLimit, ...] | None = None
+        """The provider's rate limits as last reported (None: it reports none)."""
         self._pending: tuple[LatencyTracker, int] | None = None
         self._redraw: Timer | None = None
         self._link = ""
@@ -109,6 +125,7 @@ class LatencyPane(Vertical):
         yield Label(f"total, last {HISTORY} turns", id="history-caption")
         yield Sparkline([], id="latency-history")
         yield Label(format_link(None, None, None), id="latency-link")
+        yield Label("", id="latency-limits")
 
     def on_mount(self) -> None:
         """One row per stage, all empty."""
@@ -136,6 +153,8 @@ class LatencyPane(Vertical):
             self.underruns = event.underruns if event.speaker else None
         elif isinstance(event, ev.RoundTrip):
             self.round_trip = event.seconds
+        elif isinstance(event, ev.RateLimits):
+            self.rate_limits = event.limits
         if message.queued is not None:
             self.queued = message.queued
         self._schedule_redraw()
@@ -145,6 +164,10 @@ class LatencyPane(Vertical):
         if link != self._link:
             self._link = link
             show_text(self.query_one("#latency-link", Label), link)
+        if self.rate_limits is not None:
+            limits = self.query_one("#latency-limits", Label)
+            limits.add_class("-shown")
+            show_text(limits, format_rate_limits(self.rate_limits))
 
     @on(LatencyUpdate)
     def _on_latency(self, message: LatencyUpdate) -> None:

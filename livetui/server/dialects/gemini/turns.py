@@ -1,0 +1,50 @@
+"""Gemini's setup and turns in the core's neutral terms (`livetui.server.core.turns`)."""
+
+from __future__ import annotations
+
+from livetui.live.tools import ToolAnswer
+from livetui.providers.gemini.client import Setup
+from livetui.providers.gemini.codec import encode
+from livetui.providers.gemini.content import Content, FunctionResponse
+from livetui.server.core.turns import Role, SessionSettings, Turn
+
+
+def content_text(content: Content) -> str:
+    """The visible text of a turn: its text parts joined, thoughts left out."""
+    return "".join(part.text for part in content.parts if part.text and not part.thought)
+
+
+def _size(content: Content) -> int:
+    """The characters `content` takes as JSON (its repr's length if it cannot be written as JSON)."""
+    try:
+        return len(encode(content))
+    except ValueError:  # text that is not valid Unicode: still counted, never a crash
+        return len(repr(content))
+
+
+def turn_of(content: Content) -> Turn:
+    """The turn `content` is (a content without a role is the user's), sized as it came on the wire."""
+    role: Role = "model" if content.role == "model" else "user"
+    return Turn(role, content_text(content), size=_size(content))
+
+
+def settings_of(setup: Setup) -> SessionSettings:
+    """What `setup` asks for."""
+    instruction = setup.system_instruction
+    config = setup.generation_config
+    functions = frozenset(
+        declaration.name for tool in setup.tools or () for declaration in tool.function_declarations or ()
+    )
+    return SessionSettings(
+        system_text=content_text(instruction) if instruction else "",
+        modality="AUDIO" if setup.modality == "AUDIO" else "TEXT",
+        manual_activity=setup.manual_activity,
+        functions=functions,
+        max_output_tokens=config.max_output_tokens if config else None,
+        temperature=config.temperature if config else None,
+    )
+
+
+def answer_of(response: FunctionResponse) -> ToolAnswer:
+    """The neutral answer a ``functionResponse`` gives."""
+    return ToolAnswer(call_id=response.id or "", name=response.name or "", output=dict(response.response))
