@@ -60,7 +60,10 @@ NOT_RECORDED = "nothing to export: this session is not recorded (--no-record, or
 
 
 def describe_failure(error: BaseException) -> str:
-    """One line for a session that could not be opened."""
+    """One line for a session that could not be opened (or whose runtime failed: the one error inside
+    its task group is the one told)."""
+    while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+        error = error.exceptions[0]
     if isinstance(error, LocalServerError):
         return str(error)
     detail = " ".join(str(error).split()) or type(error).__name__
