@@ -23,11 +23,10 @@ from livetui.config import Settings
 from livetui.providers import registry
 from livetui.session.audio_io import sink_for
 from livetui.session.connect import Target
-from livetui.session.engine import LiveSession
 from livetui.session.latency import LatencyTracker
 from livetui.session.playback import Playback
+from livetui.session.runtime import LiveSession, Runtime, Voice
 from livetui.session.setup import build_config
-from livetui.session.voice import Voice
 from livetui.ui.app import LiveApp
 
 
@@ -61,9 +60,15 @@ class ReplayApp(LiveApp):
         """What is played."""
         self.replay_session = dormant_session(settings)
         """The panes' session: its latency tracker holds the recorded marks."""
+        self.replay_runtime = Runtime.idle(self.replay_session, settings, _no_connection)
+        """What the panes read the session through (never run)."""
         self.sink = sink_for(settings)
         """Where the model's speech goes (None: nowhere, `--text-only`)."""
-        self.space_talks = True  # the message box leaves Space to the app: it pauses
+
+    @property
+    def space_talks(self) -> bool:
+        """Always: the message box leaves Space to the app, which pauses the replay."""
+        return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The session keys (and Continue, from the past sessions) have nothing to act on in a replay."""
@@ -77,12 +82,12 @@ class ReplayApp(LiveApp):
     async def run_session(self) -> None:
         """Play the recording to the main screen (and its speech to the speaker) until the app quits."""
         session = self.replay_session
-        voice = self.voice = Voice(session, sink=self.sink) if self.sink is not None else None
+        voice = Voice(session, sink=self.sink) if self.sink is not None else None
 
         def show(event: ev.AnyEvent) -> None:
             if isinstance(event, ev.LatencyMark):
                 session.latency.mark(event.turn, event.mark, event.at)
-            self.main.deliver(event, session)
+            self.main.deliver(event, self.replay_runtime)
 
         speaking = asyncio.create_task(voice.run(), name="voice") if voice is not None else None
         try:

@@ -23,7 +23,7 @@ from textual.widgets import TabbedContent, TabPane
 
 from livetui import events as ev
 from livetui.config import DEFAULT_PRICES, Price
-from livetui.session.engine import LiveSession
+from livetui.session.runtime import Runtime
 from livetui.ui.key_names import bound_keys
 from livetui.ui.messages import EventConsumer, wrap
 from livetui.ui.widgets.camera import CameraPreview
@@ -144,14 +144,14 @@ class MainScreen(Screen[None]):
         keys = bound_keys(self)
         self._status.hints = " · ".join(f"{keys[i]} {label}" for i, label in HINTS if i in keys)
 
-    def deliver(self, event: ev.AnyEvent, session: LiveSession | None) -> None:
+    def deliver(self, event: ev.AnyEvent, runtime: Runtime | None) -> None:
         """Post an event to every pane that shows its type (each gets its own message); a wire frame is
         handed to the events pane as it is (fifty a second or more: no message each)."""
         if isinstance(event, ev.WireFrame):
             self._events.record(event)
             return
         for consumer in self._routes.get(type(event), ()):
-            consumer.post_message(wrap(event, session))
+            consumer.post_message(wrap(event, runtime))
 
     @property
     def panes_over_chat(self) -> bool:

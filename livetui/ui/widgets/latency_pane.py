@@ -169,8 +169,8 @@ class LatencyPane(Vertical):
         elif isinstance(event, ev.Usage):
             self.usage.setdefault(event.turn, Tokens()).add(event)
             self._usage_turn = event.turn
-        if message.session is not None:
-            self.queued = message.session.send_queue_depth
+        if message.queued is not None:
+            self.queued = message.queued
         self._schedule_redraw()
 
     def _show_link(self) -> None:
@@ -189,9 +189,10 @@ class LatencyPane(Vertical):
 
     @on(LatencyUpdate)
     def _on_latency(self, message: LatencyUpdate) -> None:
-        if message.session is None or not isinstance(message.event, ev.LatencyMark):
+        tracker = message.runtime.latency if message.runtime is not None else None
+        if tracker is None or not isinstance(message.event, ev.LatencyMark):
             return
-        self._pending = (message.session.latency, message.event.turn)
+        self._pending = (tracker, message.event.turn)
         self._schedule_redraw()
 
     def _schedule_redraw(self) -> None:
