@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 from livetui import events as ev
 from livetui.config import Settings
-from livetui.live.codec import Exchange
+from livetui.live.codec import Exchange, VideoInput
 from livetui.media.audio.devices import Direction
 from livetui.media.video.capture import CaptureOptions
 from livetui.media.video.sources import open_source
@@ -199,6 +199,11 @@ class Runtime:
     def provider(self) -> str | None:
         """Who the session talks to (`gemini`, `openai`, `local`), once it has opened."""
         return self._engine.endpoint.provider if self._engine is not None else None
+
+    @property
+    def video(self) -> VideoInput | None:
+        """How pictures reach the model (a stream, or snapshots with each turn), once the session opened."""
+        return self._engine.provider.capabilities.video if self._engine is not None else None
 
     @property
     def latency(self) -> LatencyTracker | None:
