@@ -129,9 +129,7 @@ async def test_openai_gets_the_camera_as_snapshots_and_the_preview_says_so(
         await until(pilot, lambda: preview.frame is not None, "a frame in the preview")
         assert str(preview.border_subtitle).endswith("goes with your next turn")
         await pilot.press(*"what do you see", "enter")
-        await until(
-            pilot, lambda: app.main.chat.turn(1) is not None and app.main.chat.turn(1).complete, "reply"
-        )
+        await until(pilot, lambda: (turn := app.main.chat.turn(1)) is not None and turn.complete, "the reply")
         reply = "".join(
             m.event.text
             for m in messages
