@@ -32,6 +32,12 @@ ENDPOINT_WINDOW = 0.2
 top of the detector's own hangover of about 0.2 s). Pocketsphinx's default, 0.3 s, answers 0.1 s later."""
 RECENT_FRAMES = 16
 """Raw frames kept to recover the end of an utterance (more than the Endpointer's window holds)."""
+GRAMMAR_BESTPATH = False
+"""Whether a grammar search rescores its lattice at the end of the utterance. Pocketsphinx's default (on)
+picks the best lattice path even when it stops short of the grammar's end, so a whole sentence came back
+as a prefix of it ("what is the weather" for "what is the weather like today"); off, the hypothesis is the
+best path that completes a grammar sentence.
+"""
 DEFAULT_VAD_MODE = 0
 """The Endpointer's aggressiveness, 0 (loose, the default) to 3 (strict)."""
 
@@ -96,7 +102,7 @@ class SpeechModel:
         from pocketsphinx import Decoder
 
         if self.grammar is not None:
-            return Decoder(samprate=RATE, jsgf=str(self.grammar), loglevel="FATAL")
+            return Decoder(samprate=RATE, jsgf=str(self.grammar), bestpath=GRAMMAR_BESTPATH, loglevel="FATAL")
         return Decoder(samprate=RATE, loglevel="FATAL")
 
     def warm(self) -> None:
