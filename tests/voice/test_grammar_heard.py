@@ -19,9 +19,7 @@ from livetui.server.app import LiveServer
 from tests.voice.conftest import GRAMMAR
 from tests.voice.helpers import voiced
 
-SENTENCES = [
-    line.strip(" |;") for line in GRAMMAR.read_text(encoding="utf-8").split("=", 1)[1].splitlines()
-]
+SENTENCES = [line.strip(" |;") for line in GRAMMAR.read_text(encoding="utf-8").split("=", 1)[1].splitlines()]
 """The grammar's sentences, one alternative a line."""
 
 

@@ -1,13 +1,16 @@
-"""Speech recognition for the local server: pocketsphinx, with its Endpointer for voice activity.
+"""Speech recognition for the local server: pocketsphinx, with Silero VAD (or pocketsphinx's Endpointer)
+for voice activity.
 
 `SpeechModel` holds what every connection shares: the model settings (an optional JSGF grammar that
-restricts what can be recognised, for deterministic tests) and a pool of decoders, which are slow to load
-(a few tenths of a second) and large. `Recognizer` is one audio stream's recognition; it is synchronous and
-must be driven from one worker thread, never from the event loop.
+restricts what can be recognised, for deterministic tests) and pools of decoders and voice-activity
+detectors, which are slow to load (a few tenths of a second) and large. `Recognizer` is one audio stream's
+recognition; it is synchronous and must be driven from one worker thread, never from the event loop.
 
-In automatic mode the Endpointer (a WebRTC-style voice-activity detector on 30 ms frames) finds where
-speech starts and ends; in manual mode the client brackets each utterance with activityStart/activityEnd
-and the Endpointer is not used. Either way the result is a list of :data:`Heard` events.
+In automatic mode an endpointer finds where speech starts and ends: Silero VAD's (`SileroEndpointer`, on
+32 ms frames, which waits out a pause inside a sentence) or, with ``vad="webrtc"``, pocketsphinx's
+Endpointer (a WebRTC-style detector on 30 ms frames: lighter, and quicker to end a turn, but a pause of
+300 ms can split a sentence). In manual mode the client brackets each utterance with
+activityStart/activityEnd and no endpointer is used. Either way the result is a list of :data:`Heard` events.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import soxr
 
+from livetui.server.core.senses.endpointing import SileroEndpointer, load_detector
 from livetui.server.errors import StartupError
 
 RATE = 16000
@@ -28,10 +32,11 @@ RATE = 16000
 PARTIAL_EVERY = 5
 """Frames (of 30 ms) between two partial hypotheses."""
 ENDPOINT_WINDOW = 0.2
-"""Seconds of audio the Endpointer decides on: speech ends after about 90 % of a window is silence (on
-top of the detector's own hangover of about 0.2 s). Pocketsphinx's default, 0.3 s, answers 0.1 s later."""
+"""Seconds of audio pocketsphinx's Endpointer decides on: speech ends after about 90 % of a window is
+silence (on top of the detector's own hangover of about 0.2 s). Pocketsphinx's default, 0.3 s, answers
+0.1 s later."""
 RECENT_FRAMES = 16
-"""Raw frames kept to recover the end of an utterance (more than the Endpointer's window holds)."""
+"""Raw frames kept to recover the end of an utterance (more than pocketsphinx's Endpointer's window holds)."""
 GRAMMAR_BESTPATH = False
 """Whether a grammar search rescores its lattice at the end of the utterance. Pocketsphinx's default (on)
 picks the best lattice path even when it stops short of the grammar's end, so a whole sentence came back
@@ -39,7 +44,10 @@ as a prefix of it ("what is the weather" for "what is the weather like today"); 
 best path that completes a grammar sentence.
 """
 DEFAULT_VAD_MODE = 0
-"""The Endpointer's aggressiveness, 0 (loose, the default) to 3 (strict)."""
+"""Pocketsphinx's Endpointer's aggressiveness, 0 (loose, the default) to 3 (strict)."""
+
+Vad: TypeAlias = Literal["silero", "webrtc"]
+"""The voice-activity detector that ends utterances (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -70,12 +78,17 @@ Heard: TypeAlias = SpeechStarted | Partial | SpeechEnded
 class SpeechModel:
     """The recogniser's settings and a pool of loaded decoders, shared by every connection."""
 
-    def __init__(self, grammar: Path | None = None, *, vad_mode: int = DEFAULT_VAD_MODE) -> None:
+    def __init__(
+        self, grammar: Path | None = None, *, vad: Vad = "silero", vad_mode: int = DEFAULT_VAD_MODE
+    ) -> None:
         self.grammar = grammar
         """A JSGF grammar: only its sentences can be recognised. None uses the general English model."""
+        self.vad = vad
+        """The voice-activity detector that ends utterances."""
         self.vad_mode = vad_mode
-        """The Endpointer's aggressiveness, 0-3."""
+        """Pocketsphinx's Endpointer's aggressiveness, 0-3 (with ``vad="webrtc"``)."""
         self._pool: list[Any] = []
+        self._detectors: list[Any] = []
         self._lock = threading.Lock()
 
     def check(self) -> None:
@@ -106,10 +119,12 @@ class SpeechModel:
         return Decoder(samprate=RATE, loglevel="FATAL")
 
     def warm(self) -> None:
-        """Load one decoder now if none is ready (blocking: call it on a worker thread)."""
+        """Load one decoder (and detector) now if none is ready (blocking: call it on a worker thread)."""
         with self._lock:
             if not self._pool:
                 self._pool.append(self._create())
+            if self.vad == "silero" and not self._detectors:
+                self._detectors.append(load_detector())
 
     def acquire(self) -> Any:
         """A decoder for one stream (loaded now if the pool is empty; blocking)."""
@@ -121,18 +136,34 @@ class SpeechModel:
         with self._lock:
             self._pool.append(decoder)
 
+    def endpointer(self) -> Any:
+        """A new stream's endpointer (blocking: it may load a detector): a `SileroEndpointer`, or
+        pocketsphinx's Endpointer with ``vad="webrtc"``."""
+        if self.vad == "webrtc":
+            from pocketsphinx import Endpointer
+
+            return Endpointer(window=ENDPOINT_WINDOW, vad_mode=self.vad_mode, sample_rate=RATE)
+        with self._lock:
+            detector = self._detectors.pop() if self._detectors else None
+        if detector is None:
+            detector = load_detector()
+        detector.reset()
+        return SileroEndpointer(detector, release=self._release_detector)
+
+    def _release_detector(self, detector: Any) -> None:
+        with self._lock:
+            self._detectors.append(detector)
+
 
 class Recognizer:
     """One audio stream's speech recognition (synchronous; drive it from a single worker thread)."""
 
     def __init__(self, model: SpeechModel, *, manual: bool = False) -> None:
-        from pocketsphinx import Endpointer
-
         self.model = model
         """The shared model."""
         self.manual = manual
         """True when activityStart/activityEnd bracket utterances (no voice-activity detection)."""
-        self._endpointer = Endpointer(window=ENDPOINT_WINDOW, vad_mode=model.vad_mode, sample_rate=RATE)
+        self._endpointer: Any = model.endpointer()
         self._frame_bytes: int = self._endpointer.frame_bytes
         self._pending = bytearray()
         self._recent: deque[bytes] = deque(maxlen=RECENT_FRAMES)
@@ -195,7 +226,9 @@ class Recognizer:
         return heard
 
     def close(self) -> None:
-        """Give the decoder back to the pool."""
+        """Give the decoder (and detector) back to the pool."""
+        if isinstance(self._endpointer, SileroEndpointer):
+            self._endpointer.close()
         decoder, self._decoder = self._decoder, None
         if decoder is not None:
             if self._in_utterance:
@@ -225,9 +258,10 @@ class Recognizer:
             heard.append(SpeechStarted(at=float(endpointer.speech_start)))
         heard += self._decode(speech)
         if not endpointer.in_speech:
-            # The Endpointer hands out frames a window late and drops that window at the end of speech,
-            # where a soft final consonant often is: the decoder hears it too.
-            heard += self._decode(b"".join(self._after(speech)))
+            if not isinstance(endpointer, SileroEndpointer):
+                # Pocketsphinx's Endpointer hands out frames a window late and drops that window at the end
+                # of speech, where a soft final consonant often is: the decoder hears it too.
+                heard += self._decode(b"".join(self._after(speech)))
             heard += self._finish()
         return heard
 
