@@ -7,8 +7,9 @@ depend on the machine's load:
 - **Splits**: a sentence with commas is spoken as espeak-ng speaks it, then again with a 300 ms silence
   put in at its first comma; a sentence heard as more than one utterance was split.
 - **End delay**: from the last voiced sample of an utterance to the block after which the detector ended it.
-- **Word error rate** of the general English model (no grammar) over the sentences at both rates, and the
-  recogniser's compute time per second of speech.
+- **Word error rate** of each recogniser with no grammar (pocketsphinx's general English model, and Whisper
+  tiny.en when the ``[whisper]`` extra is installed) over the sentences at both rates, the compute time per
+  second of speech, and the time Whisper adds to each turn (its transcription of the utterance, median).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 
 from livetui.media.audio.pcm import read_audio
 from livetui.server.core.senses.asr import Heard, Recognizer, SpeechEnded, SpeechModel, Vad
+from livetui.server.core.senses.whisper import whisper_installed
 from livetui.session.latency import percentile
 
 BLOCK = 1280
@@ -110,15 +112,20 @@ def hear(
     return said, ended
 
 
-def word_errors(said: str, meant: str) -> tuple[int, int]:
-    """Word edits (substitutions, insertions, deletions) from `meant` to `said`, and the words meant."""
-    hyp, ref = said.lower().replace(",", "").split(), meant.lower().replace(",", "").split()
+def word_errors(said: str, meant: str) -> int:
+    """Word edits (substitutions, insertions, deletions) from `meant` to `said`, case and punctuation
+    aside."""
+    hyp, ref = _words(said), _words(meant)
     row = list(range(len(hyp) + 1))
     for i, word in enumerate(ref, 1):
         prev, row[0] = row[0], i
         for j, other in enumerate(hyp, 1):
             prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (word != other))
-    return row[-1], len(ref)
+    return row[-1]
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c for c in text.lower() if c.isalnum() or c in " '").split()
 
 
 def bench_splits(folder: Path) -> None:
@@ -152,25 +159,44 @@ def bench_splits(folder: Path) -> None:
 
 
 def bench_word_errors(folder: Path) -> None:
-    """Word error rate of the general English model at each rate."""
-    model = SpeechModel()
+    """Word error rate of each recogniser at each rate, interleaved sentence by sentence."""
+    models = {"pocketsphinx, general English": SpeechModel(use_whisper=False)}
+    if whisper_installed():
+        models["Whisper tiny.en (final) + pocketsphinx (partials)"] = SpeechModel(use_whisper=True)
+    else:
+        print("   Whisper: not measured, the [whisper] extra is not installed", flush=True)
     for rate in RATES:
-        errors = words = 0
-        compute = spoken = 0.0
+        errors = dict.fromkeys(models, 0)
+        compute = dict.fromkeys(models, 0.0)
+        added: list[float] = []
+        words = 0
+        spoken = 0.0
         for text in SENTENCES:
             pcm = record(folder, text, rate)
-            started = time.perf_counter()
-            said, _ = hear(model, pcm)
-            compute += time.perf_counter() - started
             spoken += len(pcm) / 16000 + 1.5
-            wrong, count = word_errors(" ".join(said), text)
-            errors, words = errors + wrong, words + count
-        print(
-            f"   pocketsphinx, general English, {rate} wpm: WER {100 * errors / words:.1f} % over "
-            f"{len(SENTENCES)} sentences ({words} words); {1000 * compute / spoken:.0f} ms compute per "
-            "second of audio",
-            flush=True,
-        )
+            words += len(_words(text))
+            for name, model in models.items():
+                started = time.perf_counter()
+                said, _ = hear(model, pcm)
+                compute[name] += time.perf_counter() - started
+                errors[name] += word_errors(" ".join(said), text)
+                if model.use_whisper:
+                    started = time.perf_counter()
+                    model.transcribe(pcm.tobytes())
+                    added.append((time.perf_counter() - started) * 1000)
+        for name in models:
+            print(
+                f"   {name}, {rate} wpm: WER {100 * errors[name] / words:.1f} % over {len(SENTENCES)} "
+                f"sentences ({words} words); {1000 * compute[name] / spoken:.0f} ms compute per second "
+                "of audio",
+                flush=True,
+            )
+        if added:
+            print(
+                f"   Whisper adds to each turn, {rate} wpm: median {percentile(added, 50):.0f} ms, "
+                f"p95 {percentile(added, 95):.0f} ms",
+                flush=True,
+            )
 
 
 def main() -> None:

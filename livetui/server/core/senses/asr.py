@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import soxr
 
+from livetui.server.core.senses import whisper
 from livetui.server.core.senses.endpointing import SileroEndpointer, load_detector
 from livetui.server.errors import StartupError
 
@@ -79,10 +80,22 @@ class SpeechModel:
     """The recogniser's settings and a pool of loaded decoders, shared by every connection."""
 
     def __init__(
-        self, grammar: Path | None = None, *, vad: Vad = "silero", vad_mode: int = DEFAULT_VAD_MODE
+        self,
+        grammar: Path | None = None,
+        *,
+        vad: Vad = "silero",
+        vad_mode: int = DEFAULT_VAD_MODE,
+        use_whisper: bool | None = None,
     ) -> None:
         self.grammar = grammar
         """A JSGF grammar: only its sentences can be recognised. None uses the general English model."""
+        self.use_whisper = (
+            whisper.whisper_installed() if use_whisper is None else use_whisper
+        ) and not grammar
+        """Whisper gives each utterance's final transcript (`livetui.server.core.senses.whisper`); by default
+        when the ``[whisper]`` extra is installed and there is no grammar."""
+        self._whisper: Any = None
+        self._whisper_lock = threading.Lock()
         self.vad = vad
         """The voice-activity detector that ends utterances."""
         self.vad_mode = vad_mode
@@ -126,6 +139,20 @@ class SpeechModel:
             if self.vad == "silero" and not self._detectors:
                 self._detectors.append(load_detector())
 
+    def warm_whisper(self) -> None:
+        """Load Whisper if it is used and not loaded yet (blocking: about 0.7 s). Recognition calls it when
+        a stream's first audio arrives, not at start-up: a session that never speaks never pays for it."""
+        with self._whisper_lock:
+            if self.use_whisper and self._whisper is None:
+                self._whisper = whisper.load_whisper()
+
+    def transcribe(self, pcm: bytes) -> str:
+        """Whisper's transcript of one utterance's 16 kHz audio (blocking; loads the model the first
+        time). Transcriptions take turns: one model serves every stream."""
+        self.warm_whisper()
+        with self._whisper_lock:
+            return whisper.transcribe(self._whisper, pcm)
+
     def acquire(self) -> Any:
         """A decoder for one stream (loaded now if the pool is empty; blocking)."""
         with self._lock:
@@ -164,6 +191,7 @@ class Recognizer:
         self.manual = manual
         """True when activityStart/activityEnd bracket utterances (no voice-activity detection)."""
         self._endpointer: Any = model.endpointer()
+        model.warm_whisper()
         self._frame_bytes: int = self._endpointer.frame_bytes
         self._pending = bytearray()
         self._recent: deque[bytes] = deque(maxlen=RECENT_FRAMES)
@@ -173,6 +201,7 @@ class Recognizer:
         self._active = False
         self._said = ""
         self._frames = 0
+        self._utterance = bytearray()
 
     @property
     def in_speech(self) -> bool:
@@ -282,11 +311,15 @@ class Recognizer:
         self._in_utterance = True
         self._said = ""
         self._frames = 0
+        self._utterance.clear()
 
     def _decode(self, speech: bytes) -> list[Heard]:
         if not self._in_utterance or not speech:
             return []
         self._decoder.process_raw(speech)
+        if self.model.use_whisper:
+            self._utterance += speech
+            del self._utterance[: max(0, len(self._utterance) - int(whisper.MAX_SECONDS * RATE) * 2)]
         self._frames += 1
         if self._frames % PARTIAL_EVERY:
             return []
@@ -305,5 +338,8 @@ class Recognizer:
         self._in_utterance = False
         hypothesis = self._decoder.hyp()
         text = hypothesis.hypstr.strip() if hypothesis is not None else ""
+        if self.model.use_whisper and self._utterance:
+            text = self.model.transcribe(bytes(self._utterance))
+            self._utterance.clear()
         self._said = ""
         return [SpeechEnded(text)]
