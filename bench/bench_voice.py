@@ -173,9 +173,12 @@ async def _one_question(url: str, pcm: bytes, speech_end: float) -> tuple[float,
 
 async def bench_end_of_speech(brain: str) -> None:
     """End of speech → first reply audio on `livetui serve --brain BRAIN`, with each detector that can end
-    an utterance (`--vad`), question by question in turn."""
+    an utterance (`--vad`), question by question in turn; pocketsphinx writes the transcripts (Whisper's
+    cost is measured by `bench_hearing`)."""
     synth = Synthesizer()
-    servers = {vad: await LocalServer.start(brain=brain, extra=("--vad", vad)) for vad in VADS}
+    servers = {
+        vad: await LocalServer.start(brain=brain, extra=("--vad", vad, "--no-whisper")) for vad in VADS
+    }
     try:
         latencies: dict[str, list[float]] = {vad: [] for vad in VADS}
         recognised: dict[str, list[float]] = {vad: [] for vad in VADS}

@@ -61,6 +61,9 @@ class ServerConfig:
     """A JSGF grammar: speech recognition hears only its sentences (for tests); None: any English."""
     vad: Vad = "silero"
     """What ends an utterance in automatic activity detection (`livetui.server.core.senses.asr`)."""
+    whisper: bool | None = None
+    """Whisper writes each utterance's final transcript; None: when the ``[whisper]`` extra is installed
+    (never with a grammar)."""
     preload_speech: bool = False
     """Load the speech recogniser in the background as soon as the server listens (else on first audio)."""
     max_connections: int | None = None
@@ -110,7 +113,7 @@ class LiveServer:
         """The brain answering every connection (made from the config unless one is given)."""
         self.cert_path: Path | None = None
         """The certificate clients should trust, when serving TLS."""
-        self.hearing = SpeechModel(self.config.grammar, vad=self.config.vad)
+        self.hearing = SpeechModel(self.config.grammar, vad=self.config.vad, use_whisper=self.config.whisper)
         """The speech recogniser's model, shared by every connection."""
         self.handles = Handles()
         """Resumable conversations by handle, shared by every connection (so a session survives a new one)."""

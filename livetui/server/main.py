@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="what ends an utterance: Silero VAD, which waits out pauses inside a sentence, or "
         "pocketsphinx's lighter WebRTC-style detector, which can split one at a pause (default: %(default)s)",
     )
+    parser.add_argument(
+        "--whisper",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write each utterance's final transcript with Whisper (default: when the [whisper] extra is "
+        "installed and there is no --grammar)",
+    )
     return parser
 
 
@@ -148,6 +155,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         key=read_key(args),
         grammar=args.grammar,
         vad=cast(Vad, args.vad),
+        whisper=args.whisper,
         preload_speech=True,
         max_connections=args.max_connections,
         setup_timeout=args.setup_timeout,
