@@ -20,10 +20,15 @@ async def free_speech_server(start_live_server: ServerStarter) -> LiveServer:
     return await start_live_server(ServerConfig(script=SCRIPT))
 
 
-async def test_free_speech_is_heard_word_for_word(free_speech_server: LiveServer, speech: Speech) -> None:
+async def test_free_speech_is_heard_nearly_word_for_word(
+    free_speech_server: LiveServer, speech: Speech
+) -> None:
     async with session(free_speech_server, modality="TEXT") as ws:
         await send_audio(ws, pcm_of(speech("what is the capital of france")))
         frames = await read_turn(ws)
     [heard] = finished_input(frames)
-    assert heard.lower().strip(".?! ") == "what is the capital of france"
+    words = heard.lower().strip(".?! ").split()
+    meant = "what is the capital of france".split()
+    wrong = sum(said != word for said, word in zip(words, meant, strict=False)) + abs(len(words) - len(meant))
+    assert wrong <= 1, f"{heard!r}: pocketsphinx's general model gets five or six of these words wrong"
     assert model_text(frames) == f"You said: {heard}", "the brain answered what Whisper heard"
