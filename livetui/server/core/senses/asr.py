@@ -141,7 +141,8 @@ class SpeechModel:
 
     def warm_whisper(self) -> None:
         """Load Whisper if it is used and not loaded yet (blocking: about 0.7 s). Recognition calls it when
-        a stream's first audio arrives, not at start-up: a session that never speaks never pays for it."""
+        an utterance starts, not at start-up: a session that never speaks (or a microphone that only ever
+        hears silence) never pays for it."""
         with self._whisper_lock:
             if self.use_whisper and self._whisper is None:
                 self._whisper = whisper.load_whisper()
@@ -191,7 +192,6 @@ class Recognizer:
         self.manual = manual
         """True when activityStart/activityEnd bracket utterances (no voice-activity detection)."""
         self._endpointer: Any = model.endpointer()
-        model.warm_whisper()
         self._frame_bytes: int = self._endpointer.frame_bytes
         self._pending = bytearray()
         self._recent: deque[bytes] = deque(maxlen=RECENT_FRAMES)
@@ -303,6 +303,7 @@ class Recognizer:
         return []
 
     def _begin(self) -> None:
+        self.model.warm_whisper()  # while the user speaks: the end of what they say needs it
         if self._decoder is None:
             self._decoder = self.model.acquire()
         if self._in_utterance:
