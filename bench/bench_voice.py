@@ -50,6 +50,8 @@ STORY = (
     "Once upon a time, in a quiet village by the sea, there lived an old sailor who told long stories. " * 8
 )
 SCRIPT = {"rules": [{"match": "story", "reply": STORY}]}
+VADS = ("webrtc", "silero")
+"""The detectors that can end an utterance: pocketsphinx's (the earlier default), then Silero VAD."""
 QUESTIONS = (
     "what is the weather like today",
     "tell me a joke about cats",
@@ -173,21 +175,31 @@ async def _one_question(url: str, pcm: bytes, speech_end: float) -> tuple[float,
 
 
 async def bench_end_of_speech(brain: str) -> None:
-    """End of speech → first reply audio on `livetui serve --brain BRAIN`."""
+    """End of speech → first reply audio on `livetui serve --brain BRAIN`, with each detector that can end
+    an utterance (`--vad`), question by question in turn; pocketsphinx writes the transcripts (Whisper's
+    cost is measured by `bench_hearing`)."""
     synth = Synthesizer()
-    server = await LocalServer.start(brain=brain)
+    servers = {
+        vad: await LocalServer.start(brain=brain, extra=("--vad", vad, "--no-whisper")) for vad in VADS
+    }
     try:
-        latencies, recognised = [], []
+        latencies: dict[str, list[float]] = {vad: [] for vad in VADS}
+        recognised: dict[str, list[float]] = {vad: [] for vad in VADS}
         for text in QUESTIONS:
             pcm, end = _speech(synth, text)
-            transcript, latency, heard = await _one_question(server.url, pcm, end)
-            latencies.append(latency)
-            recognised.append(transcript)
-            print(f"     {text!r} heard as {heard!r}: {latency * 1000:.0f} ms", flush=True)
-        _report(f"end of speech → utterance recognised ({brain})", recognised, "-")
-        _report(f"end of speech → first reply audio ({brain})", latencies, "≤ 500 ms with smollm2")
+            for vad, server in servers.items():
+                transcript, latency, heard = await _one_question(server.url, pcm, end)
+                latencies[vad].append(latency)
+                recognised[vad].append(transcript)
+                print(f"     {vad}: {text!r} heard as {heard!r}: {latency * 1000:.0f} ms", flush=True)
+        for vad in VADS:
+            _report(f"end of speech → utterance recognised ({brain}, {vad})", recognised[vad], "-")
+            _report(
+                f"end of speech → first reply audio ({brain}, {vad})", latencies[vad], "≤ 500 ms with smollm2"
+            )
     finally:
-        await server.stop()
+        for server in servers.values():
+            await server.stop()
 
 
 async def bench_cpu(folder: Path) -> None:

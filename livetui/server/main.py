@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import cast
 
 from livetui.server.app import MAX_SESSION, BrainName, LiveServer, ServerConfig
+from livetui.server.core.senses.asr import Vad
 from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
 from livetui.server.errors import StartupError
 
@@ -99,6 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a JSGF grammar: speech recognition hears only its sentences (for deterministic tests)",
     )
+    parser.add_argument(
+        "--vad",
+        choices=["silero", "webrtc"],
+        default="silero",
+        help="what ends an utterance: Silero VAD, which waits out pauses inside a sentence, or "
+        "pocketsphinx's lighter WebRTC-style detector, which can split one at a pause (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--whisper",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write each utterance's final transcript with Whisper (default: when the [whisper] extra is "
+        "installed and there is no --grammar)",
+    )
     return parser
 
 
@@ -145,6 +160,8 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         cert_dir=args.cert_dir,
         key=read_key(args),
         grammar=args.grammar,
+        vad=cast(Vad, args.vad),
+        whisper=args.whisper,
         preload_speech=True,
         max_connections=args.max_connections,
         setup_timeout=args.setup_timeout,
