@@ -30,7 +30,7 @@ $(BRAIN_STAMP): | $(STAMP)
 
 $(TEST_STAMP): pyproject.toml | $(STAMP)
 	$(BIN)/pip install -q --upgrade "pip>=25.1"  # 25.1 reads [dependency-groups]; an older .venv may lack it
-	$(BIN)/pip install -q --group test --group static -e .
+	$(BIN)/pip install -q --group test --group static -e ".[whisper]"
 	touch $@
 
 install: $(STAMP) $(BRAIN_STAMP)

@@ -1,4 +1,4 @@
-"""Voice: Esc → playback silent (20 interruptions), end of speech → first reply audio, client CPU over 30 s.
+"""Voice: Esc → playback silent (in each dialect), end of speech → first reply audio, client CPU over 30 s.
 
 - **k0 → k1**: the real app runs headless (`run_test`) against `livetui serve` as a child process, its
   voice playing into a real-time fake speaker; a long spoken reply is interrupted with Esc once it is heard.
@@ -37,7 +37,7 @@ from livetui.providers.gemini.endpoint import LOCAL_PATH
 from livetui.providers.registry import local_endpoint, provider
 from livetui.server.core.brains.smollm2 import smollm2_unavailable
 from livetui.server.core.senses.tts import Synthesizer
-from livetui.session.connect import open_session
+from livetui.session.connect import plan_local
 from livetui.session.engine import LiveSession
 from livetui.session.latency import percentile
 from livetui.session.local_server import LocalServer
@@ -50,6 +50,8 @@ STORY = (
     "Once upon a time, in a quiet village by the sea, there lived an old sailor who told long stories. " * 8
 )
 SCRIPT = {"rules": [{"match": "story", "reply": STORY}]}
+VADS = ("webrtc", "silero")
+"""The detectors that can end an utterance: pocketsphinx's (the earlier default), then Silero VAD."""
 QUESTIONS = (
     "what is the weather like today",
     "tell me a joke about cats",
@@ -76,18 +78,19 @@ async def _until(pilot: Pilot[None], condition: Callable[[], bool], timeout: flo
         await pilot.pause(0.002)
 
 
-async def bench_interrupt(folder: Path) -> None:
-    """Esc while the model speaks, through the real app."""
+async def bench_interrupt(folder: Path, dialect: str) -> None:
+    """Esc while the model speaks, through the real app, with the local server speaking `dialect`."""
     script = folder / "script.json"
     script.write_text(json.dumps(SCRIPT), encoding="utf-8")
-    settings = load_settings(provider="local", script=script)
+    settings = load_settings(provider="local", dialect=dialect, script=script)
+    plan = plan_local(settings, resolve=lambda brain: ("scripted", []))
     voices: list[Voice] = []
 
     def voice(session: LiveSession) -> Voice:
         voices.append(Voice(session, sink=FakeSink()))
         return voices[-1]
 
-    app = make_app(settings, lambda: open_session(settings, brain="scripted"), voice=voice)
+    app = make_app(settings, plan.connector, voice=voice)
     key_to_silence: list[float] = []
     async with app.run_test(size=(140, 45)) as pilot:
         await _until(pilot, lambda: app.session is not None and app.session.ready and bool(voices))
@@ -102,10 +105,12 @@ async def bench_interrupt(folder: Path) -> None:
             record = session.latency.turn(turn)
             assert record is not None
             key_to_silence.append(record.marks["k1"] - posted)
-        _report("Esc posted → playback silent", key_to_silence, "k0 → k1 ≤ 30 ms p95")
-        _report("k0 → k1 as marked", session.latency.samples("silence"), "≤ 30 ms p95")
+        _report(f"{dialect}: Esc posted → playback silent", key_to_silence, "k0 → k1 ≤ 30 ms p95")
+        _report(f"{dialect}: k0 → k1 as marked", session.latency.samples("silence"), "≤ 30 ms p95")
         _report(
-            "first reply audio handed to the speaker (t0 → t3)", session.latency.samples("first audio"), "-"
+            f"{dialect}: first reply audio handed to the speaker (t0 → t3)",
+            session.latency.samples("first audio"),
+            "-",
         )
 
 
@@ -170,21 +175,31 @@ async def _one_question(url: str, pcm: bytes, speech_end: float) -> tuple[float,
 
 
 async def bench_end_of_speech(brain: str) -> None:
-    """End of speech → first reply audio on `livetui serve --brain BRAIN`."""
+    """End of speech → first reply audio on `livetui serve --brain BRAIN`, with each detector that can end
+    an utterance (`--vad`), question by question in turn; pocketsphinx writes the transcripts (Whisper's
+    cost is measured by `bench_hearing`)."""
     synth = Synthesizer()
-    server = await LocalServer.start(brain=brain)
+    servers = {
+        vad: await LocalServer.start(brain=brain, extra=("--vad", vad, "--no-whisper")) for vad in VADS
+    }
     try:
-        latencies, recognised = [], []
+        latencies: dict[str, list[float]] = {vad: [] for vad in VADS}
+        recognised: dict[str, list[float]] = {vad: [] for vad in VADS}
         for text in QUESTIONS:
             pcm, end = _speech(synth, text)
-            transcript, latency, heard = await _one_question(server.url, pcm, end)
-            latencies.append(latency)
-            recognised.append(transcript)
-            print(f"     {text!r} heard as {heard!r}: {latency * 1000:.0f} ms", flush=True)
-        _report(f"end of speech → utterance recognised ({brain})", recognised, "-")
-        _report(f"end of speech → first reply audio ({brain})", latencies, "≤ 500 ms with smollm2")
+            for vad, server in servers.items():
+                transcript, latency, heard = await _one_question(server.url, pcm, end)
+                latencies[vad].append(latency)
+                recognised[vad].append(transcript)
+                print(f"     {vad}: {text!r} heard as {heard!r}: {latency * 1000:.0f} ms", flush=True)
+        for vad in VADS:
+            _report(f"end of speech → utterance recognised ({brain}, {vad})", recognised[vad], "-")
+            _report(
+                f"end of speech → first reply audio ({brain}, {vad})", latencies[vad], "≤ 500 ms with smollm2"
+            )
     finally:
-        await server.stop()
+        for server in servers.values():
+            await server.stop()
 
 
 async def bench_cpu(folder: Path) -> None:
@@ -229,7 +244,8 @@ async def main() -> None:
         folder = Path(name)
         os.environ["LIVETUI_CONFIG"] = str(folder / "none.toml")
         os.environ["LIVETUI_DATA_DIR"] = str(folder / "data")
-        await bench_interrupt(folder)
+        for dialect in ("gemini", "openai"):
+            await bench_interrupt(folder, dialect)
         await bench_end_of_speech("scripted")
         reason = smollm2_unavailable()
         if reason is None:

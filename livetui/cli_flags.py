@@ -81,8 +81,9 @@ FLAGS: tuple[Flag, ...] = (
 BY_NAME: dict[str, Flag] = {flag.name: flag for flag in FLAGS}
 """The flags by name (`camera_fps`)."""
 
-CONFIG_ONLY = frozenset(("gemini.api_key", "openai.api_key", "url_key", "keymap"))
-"""Settings with no flag, on purpose: the keys (secrets stay off command lines) and the keymap (a table)."""
+CONFIG_ONLY = frozenset(("gemini.api_key", "openai.api_key", "url_key", "keymap", "prices"))
+"""Settings with no flag, on purpose: the keys (secrets stay off command lines), and the keymap and the
+price table (tables)."""
 
 
 @dataclass(frozen=True)

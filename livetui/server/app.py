@@ -26,7 +26,7 @@ from livetui.server.core.brains.base import Brain
 from livetui.server.core.dialect import MAX_FRAME_BYTES, ServerContext
 from livetui.server.core.handles import Handles
 from livetui.server.core.overload import AcceptErrorLog
-from livetui.server.core.senses.asr import SpeechModel
+from livetui.server.core.senses.asr import SpeechModel, Vad
 from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
 from livetui.server.dialects.registry import all_dialects
 from livetui.server.errors import StartupError
@@ -59,6 +59,11 @@ class ServerConfig:
     """The API key clients must present; None accepts any key or none."""
     grammar: Path | None = None
     """A JSGF grammar: speech recognition hears only its sentences (for tests); None: any English."""
+    vad: Vad = "silero"
+    """What ends an utterance in automatic activity detection (`livetui.server.core.senses.asr`)."""
+    whisper: bool | None = None
+    """Whisper writes each utterance's final transcript; None: when the ``[whisper]`` extra is installed
+    (never with a grammar)."""
     preload_speech: bool = False
     """Load the speech recogniser in the background as soon as the server listens (else on first audio)."""
     max_connections: int | None = None
@@ -108,7 +113,7 @@ class LiveServer:
         """The brain answering every connection (made from the config unless one is given)."""
         self.cert_path: Path | None = None
         """The certificate clients should trust, when serving TLS."""
-        self.hearing = SpeechModel(self.config.grammar)
+        self.hearing = SpeechModel(self.config.grammar, vad=self.config.vad, use_whisper=self.config.whisper)
         """The speech recogniser's model, shared by every connection."""
         self.handles = Handles()
         """Resumable conversations by handle, shared by every connection (so a session survives a new one)."""

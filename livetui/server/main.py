@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import cast
 
 from livetui.server.app import MAX_SESSION, BrainName, LiveServer, ServerConfig
+from livetui.server.core.senses.asr import Vad
 from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
 from livetui.server.errors import StartupError
 
@@ -88,10 +89,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="close OpenAI Realtime sessions (1001) after this long, as OpenAI does (default: %(default)g)",
     )
     parser.add_argument(
+        "--replay",
+        metavar="SESSION",
+        help="answer with the server frames recorded in this session (a directory, or a name from livetui "
+        "sessions), turn by turn as the client sends its turns",
+    )
+    parser.add_argument(
         "--grammar",
         type=Path,
         metavar="FILE",
         help="a JSGF grammar: speech recognition hears only its sentences (for deterministic tests)",
+    )
+    parser.add_argument(
+        "--vad",
+        choices=["silero", "webrtc"],
+        default="silero",
+        help="what ends an utterance: Silero VAD, which waits out pauses inside a sentence, or "
+        "pocketsphinx's lighter WebRTC-style detector, which can split one at a pause (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--whisper",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write each utterance's final transcript with Whisper (default: when the [whisper] extra is "
+        "installed and there is no --grammar)",
     )
     return parser
 
@@ -139,6 +160,8 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         cert_dir=args.cert_dir,
         key=read_key(args),
         grammar=args.grammar,
+        vad=cast(Vad, args.vad),
+        whisper=args.whisper,
         preload_speech=True,
         max_connections=args.max_connections,
         setup_timeout=args.setup_timeout,
@@ -146,13 +169,19 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
     )
 
 
-async def serve(config: ServerConfig) -> None:
-    """Run the server until SIGINT or SIGTERM, announcing its URL on stdout once it listens."""
+async def serve(config: ServerConfig, replay: str | None = None) -> None:
+    """Run the server (or, with `replay`, the replay of that recorded session) until SIGINT or SIGTERM,
+    announcing its URL on stdout once it listens."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
+        if replay is not None:
+            from livetui.server.replaying import serve_replay
+
+            await serve_replay(replay, config.host, config.port, stop)
+            return
         async with LiveServer(config) as server:
             print(f"listening on {server.url}", flush=True)
             await stop.wait()
@@ -166,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with _logging_to_stderr():
         try:
-            asyncio.run(serve(config_from(args)))
+            asyncio.run(serve(config_from(args), args.replay))
         except StartupError as error:
             print(f"{PROG}: {error}", file=sys.stderr, flush=True)
             return 2

@@ -5,9 +5,10 @@ The runner sits between the engine and whoever consumes its events::
     runner = ToolRunner(session, registry, mode="auto", timeout=10.0)
     await session.run(runner.wrap(emit))
 
-It sees every event on its way to `emit`. Each call of a `ToolCallRequested` gets its own task, so calls run
-concurrently, and its response (``{"output": ...}`` or ``{"error": "..."}``) is sent as soon as it is ready,
-followed by a `ToolResult` event. Every change of a call's status is a `ToolCallStatus` event.
+It sees every event on its way to `emit`. Each call of a `ToolCallRequested` gets its own task (in the
+`tasks` group it is given, if any, so none outlives the group), so calls run concurrently, and its
+response (``{"output": ...}`` or ``{"error": "..."}``) is sent as soon as it is ready, followed by a
+`ToolResult` event. Every change of a call's status is a `ToolCallStatus` event.
 
 Modes: ``auto`` runs each call at once; ``confirm`` waits for :meth:`ToolRunner.approve` or
 :meth:`ToolRunner.deny` (a denied call is answered ``{"error": "denied by the user"}``); ``manual`` waits for
@@ -54,7 +55,13 @@ class ToolRunner:
     """Answers the function calls of one session (see the module docstring)."""
 
     def __init__(
-        self, session: LiveSession, registry: ToolRegistry, *, mode: ToolMode = "auto", timeout: float = 10.0
+        self,
+        session: LiveSession,
+        registry: ToolRegistry,
+        *,
+        mode: ToolMode = "auto",
+        timeout: float = 10.0,
+        tasks: asyncio.TaskGroup | None = None,
     ) -> None:
         self.session = session
         """The session whose calls are answered."""
@@ -64,6 +71,7 @@ class ToolRunner:
         """auto, confirm or manual."""
         self.timeout = timeout
         """Seconds a function may run."""
+        self._group = tasks
         self._calls: dict[str, _Call] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._emit: Emit = lambda event: None
@@ -127,9 +135,13 @@ class ToolRunner:
                 entry.task.cancel()
             self._status(entry, "cancelled")
 
+    def cancel_all(self) -> None:
+        """Cancel every call not finished yet."""
+        self.cancel(list(self._calls))
+
     async def aclose(self) -> None:
         """Cancel every call, and wait until every call's task (cancelled earlier ones too) has ended."""
-        self.cancel(list(self._calls))
+        self.cancel_all()
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -144,7 +156,8 @@ class ToolRunner:
             entry.awaiting = "approval"
         self._calls[call.call_id] = entry
         self._status(entry, "pending")
-        entry.task = asyncio.create_task(self._run(entry), name=f"tool-call-{call.call_id}")
+        create = self._group.create_task if self._group is not None else asyncio.create_task
+        entry.task = create(self._run(entry), name=f"tool-call-{call.call_id}")
         self._tasks.add(entry.task)
         entry.task.add_done_callback(self._tasks.discard)
 

@@ -1,16 +1,16 @@
-"""The app: settings, the keymap, and the one worker that holds the live session.
+"""The app: settings, the keymap, and the one worker that holds the live session's runtime.
 
-`make_app(settings, connector)` builds it (the CLI and the tests share it). On mount the app applies the
-user's keymap and starts the ``session`` worker, which opens the session with the connector and runs it;
-every domain event the engine emits goes to the main screen, which routes it to the panes. The user's
-inputs (Enter in the composer, the interrupt key) call the session's methods directly, on the event loop,
-so their effect does not wait for the network. The model's function calls are answered by a `ToolRunner`
-that lives as long as the session, in the mode the settings choose; in confirm and manual modes the tools
-pane asks the user and reports the decision (`ToolsPane.Decided`), which the app hands to the runner.
-Every event is journaled before it is shown (`JournalKeeper`, unless recording is off), and the export key
+`make_app(settings, connector)` builds it (the CLI and the tests share it). The app holds one `Runtime`
+per session, and nothing else of it: on mount it applies the user's keymap and starts the ``session``
+worker, which runs the runtime (the engine, the voice, the tool calls, the camera and the journal, all in
+one task group). The runtime journals every event, then hands it to the app, which gives it to the main
+screen, which routes it to the panes. The user's inputs (Enter in the composer, the interrupt key, the media
+keys, a decision in the tools pane) call the runtime's methods directly, on the event loop, so their effect
+does not wait for the network; the marks only the chat log sees (first text painted, interrupted text
+final) come as `ModelTurn.Painted` messages, which the app hands to the turn's runtime. The export key
 writes the session's Markdown transcript next to its journal. The camera and microphone keys are in
 `MediaKeys` (`media_keys.py`), and the keys that bring an ended session back in `SessionKeys`
-(`session_keys.py`), which the app builds on: once its session has ended for good, the worker waits for
+(`session_keys.py`), which the app builds on: once its session has ended for good, the runtime waits for
 Reconnect instead of ending, so the connection's server (a local child) and journal are still there.
 
 The chosen theme is remembered in the state file (`livetui.state`) and applied at the next start; the
@@ -38,21 +38,17 @@ from textual.worker import Worker, WorkerState
 from livetui import events as ev
 from livetui.config import Settings, data_dir
 from livetui.record.export import ExportError, export_session
-from livetui.record.keeper import JournalKeeper
 from livetui.session.connect import Connector, LocalPlanner, Target
-from livetui.session.engine import Emit, LiveSession
 from livetui.session.local_server import LocalServerError
-from livetui.session.replies import choose_replies
-from livetui.session.tools_runner import ToolRunner
-from livetui.session.voice import Voice, VoiceFactory, run_with_voice
+from livetui.session.runtime import CameraStream, JournalKeeper, LiveSession, Runtime, Voice, VoiceFactory
 from livetui.state import remember, remembered_theme
 from livetui.tools.registry import ToolRegistry
-from livetui.ui.media_keys import camera_stream
+from livetui.ui.history_keys import HistoryKeys
 from livetui.ui.quitting import QuitSignals, settle
 from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
-from livetui.ui.session_keys import SessionKeys
 from livetui.ui.widgets.composer import Composer
+from livetui.ui.widgets.model_turn import ModelTurn
 from livetui.ui.widgets.tools_pane import ToolsPane
 
 STYLES = Path(__file__).parent / "styles"
@@ -64,14 +60,17 @@ NOT_RECORDED = "nothing to export: this session is not recorded (--no-record, or
 
 
 def describe_failure(error: BaseException) -> str:
-    """One line for a session that could not be opened."""
+    """One line for a session that could not be opened (or whose runtime failed: the one error inside
+    its task group is the one told)."""
+    while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+        error = error.exceptions[0]
     if isinstance(error, LocalServerError):
         return str(error)
     detail = " ".join(str(error).split()) or type(error).__name__
     return f"could not start the session: {detail}"
 
 
-class LiveApp(SessionKeys):
+class LiveApp(HistoryKeys):
     """A terminal client for one live model session."""
 
     CSS_PATH = [
@@ -85,6 +84,7 @@ class LiveApp(SessionKeys):
             "camera.tcss",
             "tools.tcss",
             "devices.tcss",
+            "sessions.tcss",
         )
     ]
     """One stylesheet per area."""
@@ -122,6 +122,13 @@ class LiveApp(SessionKeys):
             "Export",
             id="export",
             tooltip="Write the session's transcript (Markdown) next to its journal.",
+        ),
+        Binding(
+            "f3",
+            "past_sessions",
+            "Sessions",
+            id="past_sessions",
+            tooltip="Browse the recorded sessions: search, read, export, delete or continue one.",
         ),
         Binding(
             "ctrl+r",
@@ -163,35 +170,80 @@ class LiveApp(SessionKeys):
         """The user's settings."""
         self.connector = connector
         """Opens the session (an async context manager yielding a `LiveSession`)."""
-        self.session: LiveSession | None = None
-        """The session while the worker holds it; None before it opens and after it ends."""
         self.tools = tools if tools is not None else ToolRegistry()
         """The functions the model may call (the connector declares the same ones in `setup`)."""
-        self.tool_runner: ToolRunner | None = None
-        """Answers the session's function calls while the session runs."""
         self.voice_factory = voice
         """Makes each session's microphone and speaker (None: a session without audio)."""
-        self.voice: Voice | None = None
-        """The session's microphone and speaker while it runs."""
-        self.keeper: JournalKeeper | None = None
-        """The journal of the latest session (kept after it ends, for the export key); None when off."""
-        self.space_talks = False
-        """Push-to-talk: Space in the empty message box is the talk key (the composer leaves it to us)."""
         self._quit_signals = QuitSignals(self._quit_now)
         self._quitting = False
-        self.camera = camera_stream(settings)
-        """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
         self.target = target if target is not None else Target.of(settings)
         """What the session talks to, as the status bar names it from the start."""
+        self.runtime = self._runtime()
+        """The latest session's runtime (kept after it ends, for the export key and Reconnect)."""
         self.local = local
         """Makes the local server's plan, for Continue on the local server (None: not offered)."""
         self.main = MainScreen(
             provider=self.target.provider,
             model=self.target.model,
             notices=notices,
-            camera=self.camera is not None,
+            camera=self.runtime.camera is not None,
+            prices=settings.prices,
         )
         """The main screen (kept while other screens are pushed over it)."""
+
+    def _runtime(self) -> Runtime:
+        """A runtime for the next session, from the connector; its events come to :meth:`deliver`."""
+
+        def deliver(event: ev.AnyEvent) -> None:
+            self.deliver(event, runtime)
+
+        carried, self.carried = self.carried, None
+        target = self.target
+        info = ev.SessionInfo(
+            provider=target.provider,
+            model=target.model,
+            continued_from=carried.name if carried is not None else None,
+        )
+        runtime = Runtime(
+            self.connector,
+            self.settings,
+            deliver,
+            tools=self.tools,
+            voice=self.voice_factory,
+            ended=self.offer_restart,
+            info=info,
+            carried=carried.history if carried is not None else (),
+        )
+        return runtime
+
+    def renew(self) -> None:
+        """Make a new runtime from the connector, for the next run of the session worker."""
+        self.runtime = self._runtime()
+
+    @property
+    def session(self) -> LiveSession | None:
+        """The session while the runtime holds it; None before it opens and after it ends."""
+        return self.runtime.session
+
+    @property
+    def voice(self) -> Voice | None:
+        """The session's microphone and speaker while it runs."""
+        return self.runtime.voice
+
+    @property
+    def camera(self) -> CameraStream | None:
+        """Streams the configured camera to the session; None without ``--camera``/``--camera-file``."""
+        return self.runtime.camera
+
+    @property
+    def keeper(self) -> JournalKeeper | None:
+        """The journal of the latest session (kept after it ends, for the export key); None when off."""
+        return self.runtime.keeper
+
+    @property
+    def space_talks(self) -> bool:
+        """Push-to-talk: Space in the empty message box is the talk key (the composer leaves it to us)."""
+        return self.runtime.push_to_talk
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen."""
@@ -207,8 +259,6 @@ class LiveApp(SessionKeys):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._quit_signals.install()
         self.run_session()
-        if self.camera is not None:
-            self.run_camera()
 
     def on_ready(self) -> None:
         """Set the start-up's objects aside from the garbage collector once the first screen is drawn.
@@ -243,62 +293,18 @@ class LiveApp(SessionKeys):
 
     @work(name="session", group="session", exclusive=True, exit_on_error=False, description="live session")
     async def run_session(self) -> None:
-        """Open the session with the connector and run it until it ends; events go to the main screen.
+        """Run the runtime: open the session and hold it; events go to the main screen.
 
-        A session that ends for good stays open (with its journal and tools) until the user chooses:
-        Reconnect runs it again here; New session (or the local server) starts this worker afresh, which
-        cancels this one.
+        A session that ends for good stays open (with its journal) until the user chooses: Reconnect
+        holds it again; New session (or the local server) makes a new runtime and starts this worker
+        afresh, which cancels this one.
         """
-        async with self.connector() as session:
-            settings = self.settings
-            keeper = self.keeper = JournalKeeper(self._notice) if settings.record else None
-            session.on_audio = keeper.mic if keeper is not None else None
-            runner = ToolRunner(session, self.tools, mode=settings.tool_mode, timeout=settings.tool_timeout)
-            self.tool_runner = runner
+        await self.runtime.run()
 
-            def emit(event: ev.AnyEvent) -> None:
-                self.deliver(event, session)
-
-            try:
-                while True:
-                    await self._hold(session, runner.wrap(emit))
-                    self.offer_restart(session.endpoint.provider)
-                    await self.wait_for_reconnect(session)
-            finally:
-                if self.tool_runner is runner:
-                    self.tool_runner = None
-                await runner.aclose()
-                if keeper is not None:
-                    keeper.close()
-
-    async def _hold(self, session: LiveSession, emit: Emit) -> None:
-        """Run the session (and its voice) once, until it ends."""
-        self.session = session
-        voice = self.voice = self.voice_factory(session) if self.voice_factory is not None else None
-        if (replies := await choose_replies(session, voice)) is not None:
-            emit(ev.Notice(message=replies))
-        self.space_talks = voice is not None and voice.push_to_talk
-        try:
-            await run_with_voice(session, voice, emit)
-        finally:
-            if self.session is session:
-                self.session = None
-                self.voice = None
-                self.space_talks = False
-
-    @work(name="camera", group="camera", exclusive=True, exit_on_error=False, description="camera")
-    async def run_camera(self) -> None:
-        """Stream camera frames to whichever session is live, for as long as the app runs."""
-        camera = self.camera
-        if camera is not None:
-            await camera.run(lambda: self.session, lambda event: self.deliver(event, self.session))
-
-    def deliver(self, event: ev.AnyEvent, session: LiveSession | None) -> None:
-        """Journal an event, then show it: every event of the session (and of the camera) comes here."""
-        if self.keeper is not None:
-            self.keeper.event(event)
+    def deliver(self, event: ev.AnyEvent, runtime: Runtime | None) -> None:
+        """Show an event (the runtime journaled it already): every event of the session comes here."""
         if not self._quitting:  # the screen is closing: what arrives now is journaled, not shown
-            self.main.deliver(event, session)
+            self.main.deliver(event, runtime)
 
     def _remember_theme(self, theme: object) -> None:
         try:
@@ -316,32 +322,36 @@ class LiveApp(SessionKeys):
 
     @on(Composer.Sent)
     def _on_sent(self, message: Composer.Sent) -> None:
-        session = self.session
-        if session is None or not session.ready:
-            self.main.deliver(ev.Notice(message="not connected: the message was not sent"), session)
+        if not self.runtime.send_text(message.text):  # it silences speech still playing
+            self._notice("not connected: the message was not sent")
             return
-        if self.voice is not None:
-            self.voice.send_text(message.text, at=session.clock())  # silences speech still playing
-        else:
-            session.send_text(message.text, at=session.clock())
         message.composer.clear()
 
     @on(ToolsPane.Decided)
     def _on_tool_decided(self, message: ToolsPane.Decided) -> None:
-        runner = self.tool_runner
-        if runner is None:
-            return
         if message.response is not None:
-            runner.answer(message.call_id, message.response)
-        elif message.approved:
-            runner.approve(message.call_id)
+            self.runtime.answer_tool(message.call_id, message.response)
         elif message.approved is not None:
-            runner.deny(message.call_id)
+            self.runtime.decide_tool(message.call_id, message.approved)
+
+    @on(ModelTurn.Painted)
+    def _on_painted(self, message: ModelTurn.Painted) -> None:
+        runtime = message.control.runtime
+        if runtime is not None:
+            runtime.mark(message.turn, message.mark, at=message.at)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The interrupt, help and session keys act only on the main screen (Esc closes a dialog above it, or
         the side panes shown over the chat; a session is not replaced behind a dialog)."""
-        if action in ("interrupt", "help", "audio_devices", "reconnect", "new_session", "use_local"):
+        if action in (
+            "interrupt",
+            "help",
+            "audio_devices",
+            "reconnect",
+            "new_session",
+            "use_local",
+            "past_sessions",
+        ):
             stack = self.screen_stack
             covered = action == "interrupt" and self.main.panes_over_chat
             return bool(stack) and stack[-1] is self.main and not covered
@@ -352,12 +362,7 @@ class LiveApp(SessionKeys):
     def action_interrupt(self) -> None:
         """Interrupt the reply in progress and silence its speech, stamped with the time of the key."""
         self.call_later(self.main.chat.escape)  # the key also closes the hint and leaves the chat log
-        session = self.session
-        if session is not None and session.ready:
-            if self.voice is not None:
-                self.voice.interrupt(at=session.clock())  # playback is flushed before this returns
-            else:
-                session.interrupt(at=session.clock())
+        self.runtime.interrupt()  # playback is flushed before this returns
 
     def action_export(self) -> None:
         """Write the session's Markdown transcript next to its journal; the chat log says where."""
@@ -414,6 +419,11 @@ class LiveApp(SessionKeys):
         yield SystemCommand("Audio devices", "Choose the microphone and speaker", self.action_audio_devices)
         yield SystemCommand(
             "Export transcript", "Write the session as Markdown next to its journal", self.action_export
+        )
+        yield SystemCommand(
+            "Past sessions",
+            "Browse, search, read, export, delete or continue recorded sessions",
+            self.action_past_sessions,
         )
         yield SystemCommand(
             "Reconnect", "Reconnect the session that has ended (same journal)", self.action_reconnect

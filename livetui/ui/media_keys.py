@@ -1,7 +1,8 @@
 """The camera and microphone keys of the app: mute, push-to-talk, audio devices, camera and snapshot.
 
-`LiveApp` builds on `MediaKeys`. The app owns the session, its voice and the camera; these keys only act on
-them, and say in one notice line why they cannot (no microphone, no camera, a text-only session).
+`LiveApp` builds on `MediaKeys`. The app's `Runtime` owns the session, its voice and the camera; these keys
+only call the runtime, and say in one notice line why they cannot (no microphone, no camera, a text-only
+session).
 """
 
 from __future__ import annotations
@@ -11,12 +12,7 @@ from textual.app import App
 from textual.widgets import Input, TextArea
 
 from livetui import events as ev
-from livetui.config import Settings
-from livetui.media.video.capture import CaptureOptions
-from livetui.media.video.sources import open_source
-from livetui.session.camera_stream import CameraStream
-from livetui.session.engine import LiveSession
-from livetui.session.voice import Voice
+from livetui.session.runtime import Runtime
 from livetui.ui.screens.devices import DeviceChoice, DevicesScreen
 from livetui.ui.screens.main import MainScreen
 from livetui.ui.widgets.composer import Composer
@@ -34,36 +30,21 @@ NO_AUDIO = "this session has no audio (--text-only)"
 """The notice for the audio keys in a session without a microphone or speaker."""
 
 
-def camera_stream(settings: Settings) -> CameraStream | None:
-    """The camera stream the settings configure (on from the start), or None."""
-    camera = settings.camera
-    source = open_source(camera.device, camera.file)
-    if source is None:
-        return None
-    options = CaptureOptions(fps=camera.fps, max_side=camera.size, quality=camera.quality)
-    return CameraStream(source, options)
-
-
 class MediaKeys(App[None]):
     """The media keys' actions (the bindings themselves are the app's, so they can be remapped by id)."""
 
-    session: LiveSession | None
-    """The live session, if any (the app's)."""
-    voice: Voice | None
-    """The session's microphone and speaker while it runs (the app's)."""
-    camera: CameraStream | None
-    """The configured camera, if any (the app's)."""
+    runtime: Runtime
+    """The session's runtime (the app's)."""
     main: MainScreen
     """The main screen (the app's)."""
 
     def _notice(self, text: str) -> None:
         """Show a notice line in the chat log (the app's own word: not journaled)."""
-        self.main.deliver(ev.Notice(message=text), self.session)
+        self.main.deliver(ev.Notice(message=text), self.runtime)
 
     def _space_talks(self) -> bool:
         """Space toggles push-to-talk only in that mode, on the main screen, with the message box empty."""
-        voice = self.voice
-        if voice is None or not voice.push_to_talk or self.screen is not self.main:
+        if not self.runtime.push_to_talk or self.screen is not self.main:
             return False
         focused = self.main.focused
         if isinstance(focused, Composer):
@@ -72,20 +53,20 @@ class MediaKeys(App[None]):
 
     def action_mute(self) -> None:
         """Mute or unmute the microphone."""
-        if self.voice is None or not self.voice.mic_open:
+        if not self.runtime.mic_open:
             self._notice(NO_MIC)
         else:
-            self.voice.toggle_mute()
+            self.runtime.toggle_mute()
 
     def action_push_to_talk(self) -> None:
         """Push-to-talk: start talking (activityStart) or stop (activityEnd, the model answers)."""
-        voice = self.voice
-        if voice is None or not voice.push_to_talk:
+        runtime = self.runtime
+        if not runtime.push_to_talk:
             self._notice(NO_PUSH_TO_TALK)
-        elif not voice.mic_open:
+        elif not runtime.mic_open:
             self._notice(NO_MIC)
         else:
-            voice.toggle_talk()
+            runtime.toggle_talk()
 
     def action_talk_key(self) -> None:
         """Space in push-to-talk mode, with the message box empty: the talk key."""
@@ -93,11 +74,10 @@ class MediaKeys(App[None]):
 
     def action_audio_devices(self) -> None:
         """Choose the microphone and the speaker."""
-        voice = self.voice
-        if voice is None:
+        state = self.runtime.audio_state()
+        if state is None:
             self._notice(NO_AUDIO)
             return
-        state = voice.state()
         self.push_screen(DevicesScreen(mic=state.mic, speaker=state.speaker), self._use_device)
 
     def _use_device(self, choice: DeviceChoice | None) -> None:
@@ -109,21 +89,18 @@ class MediaKeys(App[None]):
     )
     async def switch_device(self, choice: DeviceChoice) -> None:
         """Open the chosen device in place of the current one (a failure is one notice; text goes on)."""
-        voice = self.voice
-        if voice is None:
-            return
-        await voice.use_device(choice.direction, choice.index)
+        await self.runtime.use_device(choice.direction, choice.index)
 
     def action_toggle_camera(self) -> None:
         """Switch the camera off (the device is released) or on again."""
-        if self.camera is None:
+        if self.runtime.camera is None:
             self._notice(NO_CAMERA)
         else:
-            self.camera.toggle()
+            self.runtime.toggle_camera()
 
     def action_snapshot(self) -> None:
         """Send a camera frame now, whatever the rate (with the camera off, it is opened for one frame)."""
-        if self.camera is None:
+        if self.runtime.camera is None:
             self._notice(NO_CAMERA)
         else:
-            self.camera.snapshot()
+            self.runtime.snapshot()

@@ -2,8 +2,9 @@
 
 The engine calls the app's `emit` with each domain event (`livetui.events`); the main screen wraps it with
 :func:`wrap` and posts it to every pane that declares the event's type in its ``CONSUMES``. A pane never
-sees a wire frame except as a `WireFrame` event. The message carries the session that produced the event,
-so a pane can record the marks only it can see (``t2`` first text painted, ``k1`` interrupted text final).
+sees a wire frame except as a `WireFrame` event. The message carries the runtime whose session produced
+the event (a model turn posts the marks only it can see, ``t2`` first text painted and ``k1`` interrupted
+text final, for the app to hand to that runtime) and the frames waiting in its send queue at the time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import ClassVar, Protocol
 from textual.message import Message
 
 from livetui import events as ev
-from livetui.session.engine import LiveSession
+from livetui.session.runtime import Runtime
 
 
 @dataclass
@@ -24,8 +25,11 @@ class SessionEvent(Message, bubble=False):
 
     event: ev.AnyEvent
     """The event, as the engine emitted it."""
-    session: LiveSession | None
-    """The session that emitted it; None for an event the app made itself (a connector that failed)."""
+    runtime: Runtime | None
+    """The runtime whose session emitted it; None for an event the app made itself (a connector that
+    failed)."""
+    queued: int | None = None
+    """Frames waiting in the session's send queue when the event was delivered (None: no session)."""
 
 
 @dataclass
@@ -59,23 +63,24 @@ class TextUpdate(SessionEvent, bubble=False):
             and isinstance(earlier, ev.TextDelta)
             and isinstance(later, ev.TextDelta)
             and (later.turn, later.thought) == (earlier.turn, earlier.thought)
-            and message.session is self.session
+            and message.runtime is self.runtime
         ):
             return False
         message.event = later.model_copy(update={"text": earlier.text + later.text})
         return True
 
 
-def wrap(event: ev.AnyEvent, session: LiveSession | None) -> SessionEvent:
+def wrap(event: ev.AnyEvent, runtime: Runtime | None) -> SessionEvent:
     """The message that carries `event` to a pane: high-rate latency marks, mic levels and text deltas may
     be coalesced."""
+    queued = runtime.send_queue_depth if runtime is not None else None
     if isinstance(event, ev.TextDelta):
-        return TextUpdate(event, session)
+        return TextUpdate(event, runtime, queued)
     if isinstance(event, ev.LatencyMark):
-        return LatencyUpdate(event, session)
+        return LatencyUpdate(event, runtime, queued)
     if isinstance(event, ev.MicLevel):
-        return MicLevelUpdate(event, session)
-    return SessionEvent(event, session)
+        return MicLevelUpdate(event, runtime, queued)
+    return SessionEvent(event, runtime, queued)
 
 
 class EventConsumer(Protocol):

@@ -10,16 +10,14 @@ server would not start) leaves the app working. The chat log says which keys app
 - **Continue on the local server** (offered when a Gemini session cannot go on): a new session on the
   embedded local server, built by the connector module like any other.
 
-`LiveApp` builds on `SessionKeys`: the app's session worker waits in :meth:`wait_for_reconnect` once its
-session has ended, and these actions wake it or start the worker again.
+`LiveApp` builds on `SessionKeys`: once its session has ended, the app's `Runtime` waits, and Reconnect
+asks it to hold the session again (`Runtime.reconnect`); New session and the local server make a new
+runtime and start the session worker again.
 """
 
 from __future__ import annotations
 
-import asyncio
-
 from livetui.session.connect import Connector, LocalPlanner, Target
-from livetui.session.engine import LiveSession
 from livetui.ui.key_names import bound_keys
 from livetui.ui.media_keys import MediaKeys
 
@@ -37,14 +35,12 @@ class SessionKeys(MediaKeys):
     local: LocalPlanner | None
     """Makes the local server's plan, to continue there (the app's)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.ended: LiveSession | None = None
-        """The session that has ended for good, while the app waits for the user's choice."""
-        self._reconnect = asyncio.Event()
-
     def run_session(self) -> object:
         """Start the session worker (the app's)."""
+        raise NotImplementedError
+
+    def renew(self) -> None:
+        """Make a new runtime from the connector, for the next run of the session worker (the app's)."""
         raise NotImplementedError
 
     def offer_restart(self, provider: str) -> None:
@@ -58,25 +54,17 @@ class SessionKeys(MediaKeys):
             offers.append(f"{keys.get('use_local', 'use_local')} continues on the local server")
         self._notice(f"the session has ended: {', '.join(offers)} (or Ctrl+P for the command palette)")
 
-    async def wait_for_reconnect(self, session: LiveSession) -> None:
-        """Wait, with `session` ended, until the user asks to reconnect it."""
-        self.ended = session
-        self._reconnect.clear()
-        try:
-            await self._reconnect.wait()
-        finally:
-            if self.ended is session:
-                self.ended = None
-
     def action_reconnect(self) -> None:
         """Reconnect the session that has ended (or open it again if it never opened)."""
-        if self.ended is not None:
+        runtime = self.runtime
+        if runtime.ended:
             self._notice("reconnecting…")
-            self._reconnect.set()
-        elif self.session is not None:
+            runtime.reconnect()
+        elif runtime.session is not None:
             self._notice(LIVE)
         else:
             self._notice("opening the session again…")
+            self.renew()
             self.run_session()
 
     async def action_new_session(self) -> None:
@@ -97,7 +85,7 @@ class SessionKeys(MediaKeys):
 
     async def start_afresh(self, why: str, notices: tuple[str, ...] = ()) -> None:
         """Replace the session with a new one from the connector (the old one ends and keeps its journal)."""
-        self.ended = None
+        self.renew()
         await self.main.chat.clear()
         self.main.status.new_session(self.target.provider, self.target.model)
         for line in (*notices, why):

@@ -17,7 +17,7 @@ from websockets.asyncio.client import connect
 import livetui
 from livetui.providers.gemini.paths import LIVE_PATH
 from livetui.server.core.brains.smollm2 import smollm2_unavailable
-from livetui.server.main import main
+from livetui.server.main import build_parser, config_from, main
 from tests.conftest import ScriptWriter
 from tests.server.wire import ask, recv, send, setup
 
@@ -141,3 +141,18 @@ def test_serve_refuses_an_unavailable_smollm2_brain_with_the_reason(
 ) -> None:
     status, err = run_main(["--brain", "smollm2"], capsys)
     assert status == 2 and err == f"livetui serve: {smollm2_unavailable()}\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "vad", "whisper"),
+    [
+        ([], "silero", None),
+        (["--vad", "webrtc", "--no-whisper"], "webrtc", False),
+        (["--whisper"], "silero", True),
+    ],
+)
+def test_serve_options_choose_what_ends_an_utterance_and_what_transcribes_it(
+    argv: list[str], vad: str, whisper: bool | None
+) -> None:
+    config = config_from(build_parser().parse_args(argv))
+    assert (config.vad, config.whisper) == (vad, whisper)

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Label
 
 from livetui import events as ev
-from livetui.config import CameraSettings, Settings
+from livetui.config import CameraSettings, LocalSettings, Settings
 from livetui.server.app import LiveServer
 from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
@@ -114,3 +114,25 @@ async def test_a_missing_camera_is_one_line_and_the_session_goes_on(live_server:
         assert len(errors) == 1 and "no camera: /dev/no-such-camera could not be opened" in errors[0]
         assert "\n" not in errors[0].strip() and "Traceback" not in errors[0]
         assert app.session is not None and app.session.ready
+
+
+async def test_openai_gets_the_camera_as_snapshots_and_the_preview_says_so(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    settings = camera_settings(tmp_path, text="seen by openai")
+    settings = settings.model_copy(update={"local": LocalSettings(dialect="openai")})
+    app = make_app(settings, connect_to(live_server.url, settings))
+    messages: list[Any] = []
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await until_live(pilot)
+        preview = app.main.query_one(CameraPreview)
+        await until(pilot, lambda: preview.frame is not None, "a frame in the preview")
+        assert str(preview.border_subtitle).endswith("goes with your next turn")
+        await pilot.press(*"what do you see", "enter")
+        await until(pilot, lambda: (turn := app.main.chat.turn(1)) is not None and turn.complete, "the reply")
+        reply = "".join(
+            m.event.text
+            for m in messages
+            if isinstance(m, SessionEvent) and isinstance(m.event, ev.TextDelta)
+        )
+        assert "seen by openai" in reply, "the latest frame went with the turn"

@@ -13,8 +13,12 @@ from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.entries import HeardEntry, UserEntry
 from livetui.ui.widgets.events_pane import EventsPane
 from livetui.ui.widgets.latency_pane import LatencyPane
-from tests.conftest import ScriptWriter, ServerStarter
+from livetui.ui.widgets.model_turn import ModelTurn
+from tests.conftest import Dialect, ScriptWriter, ServerStarter, both_dialects
 from tests.ui.waiting import live_app, seen, send, until, until_live
+
+TEXT_FRAME = {"gemini": '"modelTurn"', "openai": '"response.output_text.delta"'}
+"""What marks a frame of reply text in each dialect, in the events pane."""
 
 STORY = "Once upon a time there was a very long reply that kept going. " * 40
 """A reply long enough to interrupt (about six seconds at the slow server's pace)."""
@@ -28,8 +32,9 @@ async def slow_server(start_live_server: ServerStarter, write_script: ScriptWrit
     return await start_live_server(ServerConfig(script=script))
 
 
+@both_dialects
 async def test_a_message_streams_into_the_chat_log_with_latency(
-    live_server: LiveServer, settings: Settings
+    live_server: LiveServer, settings: Settings, dialect: Dialect
 ) -> None:
     messages: list[Message] = []
     app = make_app(settings, connect_to(live_server.url, settings))
@@ -43,7 +48,7 @@ async def test_a_message_streams_into_the_chat_log_with_latency(
         assert turn is not None
         assert turn.text == "You said: hello there"
         assert turn.markdown.source == turn.text
-        replies = [f for f in app.main.query_one(EventsPane).frames if '"modelTurn"' in f.text]
+        replies = [f for f in app.main.query_one(EventsPane).frames if TEXT_FRAME[dialect] in f.text]
         assert len(replies) > 1, "the default reply streams a few words per frame"
         deltas = seen(messages, ev.TextDelta)  # deltas still queued together reach the chat as one
         assert "".join(d.text for d in deltas) == turn.text
@@ -62,6 +67,7 @@ async def test_a_message_streams_into_the_chat_log_with_latency(
         assert latency.current_turn == 1
 
 
+@both_dialects
 async def test_escape_stops_the_reply_at_once_and_marks_the_turn(
     start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
 ) -> None:
@@ -103,6 +109,7 @@ async def test_escape_stops_the_reply_at_once_and_marks_the_turn(
         await until(pilot, lambda: latency.cell("interrupt ack", "turn").endswith("ms"), "the ack readout")
 
 
+@both_dialects
 async def test_a_new_message_while_the_model_replies_interrupts_it(
     start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
 ) -> None:
@@ -132,10 +139,10 @@ async def test_a_server_interruption_marks_the_turn_too(live_server: LiveServer,
         await until_live(pilot)
         session = app.session
         assert session is not None
-        app.main.deliver(ev.UserText(turn=7, text="hi"), session)
-        app.main.deliver(ev.TextDelta(turn=7, text="Partial"), session)
-        app.main.deliver(ev.Interrupted(turn=7, by="server"), session)
-        app.main.deliver(ev.TextDelta(turn=7, text=" and more"), session)
+        app.main.deliver(ev.UserText(turn=7, text="hi"), app.runtime)
+        app.main.deliver(ev.TextDelta(turn=7, text="Partial"), app.runtime)
+        app.main.deliver(ev.Interrupted(turn=7, by="server"), app.runtime)
+        app.main.deliver(ev.TextDelta(turn=7, text=" and more"), app.runtime)
         chat = app.main.chat
         await until(pilot, lambda: (t := chat.turn(7)) is not None and t.interrupted, "the interruption")
         await pilot.pause()
@@ -152,13 +159,13 @@ async def test_transcripts_show_inline(live_server: LiveServer, settings: Settin
         session = app.session
         assert session is not None
         deliver = app.main.deliver
-        deliver(ev.InputTranscript(turn=5, text="what's the"), session)
-        deliver(ev.InputTranscript(turn=5, text=" weather"), session)
-        deliver(ev.InputTranscript(turn=5, text="What's the weather?", final=True), session)
-        deliver(ev.OutputTranscript(turn=5, text="It is"), session)
-        deliver(ev.OutputTranscript(turn=5, text=" sunny."), session)
-        deliver(ev.TextDelta(turn=5, text="thinking about clouds", thought=True), session)
-        deliver(ev.TurnComplete(turn=5), session)
+        deliver(ev.InputTranscript(turn=5, text="what's the"), app.runtime)
+        deliver(ev.InputTranscript(turn=5, text=" weather"), app.runtime)
+        deliver(ev.InputTranscript(turn=5, text="What's the weather?", final=True), app.runtime)
+        deliver(ev.OutputTranscript(turn=5, text="It is"), app.runtime)
+        deliver(ev.OutputTranscript(turn=5, text=" sunny."), app.runtime)
+        deliver(ev.TextDelta(turn=5, text="thinking about clouds", thought=True), app.runtime)
+        deliver(ev.TurnComplete(turn=5), app.runtime)
         chat = app.main.chat
         await until(pilot, lambda: (t := chat.turn(5)) is not None and t.complete, "the spoken turn")
         [heard] = chat.query(HeardEntry)
@@ -171,3 +178,29 @@ async def test_transcripts_show_inline(live_server: LiveServer, settings: Settin
         assert turn.thought_chunks == ["thinking about clouds"]
         assert "spoken" in str(turn.query_one(".turn-header").render())
         await until(pilot, lambda: session.latency.has(5, "t2"), "the transcript counts as first text")
+
+
+async def test_first_text_and_interrupted_text_marks_carry_the_time_of_the_paint(
+    start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
+) -> None:
+    """A model turn posts t2 and k1 with the time of the paint; the app hands them to the turn's runtime."""
+    server = await slow_server(start_live_server, write_script)
+    messages: list[Message] = []
+    app = make_app(settings, connect_to(server.url, settings))
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await until_live(pilot)
+        session = app.session
+        assert session is not None
+        await send(pilot, "story")
+        await until(pilot, lambda: session.latency.has(1, "t2"), "the first text on screen")
+        await pilot.press("escape")
+        await until(pilot, lambda: session.latency.has(1, "k1"), "the interrupted text final on screen")
+        marks = {(m.turn, m.mark): m for m in messages if isinstance(m, ModelTurn.Painted)}
+        turn = app.main.chat.turn(1)
+        assert turn is not None and set(marks) == {(1, "t2"), (1, "k1")}
+        assert all(m.control is turn and m.model_turn.runtime is app.runtime for m in marks.values())
+        recorded = session.latency.turn(1)
+        assert recorded is not None
+        assert recorded.marks["t2"] == marks[1, "t2"].at, "t2 is when the text was painted"
+        assert recorded.marks["k1"] == marks[1, "k1"].at, "k1 is when the interrupted text was final"
+        assert recorded.marks["t0"] < recorded.marks["t2"] < recorded.marks["k0"] <= recorded.marks["k1"]

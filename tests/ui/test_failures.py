@@ -13,7 +13,7 @@ from livetui.config import Settings
 from livetui.session.connect import connect_to
 from livetui.session.engine import LiveSession
 from livetui.session.local_server import LocalServerError
-from livetui.ui.app import make_app
+from livetui.ui.app import describe_failure, make_app
 from livetui.ui.widgets.entries import ErrorEntry, NoticeEntry
 from tests.ui.waiting import until
 
@@ -91,3 +91,9 @@ async def test_start_up_notices_open_the_chat_log(settings: Settings) -> None:
         await pilot.pause()
         first = app.main.chat.children[0]
         assert isinstance(first, NoticeEntry) and first.text == notice
+
+
+def test_a_failure_inside_the_runtimes_task_group_is_told_as_itself() -> None:
+    group = ExceptionGroup("unhandled errors in a TaskGroup", [RuntimeError("the speaker broke")])
+    assert describe_failure(group) == "could not start the session: the speaker broke"
+    assert describe_failure(BaseExceptionGroup("nested", [group])) == describe_failure(group)

@@ -82,7 +82,7 @@ async def test_a_spoken_replys_transcript_becomes_markdown_when_its_turn_complet
         chat = app.main.chat
         lines = TABLE.splitlines(keepends=True)
         for line in lines[:2]:
-            app.main.deliver(ev.OutputTranscript(turn=3, text=line), session)
+            app.main.deliver(ev.OutputTranscript(turn=3, text=line), app.runtime)
         await until(pilot, lambda: (t := chat.turn(3)) is not None and "| tool" in t.transcript, "speech")
         turn = chat.turn(3)
         assert turn is not None
@@ -91,8 +91,8 @@ async def test_a_spoken_replys_transcript_becomes_markdown_when_its_turn_complet
         assert not turn.markdown.query("MarkdownTable"), "no Markdown while it is spoken"
 
         for line in lines[2:]:
-            app.main.deliver(ev.OutputTranscript(turn=3, text=line), session)
-        app.main.deliver(ev.TurnComplete(turn=3), session)
+            app.main.deliver(ev.OutputTranscript(turn=3, text=line), app.runtime)
+        app.main.deliver(ev.TurnComplete(turn=3), app.runtime)
         await until(pilot, lambda: turn.complete and bool(turn.markdown.query("MarkdownTable")), "a table")
         assert not transcript.display, "the Markdown takes the plain text's place"
         assert turn.transcript == TABLE and turn.text == ""

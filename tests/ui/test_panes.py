@@ -173,9 +173,9 @@ async def test_a_long_session_keeps_the_newest_entries_and_follows_the_bottom(
         session = app.session
         assert session is not None
         for turn in range(100, 210):  # 220 entries: more than the cap
-            app.main.deliver(ev.UserText(turn=turn, text=f"message {turn}"), session)
-            app.main.deliver(ev.TextDelta(turn=turn, text=f"reply {turn}"), session)
-            app.main.deliver(ev.TurnComplete(turn=turn), session)
+            app.main.deliver(ev.UserText(turn=turn, text=f"message {turn}"), app.runtime)
+            app.main.deliver(ev.TextDelta(turn=turn, text=f"reply {turn}"), app.runtime)
+            app.main.deliver(ev.TurnComplete(turn=turn), app.runtime)
         chat = app.main.chat
         await until(pilot, lambda: (t := chat.turn(209)) is not None and t.complete, "the last reply")
         await pilot.pause()

@@ -32,7 +32,7 @@ async def test_rate_limits_appear_in_the_latency_pane_when_reported() -> None:
         pane = app.query_one(LatencyPane)
         limits = pane.query_one("#latency-limits", Label)
         assert not limits.display, "hidden while the provider reports none"
-        pane.post_message(SessionEvent(event=ev.RateLimits(limits=LIMITS), session=None))
+        pane.post_message(SessionEvent(event=ev.RateLimits(limits=LIMITS), runtime=None))
         await until(pilot, lambda: limits.has_class("-shown"), "the limits shown")
         assert limits.display
         assert str(limits.render()) == "limits: requests 999/1000 · tokens ?/50000"

@@ -43,7 +43,7 @@ from livetui.providers.gemini.client import (
 )
 from livetui.providers.gemini.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
 from livetui.providers.gemini.content import Blob, Content, FunctionResponse, Part
-from livetui.providers.gemini.server import ServerContent, ServerMessage
+from livetui.providers.gemini.server import ModalityTokenCount, ServerContent, ServerMessage
 from livetui.providers.gemini.summary import summarize, summarize_blob
 
 TextRoute = Literal["client_content", "realtime_input"]
@@ -278,6 +278,8 @@ class GeminiSession:
                     prompt_tokens=usage.prompt_token_count or 0,
                     response_tokens=usage.response_token_count or usage.candidates_token_count or 0,
                     total_tokens=usage.total_token_count or 0,
+                    prompt_details=_by_modality(usage.prompt_tokens_details),
+                    response_details=_by_modality(usage.response_tokens_details),
                 )
             )
         if message.go_away is not None:
@@ -349,6 +351,15 @@ def _frame_bytes(message: ClientMessage) -> int:
 def _said(role: str, text: str) -> Content:
     """One turn of `role` saying `text`."""
     return Content(role=role, parts=(Part(text=text),))
+
+
+def _by_modality(details: Sequence[ModalityTokenCount] | None) -> dict[str, int]:
+    """Tokens by modality, in lower case (`TEXT` → `text`), summed per modality."""
+    found: dict[str, int] = {}
+    for detail in details or ():
+        modality = detail.modality.lower()
+        found[modality] = found.get(modality, 0) + detail.token_count
+    return found
 
 
 def _history_message(turns: Sequence[Content]) -> ClientContentMessage:

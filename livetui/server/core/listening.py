@@ -8,7 +8,7 @@ loop). What is heard is acted on back on the event loop, through the conversatio
 - speech starts (`Sink.speech_started`) while a reply is in progress: a barge-in, the reply is
   interrupted;
 - words are recognised: `Sink.heard` deltas while the user speaks, then the whole utterance, finished;
-- speech ends (the Endpointer's decision, or the client's end of activity or of the stream): the
+- speech ends (the endpointer's decision, or the client's end of activity or of the stream): the
   utterance becomes the user's turn, and the brain answers it as it answers typed text (unless the
   session answers only when asked: `SessionSettings.create_response`).
 """

@@ -10,7 +10,7 @@ scroll keys are passed to the log).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from textual import getters, on
@@ -22,7 +22,8 @@ from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
 from livetui import events as ev
-from livetui.session.engine import LiveSession
+from livetui.config import DEFAULT_PRICES, Price
+from livetui.session.runtime import Runtime
 from livetui.ui.key_names import bound_keys
 from livetui.ui.messages import EventConsumer, wrap
 from livetui.ui.widgets.camera import CameraPreview
@@ -88,12 +89,18 @@ class MainScreen(Screen[None]):
     """The status bar."""
 
     def __init__(
-        self, *, provider: str, model: str, notices: Sequence[str] = (), camera: bool = False
+        self,
+        *,
+        provider: str,
+        model: str,
+        notices: Sequence[str] = (),
+        camera: bool = False,
+        prices: Mapping[str, Price] = DEFAULT_PRICES,
     ) -> None:
         super().__init__(classes="-camera" if camera else "")
         self._camera = CameraPreview(id="camera") if camera else None
         self._chat = ChatLog(notices, id="chat")
-        self._status = StatusBar(provider=provider, model=model, id="status")
+        self._status = StatusBar(provider=provider, model=model, prices=prices, id="status")
         self._latency = LatencyPane(id="latency")
         self._events = EventsPane(id="events")
         self._tools = ToolsPane(id="tools")
@@ -137,14 +144,14 @@ class MainScreen(Screen[None]):
         keys = bound_keys(self)
         self._status.hints = " · ".join(f"{keys[i]} {label}" for i, label in HINTS if i in keys)
 
-    def deliver(self, event: ev.AnyEvent, session: LiveSession | None) -> None:
+    def deliver(self, event: ev.AnyEvent, runtime: Runtime | None) -> None:
         """Post an event to every pane that shows its type (each gets its own message); a wire frame is
         handed to the events pane as it is (fifty a second or more: no message each)."""
         if isinstance(event, ev.WireFrame):
             self._events.record(event)
             return
         for consumer in self._routes.get(type(event), ()):
-            consumer.post_message(wrap(event, session))
+            consumer.post_message(wrap(event, runtime))
 
     @property
     def panes_over_chat(self) -> bool:

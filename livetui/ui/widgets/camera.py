@@ -89,6 +89,8 @@ class CameraPreview(Widget):
         """The last frame sent, as sent."""
         self.state: ev.CameraState | None = None
         """The camera's last state."""
+        self.snapshots = False
+        """The provider takes pictures as snapshots with each turn (OpenAI), not as a stream (Gemini)."""
         self._image: Image | None = None
         self._lines: list[Strip] = []
         self.border_title = "camera"
@@ -96,6 +98,8 @@ class CameraPreview(Widget):
     @on(SessionEvent)
     def _on_session_event(self, message: SessionEvent) -> None:
         event = message.event
+        if message.runtime is not None:
+            self.snapshots = message.runtime.video == "snapshots"
         if isinstance(event, ev.CameraFrame):
             self.show_frame(event)
         elif isinstance(event, ev.CameraState):
@@ -120,7 +124,10 @@ class CameraPreview(Widget):
         self.border_title = title if state is None or state.state == "on" else f"{title} · {state.state}"
         if frame is not None:
             kind = "snapshot" if frame.snapshot else "frame"
-            self.border_subtitle = f"{kind} {frame.number} · {frame.width}×{frame.height}"
+            subtitle = f"{kind} {frame.number} · {frame.width}×{frame.height}"
+            if self.snapshots and not frame.snapshot:  # OpenAI has no video stream
+                subtitle += " · goes with your next turn"
+            self.border_subtitle = subtitle
 
     def _layout(self) -> None:
         size = self.content_size

@@ -27,7 +27,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from livetui import events as ev
-from livetui.session.engine import LiveSession
+from livetui.session.runtime import Runtime
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.archive import ENTRIES_PER_BLOCK, ArchiveBlock, ArchivedEntry
 from livetui.ui.widgets.chat_nav import NavigableLog, Selectable
@@ -132,7 +132,7 @@ class ChatLog(NavigableLog, can_focus=True):
 
     @on(SessionEvent)
     async def _on_session_event(self, message: SessionEvent) -> None:
-        event, session = message.event, message.session
+        event, runtime = message.event, message.runtime
         match event:
             case ev.UserText(turn=turn, text=text):
                 # The reply's turn is mounted with the user's entry: one layout and paint for both, so the
@@ -145,16 +145,16 @@ class ChatLog(NavigableLog, can_focus=True):
                     self._spare = None
                     self._turns[turn] = spare
                     await self.mount(user, before=spare)
-                    spare.claim(turn, session)
+                    spare.claim(turn, runtime)
                 else:
-                    self._turns[turn] = ModelTurn(turn, session)
+                    self._turns[turn] = ModelTurn(turn, runtime)
                     await self._append(user, self._turns[turn], tidy=False)
                 await self._evict()  # turns that never end still leave the log
             case ev.TextDelta(turn=turn, text=text, thought=thought):
-                if model_turn := await self._model_turn(turn, session):
+                if model_turn := await self._model_turn(turn, runtime):
                     await model_turn.add_text(text, thought=thought)
             case ev.OutputTranscript(turn=turn, text=text):
-                if model_turn := await self._model_turn(turn, session):
+                if model_turn := await self._model_turn(turn, runtime):
                     model_turn.add_transcript(text)
             case ev.InputTranscript():
                 await self._heard_entry(event)
@@ -167,7 +167,7 @@ class ChatLog(NavigableLog, can_focus=True):
                     entry.view.update(event)
                     entry.refresh_view()
             case ev.Interrupted(turn=turn, by=by):
-                if model_turn := await self._model_turn(turn, session):
+                if model_turn := await self._model_turn(turn, runtime):
                     await model_turn.interrupt(by)
             case ev.TurnComplete(turn=turn, reason=reason):
                 self._completed_turn = max(self._completed_turn, turn)
@@ -207,11 +207,11 @@ class ChatLog(NavigableLog, can_focus=True):
         await self.remove_children()
         self.anchor(False)  # (the next turn's reply is mounted when it comes; a spare follows its end)
 
-    async def _model_turn(self, turn: int, session: LiveSession | None) -> ModelTurn | None:
+    async def _model_turn(self, turn: int, runtime: Runtime | None) -> ModelTurn | None:
         """The turn's reply, mounted on its first event; None once the turn left the log."""
         model_turn = self._turns.get(turn)
         if model_turn is None and turn > self._retired_turn:
-            model_turn = self._turns[turn] = ModelTurn(turn, session)
+            model_turn = self._turns[turn] = ModelTurn(turn, runtime)
             await self._append(model_turn)
         return model_turn
 

@@ -9,6 +9,10 @@ deltas are joined into one append. When the turn completes its stream is flushed
 interrupted, text not yet painted is dropped and the turn keeps exactly what was on screen. Later text is
 ignored: an interrupted turn never grows again.
 
+The turn records no latency mark itself: when its first text is on screen (`t2`), and when an interrupted
+turn's text is final (`k1`), it posts `ModelTurn.Painted` to the app with the time, taken on the session's
+clock at that moment, and the app hands the mark to the runtime the turn belongs to.
+
 Text that reaches a turn before its children are mounted (turns arriving faster than the log mounts them)
 or after it left the log is kept on the turn and shown once it is mounted, never looked up in widgets that
 are not there.
@@ -16,15 +20,18 @@ are not there.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Label, Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
-from livetui.session.engine import LiveSession
+from livetui.events import Mark
+from livetui.session.runtime import Runtime
 from livetui.ui.widgets.archive import ArchivedEntry
 from livetui.ui.widgets.growing import GrowingStatic, ReplyMarkdown
 
@@ -39,12 +46,31 @@ def _parser() -> MarkdownIt:
 class ModelTurn(Vertical):
     """A model reply: header, dimmed thoughts, the streamed Markdown, the spoken transcript, a marker."""
 
-    def __init__(self, turn: int, session: LiveSession | None) -> None:
+    @dataclass
+    class Painted(Message):
+        """The turn's text reached the screen: its first text (`t2`), or an interrupted turn's final text
+        (`k1`), at `at` on the session's clock."""
+
+        model_turn: ModelTurn
+        """The turn that was painted."""
+        turn: int
+        """Its turn number."""
+        mark: Mark
+        """`t2` or `k1`."""
+        at: float
+        """When it was painted (not when the message is handled)."""
+
+        @property
+        def control(self) -> ModelTurn:
+            """The turn that was painted (an alias of `model_turn`)."""
+            return self.model_turn
+
+    def __init__(self, turn: int, runtime: Runtime | None) -> None:
         super().__init__(classes="-streaming -waiting")
         self.turn = turn
         """The turn number (the engine numbers turns from 1)."""
-        self.session = session
-        """The session to record the `t2` (first text painted) and `k1` (text final) marks on."""
+        self.runtime = runtime
+        """The session's runtime: its clock times the `t2` and `k1` marks, and the marks go to it."""
         self.chunks: list[str] = []
         """Every text delta shown, in order: the authoritative text of the reply."""
         self.transcript_chunks: list[str] = []
@@ -71,10 +97,10 @@ class ModelTurn(Vertical):
         """The transcript of the spoken reply."""
         return "".join(self.transcript_chunks)
 
-    def claim(self, turn: int, session: LiveSession | None) -> None:
+    def claim(self, turn: int, runtime: Runtime | None) -> None:
         """Make a spare turn (mounted hidden ahead of time, see `ChatLog`) the reply to `turn`; show it."""
         self.turn = turn
-        self.session = session
+        self.runtime = runtime
         if self._live:
             self.query_one(".turn-header", Label).update(self.header)
         # Shown by its own style, not by restyling the turn and its children: this is on the way from Enter
@@ -192,8 +218,7 @@ class ModelTurn(Vertical):
         markdown = self.markdown
         if self.transcript_chunks or markdown.children or (markdown.source and not markdown.source.strip()):
             self._painted = True
-            if self.session is not None:
-                self.session.mark(self.turn, "t2")
+            self._post_mark("t2")
         elif markdown.source or self._stream is not None:
             self.call_after_refresh(self._check_painted)
 
@@ -294,5 +319,13 @@ class ModelTurn(Vertical):
                 block.refresh(layout=True)
 
     def _mark_final(self) -> None:
-        if self.session is not None:
-            self.session.mark(self.turn, "k1")
+        self._post_mark("k1")
+
+    def _post_mark(self, mark: Mark) -> None:
+        """Post the mark, timed now: the message may be handled a little later.
+
+        It goes to the app directly rather than bubbling: posted from a refresh callback, its sender can be
+        the chat log, where bubbling would stop, and a turn that has left the log has no parent to bubble
+        to."""
+        if self.runtime is not None:
+            self.app.post_message(self.Painted(self, self.turn, mark, self.runtime.clock()))

@@ -1,13 +1,16 @@
-"""Speech recognition for the local server: pocketsphinx, with its Endpointer for voice activity.
+"""Speech recognition for the local server: pocketsphinx, with Silero VAD (or pocketsphinx's Endpointer)
+for voice activity.
 
 `SpeechModel` holds what every connection shares: the model settings (an optional JSGF grammar that
-restricts what can be recognised, for deterministic tests) and a pool of decoders, which are slow to load
-(a few tenths of a second) and large. `Recognizer` is one audio stream's recognition; it is synchronous and
-must be driven from one worker thread, never from the event loop.
+restricts what can be recognised, for deterministic tests) and pools of decoders and voice-activity
+detectors, which are slow to load (a few tenths of a second) and large. `Recognizer` is one audio stream's
+recognition; it is synchronous and must be driven from one worker thread, never from the event loop.
 
-In automatic mode the Endpointer (a WebRTC-style voice-activity detector on 30 ms frames) finds where
-speech starts and ends; in manual mode the client brackets each utterance with activityStart/activityEnd
-and the Endpointer is not used. Either way the result is a list of :data:`Heard` events.
+In automatic mode an endpointer finds where speech starts and ends: Silero VAD's (`SileroEndpointer`, on
+32 ms frames, which waits out a pause inside a sentence) or, with ``vad="webrtc"``, pocketsphinx's
+Endpointer (a WebRTC-style detector on 30 ms frames: lighter, and quicker to end a turn, but a pause of
+300 ms can split a sentence). In manual mode the client brackets each utterance with
+activityStart/activityEnd and no endpointer is used. Either way the result is a list of :data:`Heard` events.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import soxr
 
+from livetui.server.core.senses import whisper
+from livetui.server.core.senses.endpointing import SileroEndpointer, load_detector
 from livetui.server.errors import StartupError
 
 RATE = 16000
@@ -28,12 +33,22 @@ RATE = 16000
 PARTIAL_EVERY = 5
 """Frames (of 30 ms) between two partial hypotheses."""
 ENDPOINT_WINDOW = 0.2
-"""Seconds of audio the Endpointer decides on: speech ends after about 90 % of a window is silence (on
-top of the detector's own hangover of about 0.2 s). Pocketsphinx's default, 0.3 s, answers 0.1 s later."""
+"""Seconds of audio pocketsphinx's Endpointer decides on: speech ends after about 90 % of a window is
+silence (on top of the detector's own hangover of about 0.2 s). Pocketsphinx's default, 0.3 s, answers
+0.1 s later."""
 RECENT_FRAMES = 16
-"""Raw frames kept to recover the end of an utterance (more than the Endpointer's window holds)."""
+"""Raw frames kept to recover the end of an utterance (more than pocketsphinx's Endpointer's window holds)."""
+GRAMMAR_BESTPATH = False
+"""Whether a grammar search rescores its lattice at the end of the utterance. Pocketsphinx's default (on)
+picks the best lattice path even when it stops short of the grammar's end, so a whole sentence came back
+as a prefix of it ("what is the weather" for "what is the weather like today"); off, the hypothesis is the
+best path that completes a grammar sentence.
+"""
 DEFAULT_VAD_MODE = 0
-"""The Endpointer's aggressiveness, 0 (loose, the default) to 3 (strict)."""
+"""Pocketsphinx's Endpointer's aggressiveness, 0 (loose, the default) to 3 (strict)."""
+
+Vad: TypeAlias = Literal["silero", "webrtc"]
+"""The voice-activity detector that ends utterances (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -64,12 +79,29 @@ Heard: TypeAlias = SpeechStarted | Partial | SpeechEnded
 class SpeechModel:
     """The recogniser's settings and a pool of loaded decoders, shared by every connection."""
 
-    def __init__(self, grammar: Path | None = None, *, vad_mode: int = DEFAULT_VAD_MODE) -> None:
+    def __init__(
+        self,
+        grammar: Path | None = None,
+        *,
+        vad: Vad = "silero",
+        vad_mode: int = DEFAULT_VAD_MODE,
+        use_whisper: bool | None = None,
+    ) -> None:
         self.grammar = grammar
         """A JSGF grammar: only its sentences can be recognised. None uses the general English model."""
+        self.use_whisper = (
+            whisper.whisper_installed() if use_whisper is None else use_whisper
+        ) and not grammar
+        """Whisper gives each utterance's final transcript (`livetui.server.core.senses.whisper`); by default
+        when the ``[whisper]`` extra is installed and there is no grammar."""
+        self._whisper: Any = None
+        self._whisper_lock = threading.Lock()
+        self.vad = vad
+        """The voice-activity detector that ends utterances."""
         self.vad_mode = vad_mode
-        """The Endpointer's aggressiveness, 0-3."""
+        """Pocketsphinx's Endpointer's aggressiveness, 0-3 (with ``vad="webrtc"``)."""
         self._pool: list[Any] = []
+        self._detectors: list[Any] = []
         self._lock = threading.Lock()
 
     def check(self) -> None:
@@ -96,14 +128,31 @@ class SpeechModel:
         from pocketsphinx import Decoder
 
         if self.grammar is not None:
-            return Decoder(samprate=RATE, jsgf=str(self.grammar), loglevel="FATAL")
+            return Decoder(samprate=RATE, jsgf=str(self.grammar), bestpath=GRAMMAR_BESTPATH, loglevel="FATAL")
         return Decoder(samprate=RATE, loglevel="FATAL")
 
     def warm(self) -> None:
-        """Load one decoder now if none is ready (blocking: call it on a worker thread)."""
+        """Load one decoder (and detector) now if none is ready (blocking: call it on a worker thread)."""
         with self._lock:
             if not self._pool:
                 self._pool.append(self._create())
+            if self.vad == "silero" and not self._detectors:
+                self._detectors.append(load_detector())
+
+    def warm_whisper(self) -> None:
+        """Load Whisper if it is used and not loaded yet (blocking: about 0.7 s). Recognition calls it when
+        an utterance starts, not at start-up: a session that never speaks (or a microphone that only ever
+        hears silence) never pays for it."""
+        with self._whisper_lock:
+            if self.use_whisper and self._whisper is None:
+                self._whisper = whisper.load_whisper()
+
+    def transcribe(self, pcm: bytes) -> str:
+        """Whisper's transcript of one utterance's 16 kHz audio (blocking; loads the model the first
+        time). Transcriptions take turns: one model serves every stream."""
+        self.warm_whisper()
+        with self._whisper_lock:
+            return whisper.transcribe(self._whisper, pcm)
 
     def acquire(self) -> Any:
         """A decoder for one stream (loaded now if the pool is empty; blocking)."""
@@ -115,18 +164,34 @@ class SpeechModel:
         with self._lock:
             self._pool.append(decoder)
 
+    def endpointer(self) -> Any:
+        """A new stream's endpointer (blocking: it may load a detector): a `SileroEndpointer`, or
+        pocketsphinx's Endpointer with ``vad="webrtc"``."""
+        if self.vad == "webrtc":
+            from pocketsphinx import Endpointer
+
+            return Endpointer(window=ENDPOINT_WINDOW, vad_mode=self.vad_mode, sample_rate=RATE)
+        with self._lock:
+            detector = self._detectors.pop() if self._detectors else None
+        if detector is None:
+            detector = load_detector()
+        detector.reset()
+        return SileroEndpointer(detector, release=self._release_detector)
+
+    def _release_detector(self, detector: Any) -> None:
+        with self._lock:
+            self._detectors.append(detector)
+
 
 class Recognizer:
     """One audio stream's speech recognition (synchronous; drive it from a single worker thread)."""
 
     def __init__(self, model: SpeechModel, *, manual: bool = False) -> None:
-        from pocketsphinx import Endpointer
-
         self.model = model
         """The shared model."""
         self.manual = manual
         """True when activityStart/activityEnd bracket utterances (no voice-activity detection)."""
-        self._endpointer = Endpointer(window=ENDPOINT_WINDOW, vad_mode=model.vad_mode, sample_rate=RATE)
+        self._endpointer: Any = model.endpointer()
         self._frame_bytes: int = self._endpointer.frame_bytes
         self._pending = bytearray()
         self._recent: deque[bytes] = deque(maxlen=RECENT_FRAMES)
@@ -136,6 +201,7 @@ class Recognizer:
         self._active = False
         self._said = ""
         self._frames = 0
+        self._utterance = bytearray()
 
     @property
     def in_speech(self) -> bool:
@@ -189,7 +255,9 @@ class Recognizer:
         return heard
 
     def close(self) -> None:
-        """Give the decoder back to the pool."""
+        """Give the decoder (and detector) back to the pool."""
+        if isinstance(self._endpointer, SileroEndpointer):
+            self._endpointer.close()
         decoder, self._decoder = self._decoder, None
         if decoder is not None:
             if self._in_utterance:
@@ -219,9 +287,10 @@ class Recognizer:
             heard.append(SpeechStarted(at=float(endpointer.speech_start)))
         heard += self._decode(speech)
         if not endpointer.in_speech:
-            # The Endpointer hands out frames a window late and drops that window at the end of speech,
-            # where a soft final consonant often is: the decoder hears it too.
-            heard += self._decode(b"".join(self._after(speech)))
+            if not isinstance(endpointer, SileroEndpointer):
+                # Pocketsphinx's Endpointer hands out frames a window late and drops that window at the end
+                # of speech, where a soft final consonant often is: the decoder hears it too.
+                heard += self._decode(b"".join(self._after(speech)))
             heard += self._finish()
         return heard
 
@@ -234,6 +303,7 @@ class Recognizer:
         return []
 
     def _begin(self) -> None:
+        self.model.warm_whisper()  # while the user speaks: the end of what they say needs it
         if self._decoder is None:
             self._decoder = self.model.acquire()
         if self._in_utterance:
@@ -242,11 +312,15 @@ class Recognizer:
         self._in_utterance = True
         self._said = ""
         self._frames = 0
+        self._utterance.clear()
 
     def _decode(self, speech: bytes) -> list[Heard]:
         if not self._in_utterance or not speech:
             return []
         self._decoder.process_raw(speech)
+        if self.model.use_whisper:
+            self._utterance += speech
+            del self._utterance[: max(0, len(self._utterance) - int(whisper.MAX_SECONDS * RATE) * 2)]
         self._frames += 1
         if self._frames % PARTIAL_EVERY:
             return []
@@ -265,5 +339,8 @@ class Recognizer:
         self._in_utterance = False
         hypothesis = self._decoder.hyp()
         text = hypothesis.hypstr.strip() if hypothesis is not None else ""
+        if self.model.use_whisper and self._utterance:
+            text = self.model.transcribe(bytes(self._utterance))
+            self._utterance.clear()
         self._said = ""
         return [SpeechEnded(text)]
