@@ -74,6 +74,8 @@ FLAGS: tuple[Flag, ...] = (
     Flag("audio.mic_file", "--mic-file", "PATH", group="audio"),
     Flag("audio.mic_loop", "--mic-loop", group="audio"),
     Flag("audio.speaker_file", "--speaker-file", "PATH", group="audio"),
+    Flag("audio.echo_cancel", "--echo-cancel", group="audio"),
+    Flag("audio.noise_suppression", "--noise-suppression", group="audio"),
 )
 """Every flag of the app that sets a setting."""
 BY_NAME: dict[str, Flag] = {flag.name: flag for flag in FLAGS}

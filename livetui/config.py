@@ -165,6 +165,11 @@ class AudioSettings(Section):
     """Play the microphone file again from the start when it ends."""
     speaker_file: Path | None = None
     """A WAV file the model's speech is written to, in real time, instead of the speaker."""
+    echo_cancel: Literal["auto", "on", "off"] = "auto"
+    """Cancel the speaker's echo in the microphone, so you can talk over the model on speakers: `auto` when
+    both are devices (and not half-duplex), `on` also with files; half-duplex if it cannot run."""
+    noise_suppression: bool = False
+    """Suppress steady background noise (fans, hum) in the microphone."""
 
 
 class CameraSettings(Section):

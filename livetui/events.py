@@ -350,6 +350,10 @@ class AudioState(Event):
     """Half-duplex: the microphone is held back right now."""
     underruns: int = 0
     """Times playback ran dry while more speech was expected."""
+    echo_cancel: bool = False
+    """Echo cancellation runs on the microphone (the speaker's sound is taken out of it)."""
+    noise_suppression: bool = False
+    """Noise suppression runs on the microphone."""
 
 
 class MicLevel(Event):

@@ -4,12 +4,16 @@
   device ``--input-device`` names, else the default input;
 - speaker: ``--speaker-file`` (a WAV written in real time), else the device ``--output-device`` names,
   else the default output;
-- ``--text-only``: no speaker, and no microphone unless one is named explicitly.
+- ``--text-only``: no speaker, and no microphone unless one is named explicitly;
+- echo cancellation (``--echo-cancel``): ``auto`` runs it when both the microphone and the speaker are
+  devices (not files) and the session is not half-duplex, ``on`` whenever there are both, ``off`` never;
+  noise suppression runs through the same processing when asked for.
 """
 
 from __future__ import annotations
 
 from livetui.config import Settings
+from livetui.media.audio.echo import EchoCanceller
 from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.pcm import MIC_RATE
 from livetui.media.audio.sink import AudioSink, WavSink
@@ -38,6 +42,23 @@ def sink_for(settings: Settings) -> AudioSink | None:
     return DeviceSink(settings.audio.output_device)
 
 
+def echo_for(settings: Settings, source: AudioSource | None, sink: AudioSink | None) -> EchoCanceller | None:
+    """The microphone's processing the settings ask for (None: the microphone is sent as captured)."""
+    audio = settings.audio
+    if source is None:
+        return None
+    if sink is None or audio.echo_cancel == "off":
+        cancel = False
+    elif audio.echo_cancel == "auto":
+        devices = isinstance(source, DeviceSource) and isinstance(sink, DeviceSink)
+        cancel = devices and not audio.half_duplex
+    else:
+        cancel = True
+    if not cancel and not audio.noise_suppression:
+        return None
+    return EchoCanceller(echo_cancellation=cancel, noise_suppression=audio.noise_suppression)
+
+
 def voice_for(settings: Settings) -> VoiceFactory:
     """Makes each session's `Voice` from the settings (None when it has neither microphone nor speaker);
     the microphone is sent at the rate the session's provider takes (`Capabilities.audio_in_rate`)."""
@@ -53,6 +74,7 @@ def voice_for(settings: Settings) -> VoiceFactory:
             sink=sink,
             push_to_talk=settings.audio.push_to_talk,
             half_duplex=settings.audio.half_duplex,
+            echo=echo_for(settings, source, sink),
         )
 
     return make

@@ -13,6 +13,9 @@
   microphone is muted (``audioStreamEnd`` is sent when it is muted), gated (half-duplex: held back while the
   model speaks, so it does not hear itself without headphones), or, in push-to-talk mode, the user is not
   talking (:meth:`Voice.toggle_talk` sends ``activityStart`` / ``activityEnd``).
+- **Echo**: with an `EchoCanceller`, what the sink pulls is its far end and each microphone block is
+  cleaned of the speaker's echo before it is metered and sent, so the model does not hear itself and the
+  user can talk over it. If it cannot start, or fails, the voice goes half-duplex and says so in one line.
 
 What it is doing is published as `AudioState` events, and the microphone's loudness as `MicLevel`. A
 microphone or speaker that cannot be opened is one `Notice`; the session goes on without it.
@@ -25,11 +28,13 @@ import contextlib
 from collections.abc import Callable
 
 from livetui import events as ev
+from livetui.media.audio.apm import EchoUnavailable
 from livetui.media.audio.devices import AudioUnavailable, Direction
+from livetui.media.audio.echo import EchoCanceller, EchoFailed
 from livetui.media.audio.mic import DeviceSource
 from livetui.media.audio.pcm import duration, level
 from livetui.media.audio.player import PREBUFFER_SECONDS, Player
-from livetui.media.audio.sink import AudioSink
+from livetui.media.audio.sink import AudioSink, padded
 from livetui.media.audio.source import AudioSource
 from livetui.media.audio.speaker import DeviceSink
 from livetui.session.engine import Emit, LiveSession
@@ -55,6 +60,7 @@ class Voice:
         half_duplex: bool = False,
         muted: bool = False,
         prebuffer: float = PREBUFFER_SECONDS,
+        echo: EchoCanceller | None = None,
     ) -> None:
         self.session = session
         """The session the microphone streams to and the speech comes from."""
@@ -68,6 +74,11 @@ class Voice:
         """The microphone is held back while the model speaks."""
         self.muted = muted
         """The user muted the microphone."""
+        self.echo = echo
+        """The echo canceller on the microphone (None: none, or it could not run)."""
+        self.learning = echo is not None and echo.echo_cancellation
+        """The echo canceller is still learning the room: until then the microphone is held while the
+        model speaks, as in half-duplex (its first seconds would let echo through)."""
         self.mic_rate = session.provider.capabilities.audio_in_rate
         """The rate a microphone chosen later (`use_device`) is sent at: the provider's."""
         self.talking = False
@@ -218,6 +229,7 @@ class Voice:
         self.player.on_started = self._started
         self.player.on_change = self._player_changed
         try:
+            await self._start_echo()
             if self.sink is not None:
                 await self.use_sink(self.sink)
             if self.source is not None:
@@ -227,6 +239,8 @@ class Voice:
         finally:
             await self._close_source()
             await self._close_sink()
+            if self.echo is not None:
+                self.echo.close()
 
     async def use_source(self, source: AudioSource | None) -> bool:
         """Switch to another microphone (None: none); returns True if it opened."""
@@ -240,6 +254,7 @@ class Voice:
                 await source.close()
             else:
                 self.mic_open = True
+                self._echo_delay()
                 self._pump = asyncio.create_task(self._stream(source), name="microphone")
         self._publish()
         return self.mic_open
@@ -250,13 +265,14 @@ class Voice:
         self.sink = sink
         if sink is not None:
             try:
-                await sink.open(self.player.pull)
+                await sink.open(self._pull)
             except AudioUnavailable as error:
                 self._notice(f"{error}; text still works")
                 await sink.close()
             else:
                 self.player.set_rate(sink.rate)
                 self.sink_open = True
+                self._echo_delay()
         self._publish()
         return self.sink_open
 
@@ -287,6 +303,8 @@ class Voice:
         if source.recorded:
             await self.session.wait_ready()  # a recording is not spoken to nobody: none of it is lost
         while (block := await source.read()) is not None:
+            if self.echo is not None:
+                block = await self._cancel_echo(block, source.rate)
             self._meter(block, source.rate)
             if self._may_send():
                 self.session.send_audio(block, rate=source.rate)
@@ -300,6 +318,59 @@ class Voice:
         self._stop_streaming()
         await source.close()
         self._notice(f"microphone: {source.name} ended")
+        self._publish()
+
+    # -- echo cancellation ------------------------------------------------------------------------------
+
+    async def _start_echo(self) -> None:
+        if self.echo is not None:
+            try:
+                await self.echo.start()
+            except EchoUnavailable as error:
+                self._lose_echo(str(error))
+
+    def _pull(self, frames: int) -> bytes:
+        """What the sink plays (on its thread): the player's audio, also handed to the echo canceller."""
+        pcm = self.player.pull(frames)
+        echo, sink = self.echo, self.sink
+        if echo is not None and sink is not None:
+            echo.render(padded(pcm, frames), sink.rate)  # padded: the silence is played too
+        return pcm
+
+    def _echo_delay(self) -> None:
+        """The devices' own latency between playing and hearing, as they report it."""
+        if self.echo is not None:
+            out = self.sink.latency if self.sink is not None and self.sink_open else 0.0
+            heard = self.source.latency if self.source is not None and self.mic_open else 0.0
+            self.echo.delay = out + heard
+
+    async def _cancel_echo(self, block: bytes, rate: int) -> bytes:
+        assert self.echo is not None
+        try:
+            cleaned = await self.echo.capture(block, rate)
+        except EchoFailed as error:
+            self._lose_echo(f"echo cancellation failed ({error})")
+            return block
+        if self.learning and self.echo.converged:
+            self.learning = False
+            if self._gated and not self.half_duplex:
+                self._gated = False  # learned mid-reply: the user may talk over it from now on
+                self._publish()
+        return cleaned
+
+    def _lose_echo(self, reason: str) -> None:
+        """The canceller cannot run: without it the model would hear itself, so go half-duplex."""
+        echo, self.echo = self.echo, None
+        if echo is None:
+            return
+        echo.close()
+        self.learning = False
+        if echo.echo_cancellation:
+            self.half_duplex = True
+            self._notice(f"{reason}: half-duplex instead (the microphone is held while the model speaks)")
+            self._update_gate()
+        else:
+            self._notice(f"{reason}: the microphone is sent as it is")
         self._publish()
 
     def _may_send(self) -> bool:
@@ -334,12 +405,13 @@ class Voice:
                 self._loop.call_soon_threadsafe(self._update_gate)
 
     def _update_gate(self) -> None:
-        """Half-duplex: gate while the model speaks and for a short tail after; publish the new state."""
+        """Half-duplex (or an echo canceller still learning): gate while the model speaks and for a short
+        tail after; publish the new state."""
         if self._gate_timer is not None:
             self._gate_timer.cancel()
             self._gate_timer = None
         speaking = self.player.speaking
-        if self.half_duplex and self._loop is not None:
+        if (self.half_duplex or self.learning) and self._loop is not None:
             now = self._loop.time()
             if speaking:
                 self._gated = True
@@ -363,6 +435,7 @@ class Voice:
 
     def state(self) -> ev.AudioState:
         """The current state, as the status bar shows it."""
+        echo = self.echo
         return ev.AudioState(
             mic=self.source.name if self.source is not None and self.mic_open else "",
             speaker=self.sink.name if self.sink is not None and self.sink_open else "",
@@ -372,6 +445,8 @@ class Voice:
             speaking=self.player.speaking,
             half_duplex=self.half_duplex,
             gated=self._gated,
+            echo_cancel=echo is not None and echo.running and echo.echo_cancellation,
+            noise_suppression=echo is not None and echo.running and echo.noise_suppression,
             underruns=self.player.underruns,
         )
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from livetui import events as ev
 from livetui.live.config import SessionConfig
+from livetui.media.audio.echo import EchoCanceller
 from livetui.media.audio.pcm import MIC_BLOCK_SECONDS, frames_in, is_silent
 from livetui.media.audio.sink import FakeSink
 from livetui.media.audio.source import AudioSource
@@ -34,13 +35,16 @@ async def voiced(
     push_to_talk: bool = False,
     half_duplex: bool = False,
     dialect: Dialect = "gemini",
+    echo: EchoCanceller | None = None,
 ) -> AsyncIterator[tuple[Voice, FakeSink, Recorder]]:
     """A live session in `dialect` with a voice playing into a real-time fake sink; yields once the session
     is live. A `source` must hand out blocks at the provider's rate (`mic_rate`)."""
     endpoint = local_endpoint(server.url, dialect=dialect)
     session = LiveSession(endpoint, provider(dialect), audio_config(manual=push_to_talk))
     sink = FakeSink()
-    voice = Voice(session, source=source, sink=sink, push_to_talk=push_to_talk, half_duplex=half_duplex)
+    voice = Voice(
+        session, source=source, sink=sink, push_to_talk=push_to_talk, half_duplex=half_duplex, echo=echo
+    )
     recorder = Recorder()
     task = asyncio.create_task(run_with_voice(session, voice, recorder))
     try:

@@ -18,7 +18,7 @@ from livetui.media.audio.speaker import DeviceSink
 from livetui.providers.gemini.client import SetupMessage
 from livetui.providers.gemini.codec import encode
 from livetui.providers.gemini.setup import gemini_setup
-from livetui.session.audio_io import sink_for, source_for
+from livetui.session.audio_io import echo_for, sink_for, source_for
 from livetui.session.setup import build_config
 
 
@@ -86,3 +86,34 @@ def test_a_missing_audio_file_is_refused_in_one_line(tmp_path: Path, flag: str, 
         check=False,
     )
     assert result.returncode == 2 and result.stderr == f"livetui: {what} not found: {missing}\n"
+
+
+@pytest.mark.parametrize(
+    ("audio", "cancel", "noise"),
+    [
+        ({}, True, False),  # a microphone and a speaker, both devices: auto cancels the echo
+        ({"half_duplex": True}, None, None),  # half-duplex asked for: it already keeps the echo out
+        ({"echo_cancel": "off"}, None, None),
+        ({"echo_cancel": "off", "noise_suppression": True}, False, True),
+        ({"mic_file": "in.wav"}, None, None),  # a file is no microphone in a room
+        ({"mic_file": "in.wav", "echo_cancel": "on"}, True, False),  # unless asked
+        ({"speaker_file": "out.wav", "noise_suppression": True}, False, True),
+    ],
+)
+def test_echo_cancellation_runs_where_the_settings_say(
+    tmp_path: Path, audio: dict[str, object], cancel: bool | None, noise: bool | None
+) -> None:
+    given = {k: tmp_path / str(v) if k.endswith("_file") else v for k, v in audio.items()}
+    settings = Settings(audio=AudioSettings.model_validate(given))
+    echo = echo_for(settings, source_for(settings), sink_for(settings))
+    if cancel is None:
+        assert echo is None
+    else:
+        assert echo is not None and (echo.echo_cancellation, echo.noise_suppression) == (cancel, noise)
+    assert echo_for(Settings(text_only=True), None, None) is None, "no microphone, nothing to clean"
+
+
+def test_the_help_documents_the_echo_flags() -> None:
+    text = " ".join(build_parser().format_help().split())
+    assert "--echo-cancel {auto,on,off}" in text and "--noise-suppression" in text
+    assert "Cancel the speaker's echo in the microphone" in text

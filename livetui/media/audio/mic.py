@@ -95,6 +95,7 @@ class DeviceSource(AudioSource):
                 finished_callback=finished,
             )
             self._stream.start()
+            self.latency = float(self._stream.latency)
         except Exception as error:  # PortAudioError: busy, unplugged, unsupported
             self._stream = None
             raise AudioUnavailable(

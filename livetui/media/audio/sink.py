@@ -35,6 +35,8 @@ class AudioSink(ABC):
     """The rate it plays at (known after `open`; the player resamples to it)."""
     name: str = "speaker"
     """What the user sees ("default speaker", "file out.wav")."""
+    latency: float = 0.0
+    """Seconds from a pull to its sound leaving the device (the device's reported output latency)."""
 
     @abstractmethod
     async def open(self, pull: Pull) -> None:

@@ -39,6 +39,8 @@ class AudioSource(ABC):
     recorded: bool = False
     """True for a recording (a file): it starts once the session is live, so none of it is lost. A live
     microphone streams from the start; what it hears before then is not sent."""
+    latency: float = 0.0
+    """Seconds from sound reaching the device to its block being handed out (as the device reports it)."""
 
     @abstractmethod
     async def open(self) -> None:

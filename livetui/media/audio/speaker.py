@@ -69,6 +69,7 @@ class DeviceSink(AudioSink):
                 callback=callback,
             )
             self._stream.start()
+            self.latency = float(self._stream.latency)
         except Exception as error:  # PortAudioError: busy, unplugged, unsupported
             self._stream = None
             raise AudioUnavailable(

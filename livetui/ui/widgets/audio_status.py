@@ -2,7 +2,8 @@
 
 The microphone segment shows a level meter while the microphone is sent, or why it is not: muted, waiting
 for the talk key (push-to-talk), held back while the model speaks (half-duplex), or absent. The voice
-segment shows when the model is speaking.
+segment shows when the model is speaking, and the processing segment says ``aec`` while the speaker's
+echo is cancelled from the microphone.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ def voice_status(state: ev.AudioState) -> str:
     if not state.speaker:
         return "no speaker"
     return "◉ speaking" if state.speaking else ""
+
+
+def processing_status(state: ev.AudioState) -> str:
+    """The microphone's processing: ``aec`` while echo cancellation runs (``aec ns`` with noise
+    suppression, ``ns`` alone), else ""."""
+    if not state.mic:
+        return ""
+    return " ".join(name for name, on in (("aec", state.echo_cancel), ("ns", state.noise_suppression)) if on)
 
 
 def mic_classes(state: ev.AudioState) -> dict[str, bool]:

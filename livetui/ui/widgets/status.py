@@ -10,7 +10,7 @@ The session clock counts from the moment the session went live, across reconnect
 `goAway` a countdown shows the time left on the connection, until the session has moved to a new one.
 In a session with audio (class
 ``-audio``) the bar also shows the microphone's level meter, or why it is not sent, and a speaking
-indicator while the model's speech plays.
+indicator while the model's speech plays, and ``aec`` while echo cancellation runs.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from livetui import events as ev
 from livetui.config import DEFAULT_PRICES, Price
 from livetui.record.usage import Tokens, estimate, format_cost, price_for
 from livetui.ui.messages import SessionEvent
-from livetui.ui.widgets.audio_status import mic_classes, mic_status, voice_status
+from livetui.ui.widgets.audio_status import mic_classes, mic_status, processing_status, voice_status
 from livetui.ui.widgets.camera import camera_status
 from livetui.ui.widgets.label_text import show_text
 
@@ -126,6 +126,7 @@ class StatusBar(Horizontal):
         yield Label("", id="rtt")
         yield Label("", id="camera")
         yield Label("", id="mic")
+        yield Label("", id="aec")
         yield Label("", id="voice")
         yield Label("", id="usage")
         yield Label("", id="detail", markup=False)  # wire text: data, never markup
@@ -237,6 +238,10 @@ class StatusBar(Horizontal):
         show_text(mic, mic_status(state, self.mic_level))
         for name, active in mic_classes(state).items():
             mic.set_class(active, name)
+        aec = self.query_one("#aec", Label)
+        processing = processing_status(state)
+        show_text(aec, processing)
+        aec.set_class(bool(processing), "-shown")
         voice = self.query_one("#voice", Label)
         text = voice_status(state)
         show_text(voice, text)
