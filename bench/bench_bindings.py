@@ -1,9 +1,9 @@
 """The two llama.cpp bindings on the shipped SmolLM2 GGUF: first token, decode rate and peak RSS.
 
-xllamacpp (the prebuilt wheel the default install uses) against llama-cpp-python (compiled, `make
-brain-native`), each run in a fresh process on both cores, interleaved round by round so that the noise of a
-shared machine falls on both alike; medians are printed, and the ratio. A binding that is not installed is
-skipped.
+xllamacpp (the prebuilt wheel the default install uses) against llama-cpp-python (which compiles on
+install; measured when someone has installed it), each run in a fresh process on both cores, interleaved
+round by round so that the noise of a shared machine falls on both alike; medians are printed, and the
+ratio. A binding that is not installed is skipped.
 """
 
 from __future__ import annotations

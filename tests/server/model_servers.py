@@ -54,6 +54,8 @@ class ScriptedModelServer:
         """What it streams; None: nothing, ever."""
         self.requests: list[dict[str, Any]] = []
         """The chat-completion bodies received, in order."""
+        self.authorizations: list[str | None] = []
+        """The ``Authorization`` header of each request (None where there was none), in order."""
         self.url = ""
         """Its base URL, once started."""
         self._handlers: set[asyncio.Task[Any]] = set()
@@ -65,8 +67,10 @@ class ScriptedModelServer:
         try:
             head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
             request_line, *header_lines = head.split("\r\n")
-            headers = dict(line.lower().split(": ", 1) for line in header_lines if ": " in line)
+            pairs = [line.split(": ", 1) for line in header_lines if ": " in line]
+            headers = {name.lower(): value for name, value in pairs}
             body = await reader.readexactly(int(headers.get("content-length", "0")))
+            self.authorizations.append(headers.get("authorization"))
             answer = self.answer
             if answer is None:
                 await asyncio.Event().wait()  # never answer
