@@ -75,10 +75,11 @@ async def failure(server: LiveServer) -> tuple[int | None, str | None]:
 
 
 @needs_model
+@pytest.mark.parametrize("named", [MODEL, None], ids=["named", "the-one-listed"])
 async def test_a_reply_streams_from_the_model_server(
-    start_live_server: ServerStarter, model_url: str
+    start_live_server: ServerStarter, model_url: str, named: str | None
 ) -> None:
-    server = await bridged(start_live_server, BridgeTarget(model_url, MODEL, key=KEY))
+    server = await bridged(start_live_server, BridgeTarget(model_url, named, key=KEY))
     async with session(server, generationConfig=SHORT) as ws:
         await send(ws, user_turn("Say hello."))
         *deltas, _generation, done = await read_slowly(ws)
@@ -86,16 +87,6 @@ async def test_a_reply_streams_from_the_model_server(
         assert done["serverContent"] == {"turnComplete": True}
         # The conversation goes on over the same bridge.
         await send(ws, user_turn("And goodbye."))
-        assert model_text(await read_slowly(ws)).strip()
-
-
-@needs_model
-async def test_the_model_is_the_one_the_server_lists_when_none_is_named(
-    start_live_server: ServerStarter, model_url: str
-) -> None:
-    server = await bridged(start_live_server, BridgeTarget(model_url, None, key=KEY))
-    async with session(server, generationConfig=SHORT) as ws:
-        await send(ws, user_turn("Say hello."))
         assert model_text(await read_slowly(ws)).strip()
 
 
