@@ -119,7 +119,8 @@ class _Round:
         for piece in delta.get("tool_calls") or ():
             if not isinstance(piece, dict):
                 continue
-            call = self.calls.setdefault(int(piece.get("index") or 0), _Call())
+            index = piece.get("index")
+            call = self.calls.setdefault(index if isinstance(index, int) else 0, _Call())
             call.id = piece.get("id") or call.id
             function = piece.get("function") or {}
             call.name += function.get("name") or ""
