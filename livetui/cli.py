@@ -143,8 +143,8 @@ def resolve_brain(requested: str) -> tuple[str, list[str]]:
     smollm2 when it can run here, else the scripted brain, with the reason smollm2 cannot run."""
     from livetui.server.core.brains.smollm2 import smollm2_unavailable
 
-    if requested == "scripted":
-        return "scripted", []
+    if requested in ("scripted", "openai-compat"):
+        return requested, []
     reason = smollm2_unavailable()
     if reason is None:
         return "smollm2", []
@@ -206,6 +206,8 @@ def prepare_app(options: argparse.Namespace) -> LiveApp | int:
         return refuse(f"camera file not found: {camera.file}")
     if settings.local.script is not None and not settings.local.script.is_file():
         return refuse(f"script file not found: {settings.local.script}")
+    if settings.local.brain == "openai-compat" and settings.local.brain_url is None:
+        return refuse("--brain openai-compat needs --brain-url URL (an OpenAI-compatible API)")
     from livetui.tools.loader import ToolsFileError
     from livetui.tools.registry import ToolRegistry
 

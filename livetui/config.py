@@ -138,14 +138,22 @@ class OpenAISettings(Section):
 class LocalSettings(Section):
     """`[local]`: the embedded local live server."""
 
-    brain: Literal["auto", "smollm2", "scripted"] = "auto"
-    """The local server's brain: `auto` uses smollm2 when it is installed, else scripted."""
+    brain: Literal["auto", "smollm2", "scripted", "openai-compat"] = "auto"
+    """The local server's brain: `auto` uses smollm2 when it is installed, else scripted; `openai-compat`:
+    the model server at `brain_url`."""
     script: Path | None = None
     """A script for the scripted brain (JSON or TOML; see the README)."""
     grammar: Path | None = None
     """A JSGF grammar for the local server's speech recognition (it then hears only its sentences)."""
     dialect: Literal["gemini", "openai"] = "gemini"
     """The protocol spoken with the local server: Gemini Live's, or OpenAI Realtime's."""
+    brain_url: str | None = None
+    """The OpenAI-compatible API of the model server the `openai-compat` brain uses (Ollama:
+    `http://localhost:11434/v1`)."""
+    brain_model: str | None = None
+    """The model the `openai-compat` brain asks for; unset: the one its server lists."""
+    brain_key_env: str | None = None
+    """The environment variable holding the API key of that model server (the key is never a setting)."""
 
 
 class AudioSettings(Section):

@@ -23,6 +23,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 
 from livetui.server.core.admission import Admission, default_capacity
 from livetui.server.core.brains.base import Brain
+from livetui.server.core.brains.openai_compat import BridgeTarget
 from livetui.server.core.dialect import MAX_FRAME_BYTES, ServerContext
 from livetui.server.core.handles import Handles
 from livetui.server.core.overload import AcceptErrorLog
@@ -35,7 +36,7 @@ from livetui.server.tls import server_context, write_self_signed
 MAX_SESSION = 3600.0
 """The default longest OpenAI Realtime session, in seconds (OpenAI's 60 minutes)."""
 
-BrainName = Literal["scripted", "smollm2"]
+BrainName = Literal["scripted", "smollm2", "openai-compat"]
 """The brains ``--brain`` can name."""
 
 
@@ -51,6 +52,8 @@ class ServerConfig:
     """Which brain writes the replies."""
     script: Path | None = None
     """A script file (JSON or TOML) for the scripted brain."""
+    bridge: BridgeTarget | None = None
+    """The model server the ``openai-compat`` brain talks to (required by that brain)."""
     tls: bool = False
     """Serve ``wss://`` with a self-signed certificate for loopback."""
     cert_dir: Path | None = None
@@ -91,12 +94,18 @@ def make_brain(config: ServerConfig) -> Brain:
     Raises:
         StartupError: the script is invalid, or a script was given to a brain that takes none.
     """
+    if config.brain != "scripted" and config.script is not None:
+        raise StartupError("--script works only with the scripted brain")
     if config.brain == "smollm2":
-        if config.script is not None:
-            raise StartupError("--script works only with the scripted brain")
         from livetui.server.core.brains.smollm2 import SmolLM2Brain
 
         return SmolLM2Brain()
+    if config.brain == "openai-compat":
+        if config.bridge is None:
+            raise StartupError("--brain openai-compat needs --brain-url URL (an OpenAI-compatible API)")
+        from livetui.server.core.brains.openai_compat import OpenAICompatBrain
+
+        return OpenAICompatBrain(config.bridge)
     from livetui.server.core.brains.scripted import ScriptedBrain
     from livetui.server.script import load_script
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import cast
 
 from livetui.server.app import MAX_SESSION, BrainName, LiveServer, ServerConfig
+from livetui.server.core.brains.openai_compat import TIMEOUT, BridgeTarget, check_url
 from livetui.server.core.senses.asr import Vad
 from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
 from livetui.server.errors import StartupError
@@ -49,9 +50,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default: 0)")
     parser.add_argument(
         "--brain",
-        choices=("scripted", "smollm2"),
+        choices=("scripted", "smollm2", "openai-compat"),
         default="scripted",
-        help="what writes the replies (default: %(default)s)",
+        help="what writes the replies; openai-compat: the model server at --brain-url (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--brain-url",
+        metavar="URL",
+        help="the OpenAI-compatible API the openai-compat brain uses (e.g. http://localhost:11434/v1)",
+    )
+    parser.add_argument(
+        "--brain-model", metavar="NAME", help="the model it asks for (default: the one the server lists)"
+    )
+    parser.add_argument(
+        "--brain-key-env",
+        metavar="VAR",
+        help="the environment variable holding that server's API key (the key itself is never a flag)",
+    )
+    parser.add_argument(
+        "--brain-timeout",
+        type=float,
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help="how long that server may take to answer, or between two chunks (default: %(default)g)",
     )
     parser.add_argument(
         "--script", type=Path, metavar="FILE", help="replies for the scripted brain (.json/.toml)"
@@ -139,6 +160,31 @@ def read_key(args: argparse.Namespace) -> str | None:
     return os.environ.get(KEY_VARIABLE) or None
 
 
+def bridge_from(args: argparse.Namespace) -> BridgeTarget | None:
+    """The model server the ``--brain-*`` options name (None without ``--brain-url``), its key read from
+    the variable ``--brain-key-env`` names.
+
+    Raises:
+        StartupError: the URL is not one, the variable is not set, or the timeout is not positive.
+    """
+    if args.brain_url is None:
+        return None
+    if not args.brain_timeout > 0:
+        raise StartupError("--brain-timeout must be more than 0 seconds")
+    key = None
+    if args.brain_key_env is not None:
+        key = os.environ.get(args.brain_key_env, "").strip()
+        if not key:
+            raise StartupError(f"--brain-key-env names {args.brain_key_env}, which is not set")
+    return BridgeTarget(
+        url=check_url(args.brain_url),
+        model=args.brain_model,
+        key=key,
+        key_source=args.brain_key_env,
+        timeout=args.brain_timeout,
+    )
+
+
 def config_from(args: argparse.Namespace) -> ServerConfig:
     """The server configuration the parsed options describe.
 
@@ -156,6 +202,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         port=args.port,
         brain=cast(BrainName, args.brain),
         script=args.script,
+        bridge=bridge_from(args),
         tls=args.tls,
         cert_dir=args.cert_dir,
         key=read_key(args),

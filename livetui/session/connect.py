@@ -293,8 +293,21 @@ async def start_local(settings: Settings, brain: str) -> LocalServer:
     Raises:
         LocalServerError: it could not be started.
     """
-    grammar = ("--grammar", str(settings.local.grammar)) if settings.local.grammar is not None else ()
-    return await LocalServer.start(brain=brain, script=settings.local.script, extra=grammar)
+    local = settings.local
+    extra = [
+        option
+        for flag, value in (
+            ("--grammar", local.grammar),
+            ("--brain-url", local.brain_url),
+            ("--brain-model", local.brain_model),
+            ("--brain-key-env", local.brain_key_env),
+        )
+        if value is not None
+        for option in (flag, str(value))
+    ]
+    # The bridge's key goes to the server in the one variable named for it, never on its command line.
+    passed = (local.brain_key_env,) if local.brain_key_env else ()
+    return await LocalServer.start(brain=brain, script=local.script, extra=extra, passed=passed)
 
 
 def connect_to(

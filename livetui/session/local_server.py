@@ -50,14 +50,15 @@ PASSED_PREFIXES = ("LC_", "XDG_")
 """Prefixes of the locale and directory variables the child is given."""
 
 
-def child_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def child_environment(environ: Mapping[str, str] | None = None, passed: Sequence[str] = ()) -> dict[str, str]:
     """The environment for the child server: only `PASSED_VARIABLES` and `PASSED_PREFIXES` of `environ`
-    (default: this process's), so no API key or token the user has set is handed on."""
+    (default: this process's), and the variables named in `passed` (the bridge brain's key), so no other
+    API key or token the user has set is handed on."""
     source = os.environ if environ is None else environ
     return {
         name: value
         for name, value in source.items()
-        if name in PASSED_VARIABLES or name.startswith(PASSED_PREFIXES)
+        if name in PASSED_VARIABLES or name.startswith(PASSED_PREFIXES) or name in passed
     }
 
 
@@ -94,9 +95,16 @@ class LocalServer:
 
     @classmethod
     async def start(
-        cls, *, brain: str, script: Path | None = None, extra: Sequence[str] = (), timeout: float = 30.0
+        cls,
+        *,
+        brain: str,
+        script: Path | None = None,
+        extra: Sequence[str] = (),
+        passed: Sequence[str] = (),
+        timeout: float = 30.0,
     ) -> LocalServer:
-        """Spawn `livetui serve --port 0` and wait for its `listening on` line.
+        """Spawn `livetui serve --port 0` and wait for its `listening on` line; `passed` names the variables
+        of this process's environment it is given besides the usual ones (`child_environment`).
 
         Raises:
             LocalServerError: the child exited or did not become ready in time; carries its last error line.
@@ -109,7 +117,7 @@ class LocalServer:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env=child_environment(),
+            env=child_environment(passed=passed),
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         assert process.stdout is not None

@@ -87,8 +87,21 @@ def test_auto_brain_is_smollm2_when_it_can_run() -> None:
     assert resolve_brain("auto") == ("smollm2", [])
 
 
+def test_choosing_the_brain_never_loads_the_llama_library_into_the_client() -> None:
+    from livetui.server.core.brains.smollm2 import smollm2_unavailable
+
+    if smollm2_unavailable() is not None:
+        pytest.skip(f"smollm2 cannot run here: {smollm2_unavailable()}")
+    code = (
+        "import sys; from livetui.cli import resolve_brain; print(resolve_brain('auto')[0]); "
+        "print(sorted({'xllamacpp', 'llama_cpp'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["smollm2", "[]"]
+
+
 def test_auto_brain_falls_back_to_scripted_with_a_notice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # `import llama_cpp` now fails, as without the build
+    monkeypatch.setitem(sys.modules, "xllamacpp", None)  # now it cannot be found, as when not installed
     brain, notices = resolve_brain("auto")
     assert brain == "scripted"
     [reason] = notices

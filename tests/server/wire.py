@@ -105,9 +105,9 @@ async def ask(ws: ClientConnection, text: str) -> str:
     return model_text(await read_turn(ws))
 
 
-async def closed_with(ws: ClientConnection) -> tuple[int | None, str | None]:
-    """Read until the server closes the connection; its close code and reason."""
-    async with asyncio.timeout(TIMEOUT):
+async def closed_with(ws: ClientConnection, timeout: float = TIMEOUT) -> tuple[int | None, str | None]:
+    """Read until the server closes the connection (within `timeout` seconds); its close code and reason."""
+    async with asyncio.timeout(timeout):
         try:
             while True:
                 await ws.recv()

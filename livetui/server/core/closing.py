@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from livetui.server.errors import BrainError
+
 log = logging.getLogger("livetui.server")
 
 GOING_AWAY = 1001
@@ -45,9 +47,11 @@ def log_session_end(websocket: ServerConnection, replies: int) -> None:
 
 
 async def close_for_brain(websocket: ServerConnection, brain: str, error: BaseException) -> None:
-    """Log the brain's failure on one line and close the connection with 1011."""
+    """Log the brain's failure on one line and close the connection with 1011: with the brain's own words
+    when it says why it cannot answer (a `BrainError`), else with Google's generic reason."""
     log.error("brain %s failed: %s: %s", brain, type(error).__name__, one_line(error))
-    await websocket.close(INTERNAL, INTERNAL_REASON)
+    reason = fit_reason(str(error)) if isinstance(error, BrainError) else INTERNAL_REASON
+    await websocket.close(INTERNAL, reason)
 
 
 async def guarded(websocket: ServerConnection, serve: Callable[[], Awaitable[None]]) -> None:

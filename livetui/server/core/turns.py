@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from livetui.live.tools import ToolDeclaration
+
 Role = Literal["user", "model"]
 """Who said a turn."""
 
@@ -45,6 +47,9 @@ class SessionSettings:
     """True when a heard utterance is answered at once; False: the client asks for each reply."""
     functions: frozenset[str] = frozenset()
     """The names of the functions the session declared."""
+    tools: tuple[ToolDeclaration, ...] = ()
+    """The functions the session declared, whole (their parameters as JSON Schema), for a brain that
+    hands them on to a model."""
     max_output_tokens: int | None = None
     """The longest reply the session allows (None: the brain's own limit)."""
     temperature: float | None = None

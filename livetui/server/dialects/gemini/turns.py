@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from livetui.live.tools import ToolAnswer
-from livetui.providers.gemini.client import Setup
+from typing import Any
+
+from livetui.live.tools import ToolAnswer, ToolDeclaration
+from livetui.providers.gemini.client import FunctionDeclaration, Setup
 from livetui.providers.gemini.codec import encode
 from livetui.providers.gemini.content import Content, FunctionResponse
 from livetui.server.core.turns import Role, SessionSettings, Turn
@@ -32,16 +34,38 @@ def settings_of(setup: Setup) -> SessionSettings:
     """What `setup` asks for."""
     instruction = setup.system_instruction
     config = setup.generation_config
-    functions = frozenset(
-        declaration.name for tool in setup.tools or () for declaration in tool.function_declarations or ()
-    )
+    declared = [declaration for tool in setup.tools or () for declaration in tool.function_declarations or ()]
+    functions = frozenset(declaration.name for declaration in declared)
     return SessionSettings(
         system_text=content_text(instruction) if instruction else "",
         modality="AUDIO" if setup.modality == "AUDIO" else "TEXT",
         manual_activity=setup.manual_activity,
         functions=functions,
+        tools=tuple(declaration_of(declaration) for declaration in declared),
         max_output_tokens=config.max_output_tokens if config else None,
         temperature=config.temperature if config else None,
+    )
+
+
+def json_schema(schema: Any) -> Any:
+    """An OpenAPI-style schema (``"type": "OBJECT"``) as JSON Schema (``"type": "object"``)."""
+    if isinstance(schema, list):
+        return [json_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: value.lower() if key == "type" and isinstance(value, str) else json_schema(value)
+        for key, value in schema.items()
+    }
+
+
+def declaration_of(declaration: FunctionDeclaration) -> ToolDeclaration:
+    """The neutral declaration of a ``functionDeclaration``, its parameters as JSON Schema."""
+    parameters = declaration.parameters_json_schema or json_schema(declaration.parameters)
+    return ToolDeclaration(
+        name=declaration.name,
+        description=declaration.description or "",
+        parameters=parameters or {"type": "object", "properties": {}},
     )
 
 

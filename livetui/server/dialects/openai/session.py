@@ -13,6 +13,7 @@ import copy
 import time
 from typing import Any
 
+from livetui.live.tools import ToolDeclaration
 from livetui.server.core.turns import SessionSettings
 from livetui.server.dialects.openai.wire import ClientError, Event, new_id
 
@@ -195,5 +196,14 @@ class RealtimeSession:
             manual_activity=detection is None,
             create_response=detection is not None and detection.get("create_response", True) is not False,
             functions=frozenset(tool["name"] for tool in self.data.get("tools") or ()),
+            tools=tuple(declaration_of(tool) for tool in self.data.get("tools") or ()),
             max_output_tokens=limit if isinstance(limit, int) else None,
         )
+
+
+def declaration_of(tool: dict[str, Any]) -> ToolDeclaration:
+    """The neutral declaration of a ``session.tools`` entry (checked when the session was updated)."""
+    parameters = tool.get("parameters")
+    if not isinstance(parameters, dict):
+        return ToolDeclaration(tool["name"], tool.get("description") or "")
+    return ToolDeclaration(tool["name"], tool.get("description") or "", parameters)
