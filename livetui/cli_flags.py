@@ -49,6 +49,11 @@ FLAGS: tuple[Flag, ...] = (
     Flag("voice", "--voice"),
     Flag("record", "--no-record"),
     Flag("gemini.text_route", "--text-route", group="gemini"),
+    Flag("gemini.thinking", "--thinking", "LEVEL", group="gemini"),
+    Flag("gemini.thinking_budget", "--thinking-budget", "TOKENS", group="gemini"),
+    Flag("gemini.include_thoughts", "--include-thoughts", group="gemini"),
+    Flag("gemini.explicit_vad_signal", "--explicit-vad-signal", group="gemini"),
+    Flag("gemini.proactive_audio", "--proactive-audio", group="gemini"),
     Flag("openai.base_url", "--base-url", "URL", group="openai"),
     Flag("openai.azure_deployment", "--azure-deployment", "NAME", group="openai"),
     Flag("openai.api_version", "--api-version", "VERSION", group="openai"),
@@ -79,8 +84,11 @@ FLAGS: tuple[Flag, ...] = (
 BY_NAME: dict[str, Flag] = {flag.name: flag for flag in FLAGS}
 """The flags by name (`camera_fps`)."""
 
-CONFIG_ONLY = frozenset(("gemini.api_key", "openai.api_key", "url_key", "keymap"))
-"""Settings with no flag, on purpose: the keys (secrets stay off command lines) and the keymap (a table)."""
+CONFIG_ONLY = frozenset(
+    ("gemini.api_key", "openai.api_key", "url_key", "keymap", "gemini.transcription", "gemini.setup_extra")
+)
+"""Settings with no flag, on purpose: the keys (secrets stay off command lines) and the tables (the keymap,
+Gemini's transcription options and extra setup fields)."""
 
 
 @dataclass(frozen=True)
@@ -178,8 +186,9 @@ def _options(flag: Flag, field: Declared | None) -> dict[str, Any]:
     if field.annotation == "bool | None":
         return {"action": argparse.BooleanOptionalAction, "default": None}
     options: dict[str, Any] = {"choices": field.choices} if field.choices else {}
-    if field.annotation in ("float", "int"):
-        options["type"] = float if field.annotation == "float" else int
+    kind = field.annotation.removesuffix(" | None")
+    if kind in ("float", "int"):
+        options["type"] = float if kind == "float" else int
     return options
 
 

@@ -110,6 +110,24 @@ class GeminiSettings(Section):
     context_compression: bool | None = None
     """Context-window compression (a sliding window), so Gemini sessions with video are not cut after about
     2 minutes; unset: on whenever a camera is configured."""
+    thinking: Literal["default", "minimal", "low", "medium", "high"] = "default"
+    """How hard the model thinks before it answers: `minimal`, `low`, `medium` or `high` (sent as
+    `thinkingLevel`), or `default` to leave it to the model."""
+    thinking_budget: int | None = Field(default=None, ge=-1)
+    """Tokens the model may think with (`thinkingBudget`; 0: none, -1: as it sees fit), for models that take
+    a budget rather than a level."""
+    include_thoughts: bool | None = None
+    """Show the model's thoughts (`includeThoughts`) as dimmed text above its reply."""
+    explicit_vad_signal: bool = False
+    """Ask Gemini to signal the start and end of the user's speech (`explicitVadSignal`)."""
+    proactive_audio: bool = False
+    """Let the model choose not to answer what is not meant for it (`proactivity.proactiveAudio`)."""
+    transcription: dict[str, Any] = Field(default_factory=dict)
+    """`[gemini.transcription]`: options of both transcriptions (`AudioTranscriptionConfig`: `languageCodes`,
+    `languageHints`, `customVocabulary`, `wordTimestamp`, `diarization`...), sent as given."""
+    setup_extra: dict[str, Any] = Field(default_factory=dict)
+    """`[gemini.setup_extra]`: fields merged into the `setup` message as given, for API fields livetui does
+    not name yet."""
 
     _key = field_validator("api_key")(_no_empty_key)
 

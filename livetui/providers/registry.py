@@ -17,6 +17,7 @@ from livetui.live.endpoint import Endpoint, EndpointOptions
 from livetui.live.provider import Provider
 from livetui.providers.gemini.endpoint import gemini_endpoint, local_endpoint as gemini_local
 from livetui.providers.gemini.provider import GeminiProvider
+from livetui.providers.gemini.setup import SetupOptions
 from livetui.providers.openai.endpoint import local_endpoint as openai_local, service_endpoint
 from livetui.providers.openai.provider import OpenAIProvider
 
@@ -37,7 +38,19 @@ class ProviderEntry:
 
 
 def _gemini(settings: Settings | None) -> Provider:
-    return GeminiProvider() if settings is None else GeminiProvider(text_route=settings.gemini.text_route)
+    if settings is None:
+        return GeminiProvider()
+    gemini = settings.gemini
+    options = SetupOptions(
+        thinking_level=None if gemini.thinking == "default" else gemini.thinking,
+        thinking_budget=gemini.thinking_budget,
+        include_thoughts=gemini.include_thoughts,
+        transcription=gemini.transcription,
+        explicit_vad_signal=gemini.explicit_vad_signal,
+        proactive_audio=gemini.proactive_audio,
+        extra=gemini.setup_extra,
+    )
+    return GeminiProvider(text_route=gemini.text_route, options=options)
 
 
 PROVIDERS: dict[str, ProviderEntry] = {

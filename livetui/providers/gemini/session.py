@@ -19,8 +19,8 @@ the journal keeps everything received), and the server is told with the provider
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from livetui import events as ev
 from livetui.live.codec import Exchange
@@ -34,6 +34,8 @@ from livetui.providers.gemini.client import (
     ClientContent,
     ClientContentMessage,
     ClientMessage,
+    ContextUpdate,
+    ContextUpdateMessage,
     RealtimeInput,
     RealtimeInputMessage,
     Setup,
@@ -43,7 +45,9 @@ from livetui.providers.gemini.client import (
 )
 from livetui.providers.gemini.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
 from livetui.providers.gemini.content import Blob, Content, FunctionResponse, Part
+from livetui.providers.gemini.extra import with_extra
 from livetui.providers.gemini.server import ServerContent, ServerMessage
+from livetui.providers.gemini.setup import system_instruction
 from livetui.providers.gemini.summary import summarize, summarize_blob
 
 TextRoute = Literal["client_content", "realtime_input"]
@@ -61,9 +65,12 @@ class GeminiSession:
         text_route: TextRoute = "client_content",
         first_turn: int = 1,
         history: Sequence[Exchange] = (),
+        setup_extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.setup = setup
         """The session configuration; sent first by :meth:`start`."""
+        self.setup_extra: Mapping[str, Any] = setup_extra or {}
+        """Fields merged into the `setup` as given (`livetui.providers.gemini.extra`)."""
         self.text_route: TextRoute = text_route
         """How :meth:`send_text` sends typed text."""
         self.history = tuple(history)
@@ -110,6 +117,8 @@ class GeminiSession:
     def _send(self, message: ClientMessage, shown: tuple[str, str] | None = None) -> None:
         """Queue a frame and its `WireFrame`; `shown` is its (summary, text) when known without parsing."""
         frame = encode(message)
+        if isinstance(message, SetupMessage):
+            frame = with_extra(frame, self.setup_extra)
         self._frames.append(frame)
         summary, text = summarize(load_json(frame)) if shown is None else shown
         self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
@@ -184,6 +193,11 @@ class GeminiSession:
                 self._send(RealtimeInputMessage(realtime_input=RealtimeInput(activity_start=ActivityStart())))
         else:
             self._send(ClientContentMessage(client_content=ClientContent(turns=(), turn_complete=False)))
+
+    def update_instructions(self, text: str) -> None:
+        """Give the session in progress a new system prompt (``contextUpdate``); empty text clears it."""
+        instruction = system_instruction(text) or Content(role="user", parts=())
+        self._send(ContextUpdateMessage(context_update=ContextUpdate(system_instruction=instruction)))
 
     def send_audio(self, pcm: bytes, *, rate: int) -> None:
         """Stream a block of microphone audio (PCM16 mono)."""

@@ -23,6 +23,7 @@ from livetui.providers.gemini import close_codes
 from livetui.providers.gemini.client import (
     ClientContentMessage,
     ClientMessage,
+    ContextUpdateMessage,
     RealtimeInputMessage,
     SetupMessage,
     ToolResponseMessage,
@@ -44,7 +45,7 @@ from livetui.server.core.senses.asr import SpeechModel
 from livetui.server.dialects.gemini.hearing import bad_audio, take
 from livetui.server.dialects.gemini.resumption import NOT_FOUND_REASON, ResumableSend, resumed_history
 from livetui.server.dialects.gemini.sink import MALFORMED_FRAME, GeminiSink
-from livetui.server.dialects.gemini.turns import answer_of, settings_of, turn_of
+from livetui.server.dialects.gemini.turns import answer_of, settings_of, turn_of, updated_settings
 
 log = logging.getLogger("livetui.server")
 
@@ -178,6 +179,8 @@ class Connection:
                 take(self.listener, realtime)  # audio and activity signals, recognised off the loop
         elif isinstance(message, ToolResponseMessage):
             conversation.answer_calls([answer_of(r) for r in message.tool_response.function_responses])
+        elif isinstance(message, ContextUpdateMessage):
+            conversation.settings = updated_settings(conversation.settings, message.context_update)
         return True
 
     async def send(self, message: ServerMessage) -> None:

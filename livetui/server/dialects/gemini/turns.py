@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from livetui.live.tools import ToolAnswer
-from livetui.providers.gemini.client import Setup
+from livetui.providers.gemini.client import ContextUpdate, Setup, Tool
 from livetui.providers.gemini.codec import encode
 from livetui.providers.gemini.content import Content, FunctionResponse
 from livetui.server.core.turns import Role, SessionSettings, Turn
@@ -28,13 +30,25 @@ def turn_of(content: Content) -> Turn:
     return Turn(role, content_text(content), size=_size(content))
 
 
+def _functions(tools: tuple[Tool, ...]) -> frozenset[str]:
+    """The names of the functions `tools` declare."""
+    return frozenset(declaration.name for tool in tools for declaration in tool.function_declarations or ())
+
+
+def updated_settings(settings: SessionSettings, update: ContextUpdate) -> SessionSettings:
+    """`settings` with what a ``contextUpdate`` replaces: the system instruction, the tools, or both."""
+    if update.system_instruction is not None:
+        settings = replace(settings, system_text=content_text(update.system_instruction))
+    if update.tools is not None:
+        settings = replace(settings, functions=_functions(update.tools.tools))
+    return settings
+
+
 def settings_of(setup: Setup) -> SessionSettings:
     """What `setup` asks for."""
     instruction = setup.system_instruction
     config = setup.generation_config
-    functions = frozenset(
-        declaration.name for tool in setup.tools or () for declaration in tool.function_declarations or ()
-    )
+    functions = _functions(setup.tools or ())
     return SessionSettings(
         system_text=content_text(instruction) if instruction else "",
         modality="AUDIO" if setup.modality == "AUDIO" else "TEXT",
