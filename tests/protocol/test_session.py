@@ -55,7 +55,14 @@ def test_recorded_turn_end_carries_usage() -> None:
     kinds = [e.kind for e in events if e.kind != "latency_mark"]
     assert kinds == ["setup_complete", "generation_complete", "turn_complete", "usage"]
     [usage] = of(ev.Usage, events)
-    assert usage == ev.Usage(turn=1, prompt_tokens=515, response_tokens=38, total_tokens=553)
+    assert usage == ev.Usage(
+        turn=1,
+        prompt_tokens=515,
+        response_tokens=38,
+        total_tokens=553,
+        prompt_by_modality={"TEXT": 515},
+        response_by_modality={"TEXT": 38},
+    )
 
 
 def test_recorded_output_transcription() -> None:

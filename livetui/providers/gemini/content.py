@@ -37,14 +37,32 @@ class CodeExecutionResult(WireModel):
     output: str = ""
 
 
+class PartialArg(WireModel):
+    """A piece of a function call's arguments, streamed before the call is complete."""
+
+    json_path: str = ""
+    """Where the value goes in the arguments (``$.city``, ``$.stops[1].name``)."""
+    string_value: str | None = None
+    number_value: float | None = None
+    bool_value: bool | None = None
+    null_value: str | None = None
+    """``NULL_VALUE`` for a JSON null."""
+    will_continue: bool | None = None
+    """More of this string follows in the next piece for the same path."""
+
+
 class FunctionCall(WireModel):
     """One function call the model asks for."""
 
     id: str | None = None
-    """The call id; the Gemini API always sends one and requires it back."""
+    """The call id; the Gemini API always sends one and requires it back (older Vertex models do not)."""
     name: str = ""
     args: dict[str, Any] = {}
     """The arguments, a JSON object (not a string)."""
+    partial_args: tuple[PartialArg, ...] | None = None
+    """Streamed pieces of the arguments (with `will_continue`, more follow)."""
+    will_continue: bool | None = None
+    """The call's arguments are still streaming: run it once a part without this arrives."""
 
 
 class FunctionResponse(WireModel):

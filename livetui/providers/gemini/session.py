@@ -28,6 +28,7 @@ from livetui.live.ledger import TurnLedger
 from livetui.live.limits import LimitError, audio_rate, bounded_seconds
 from livetui.live.split import split_to_fit
 from livetui.live.tools import ToolAnswer
+from livetui.providers.gemini.calls import StreamedCalls
 from livetui.providers.gemini.client import (
     ActivityEnd,
     ActivityStart,
@@ -44,8 +45,9 @@ from livetui.providers.gemini.client import (
     ToolResponseMessage,
 )
 from livetui.providers.gemini.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
-from livetui.providers.gemini.content import Blob, Content, FunctionResponse, Part
+from livetui.providers.gemini.content import Blob, Content, FunctionCall, FunctionResponse, Part
 from livetui.providers.gemini.extra import with_extra
+from livetui.providers.gemini.reports import extras, usage_event
 from livetui.providers.gemini.server import ServerContent, ServerMessage
 from livetui.providers.gemini.setup import system_instruction
 from livetui.providers.gemini.summary import summarize, summarize_blob
@@ -80,6 +82,7 @@ class GeminiSession:
         self._turns = TurnLedger(self._events, first_turn=first_turn)
         self._activity_open = False
         self._setup_done = False
+        self._calls = StreamedCalls()
 
     # -- output -------------------------------------------------------------------------------------------
 
@@ -228,7 +231,10 @@ class GeminiSession:
         """Answer function calls; each response carries its call's id and name."""
         responses = tuple(
             FunctionResponse(
-                id=answer.call_id, name=answer.name, response=answer.output, scheduling=answer.scheduling
+                id=self._calls.wire_id(answer.call_id),
+                name=answer.name,
+                response=answer.output,
+                scheduling=answer.scheduling,
             )
             for answer in answers
         )
@@ -273,27 +279,13 @@ class GeminiSession:
         if message.server_content is not None:
             self._content(message.server_content, at)
         if message.tool_call is not None and message.tool_call.function_calls:
-            turn = self._turns.head()
-            self._turns.first_frame(turn, at=at)
-            calls = tuple(
-                ev.ToolCall(turn=turn.number, call_id=call.id or "", name=call.name, args=call.args)
-                for call in message.tool_call.function_calls
-            )
-            self._events.append(ev.ToolCallRequested(turn=turn.number, calls=calls))
+            self._tool_call(message.tool_call.function_calls, at)
         if message.tool_call_cancellation is not None:
             self._events.append(
                 ev.ToolCallCancelled(turn=self.current_turn, call_ids=message.tool_call_cancellation.ids)
             )
         if message.usage_metadata is not None:
-            usage = message.usage_metadata
-            self._events.append(
-                ev.Usage(
-                    turn=self._turns.last_finished,
-                    prompt_tokens=usage.prompt_token_count or 0,
-                    response_tokens=usage.response_token_count or usage.candidates_token_count or 0,
-                    total_tokens=usage.total_token_count or 0,
-                )
-            )
+            self._events.append(usage_event(message.usage_metadata, turn=self._turns.last_finished))
         if message.go_away is not None:
             self._events.append(ev.GoAway(time_left=bounded_seconds(message.go_away.time_left)))
         update = message.session_resumption_update
@@ -302,12 +294,39 @@ class GeminiSession:
                 ev.ResumptionHandle(handle=update.new_handle, resumable=bool(update.resumable))
             )
 
+    def _tool_call(self, parts: tuple[FunctionCall, ...], at: float) -> None:
+        """Calls complete go to the runner together; the arguments of one still streaming are shown."""
+        turn = self._turns.head()
+        self._turns.first_frame(turn, at=at)
+        calls: list[ev.ToolCall] = []
+        for part in parts:
+            arrived = self._calls.take(part)
+            if arrived.complete:
+                calls.append(
+                    ev.ToolCall(
+                        turn=turn.number, call_id=arrived.call_id, name=arrived.name, args=arrived.args
+                    )
+                )
+            else:
+                self._events.append(
+                    ev.ToolCallArguments(
+                        turn=turn.number, call_id=arrived.call_id, name=arrived.name, args=arrived.args
+                    )
+                )
+        if calls:
+            self._events.append(ev.ToolCallRequested(turn=turn.number, calls=tuple(calls)))
+
     def _content(self, content: ServerContent, at: float) -> None:
         if content.input_transcription is not None and content.input_transcription.text:
             turn = self._turns.answering()
             transcript = content.input_transcription
             self._events.append(
-                ev.InputTranscript(turn=turn.number, text=transcript.text, final=bool(transcript.finished))
+                ev.InputTranscript(
+                    turn=turn.number,
+                    text=transcript.text,
+                    final=bool(transcript.finished),
+                    **extras(transcript),
+                )
             )
         if content.model_turn is not None and content.model_turn.parts:
             turn = self._turns.head()
@@ -321,7 +340,10 @@ class GeminiSession:
                 transcript = content.output_transcription
                 self._events.append(
                     ev.OutputTranscript(
-                        turn=turn.number, text=transcript.text, final=bool(transcript.finished)
+                        turn=turn.number,
+                        text=transcript.text,
+                        final=bool(transcript.finished),
+                        **extras(transcript),
                     )
                 )
         if content.interrupted:
