@@ -88,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="close OpenAI Realtime sessions (1001) after this long, as OpenAI does (default: %(default)g)",
     )
     parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept Gemini setup fields Google does not know (Google closes the session with 1007)",
+    )
+    parser.add_argument(
         "--grammar",
         type=Path,
         metavar="FILE",
@@ -143,6 +148,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         max_connections=args.max_connections,
         setup_timeout=args.setup_timeout,
         max_session=args.max_session,
+        lenient=args.lenient,
     )
 
 

@@ -9,6 +9,7 @@ from livetui.providers.gemini.client import ContextUpdate, Setup, Tool
 from livetui.providers.gemini.codec import encode
 from livetui.providers.gemini.content import Content, FunctionResponse
 from livetui.server.core.turns import Role, SessionSettings, Turn
+from livetui.server.dialects.gemini.sink import Traits, once_model
 
 
 def content_text(content: Content) -> str:
@@ -42,6 +43,17 @@ def updated_settings(settings: SessionSettings, update: ContextUpdate) -> Sessio
     if update.tools is not None:
         settings = replace(settings, functions=_functions(update.tools.tools))
     return settings
+
+
+def traits_of(setup: Setup, *, vertex: bool = False) -> Traits:
+    """What `setup` (and the path it came by) says about the session's output."""
+    return Traits(
+        heard=setup.input_audio_transcription is not None,
+        spoken=setup.output_audio_transcription is not None,
+        once=once_model(setup.model),
+        vertex=vertex,
+        modality=setup.modality,
+    )
 
 
 def settings_of(setup: Setup) -> SessionSettings:
