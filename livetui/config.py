@@ -50,6 +50,7 @@ __all__ = [
     "LocalSettings",
     "OpenAISettings",
     "Settings",
+    "VertexSettings",
     "config_file",
     "data_dir",
     "load_settings",
@@ -81,7 +82,7 @@ class ConfigError(Exception):
     """The configuration cannot be used. The message is one line, fit to show a user."""
 
 
-Provider = Literal["gemini", "openai", "local"]
+Provider = Literal["gemini", "vertex", "openai", "local"]
 """What a session talks to, once `auto` is decided."""
 
 
@@ -130,6 +131,25 @@ class GeminiSettings(Section):
     not name yet."""
 
     _key = field_validator("api_key")(_no_empty_key)
+
+
+class VertexSettings(Section):
+    """`[vertex]`: Gemini Live on Google Cloud's Vertex AI (it shares the `[gemini]` options)."""
+
+    project: str | None = None
+    """The Google Cloud project (`GOOGLE_CLOUD_PROJECT`)."""
+    location: str = "us-central1"
+    """The Google Cloud region, or `global` (`GOOGLE_CLOUD_LOCATION`)."""
+    model: str = "gemini-live-2.5-flash"
+    """The Vertex AI Live model (without `publishers/google/models/`)."""
+    access_token: SecretStr | None = None
+    """An OAuth access token (`GOOGLE_CLOUD_ACCESS_TOKEN`); unset: application-default credentials, with the
+    `vertex` extra installed. Secret: never shown."""
+    api_key: SecretStr | None = None
+    """A Vertex AI express-mode API key (`LIVETUI_VERTEX__API_KEY`), instead of a project and a token.
+    Secret: never shown."""
+
+    _key = field_validator("api_key", "access_token")(_no_empty_key)
 
 
 class OpenAISettings(Section):
@@ -205,9 +225,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="forbid", validate_default=True)
 
-    provider: Literal["auto", "local", "gemini", "openai"] = "auto"
-    """`gemini`: Google's Live API; `openai`: the OpenAI Realtime API (or Azure, xAI...); `local`: the
-    embedded server; `auto`: Gemini when its key is set, else OpenAI when its key is set, else local."""
+    provider: Literal["auto", "local", "gemini", "vertex", "openai"] = "auto"
+    """`gemini`: Google's Live API; `vertex`: Gemini on Google Cloud's Vertex AI; `openai`: the OpenAI
+    Realtime API (or Azure, xAI...); `local`: the embedded server; `auto`: Gemini when its key is set, else
+    OpenAI when its key is set, else local."""
     system_prompt: str | None = None
     """Instructions for the model, sent as the system instruction."""
     voice: str | None = None
@@ -230,6 +251,8 @@ class Settings(BaseSettings):
     """Key bindings by binding id, e.g. `{interrupt = "escape,ctrl+c"}`."""
     gemini: GeminiSettings = Field(default_factory=GeminiSettings)
     """`[gemini]`: Google's Gemini Live API."""
+    vertex: VertexSettings = Field(default_factory=VertexSettings)
+    """`[vertex]`: Gemini Live on Google Cloud's Vertex AI."""
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
     """`[openai]`: the OpenAI Realtime API and compatible services."""
     local: LocalSettings = Field(default_factory=LocalSettings)
@@ -289,6 +312,8 @@ class Settings(BaseSettings):
     def dialect(self) -> Literal["gemini", "openai"]:
         """The protocol the session speaks: its provider's, or on the local server `local.dialect`."""
         provider = self.provider_in_use
+        if provider == "vertex":
+            return "gemini"
         return self.local.dialect if provider == "local" else provider
 
 
@@ -357,7 +382,7 @@ def load_settings(**flags: Any) -> Settings:
         message = " ".join(str(error).split())
         raise ConfigError(f"cannot read the config file {config_file()}: {message}") from None
     if model is not None:
-        section = settings.dialect
+        section = "vertex" if settings.provider_in_use == "vertex" else settings.dialect
         chosen = getattr(settings, section).model_copy(update={"model": str(model)})
         settings = settings.model_copy(update={section: chosen})
     settings._deprecations = deprecations(config_file())

@@ -269,7 +269,10 @@ class GeminiSession:
     def _dispatch(self, message: ServerMessage, at: float) -> None:
         if message.setup_complete is not None:
             self._setup_done = True
-            self._events.append(ev.SetupComplete(session_id=message.setup_complete.session_id))
+            session_id = message.setup_complete.session_id
+            self._events.append(ev.SetupComplete(session_id=session_id))
+            if session_id:  # Vertex AI names its sessions: worth quoting to its support
+                self._events.append(ev.Notice(message=f"session id: {session_id}"))
         if message.voice_activity_detection_signal is not None:
             kind = message.voice_activity_detection_signal.vad_signal_type or ""
             self._events.append(ev.VoiceActivity(speaking=kind.endswith("SOS")))

@@ -34,9 +34,6 @@ from livetui.providers.gemini.client import (
 )
 from livetui.providers.gemini.content import Content, Part
 
-MODEL_PREFIXES = ("models/", "tunedModels/")
-"""How Gemini model names begin on the wire; a name without one gets ``models/``."""
-
 
 @dataclass(frozen=True)
 class SetupOptions:
@@ -56,6 +53,8 @@ class SetupOptions:
     """``proactivity.proactiveAudio``: the model may choose not to answer."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Fields merged into the encoded `setup` as given (`livetui.providers.gemini.extra`)."""
+    model_prefix: str = "models/"
+    """What goes before the model's id (Vertex AI: `livetui.providers.gemini.vertex.vertex_model_prefix`)."""
 
     @property
     def thinking(self) -> ThinkingConfig | None:
@@ -68,9 +67,16 @@ class SetupOptions:
         )
 
 
-def model_name(model: str) -> str:
-    """The model as `setup` names it (``models/{id}``)."""
-    return model if model.startswith(MODEL_PREFIXES) else f"models/{model}"
+FULL_NAMES = ("projects/", "publishers/", "tunedModels/")
+"""How model names begin that are given in full (Vertex AI's among them): sent as they are."""
+
+
+def model_name(model: str, prefix: str = "models/") -> str:
+    """The model as `setup` names it: ``models/{id}``, or `prefix` then the id (Vertex AI's
+    ``projects/.../publishers/google/models/``); a name given in full is kept."""
+    if model.startswith(FULL_NAMES):
+        return model
+    return prefix + model.removeprefix("models/")
 
 
 def function_declaration(tool: ToolDeclaration) -> FunctionDeclaration:
@@ -121,7 +127,7 @@ def gemini_setup(
         response_modalities=(modality,), speech_config=speech, thinking_config=options.thinking
     )
     return Setup(
-        model=model_name(config.model),
+        model=model_name(config.model, options.model_prefix),
         generation_config=generation,
         system_instruction=system_instruction(config.system_prompt),
         realtime_input_config=realtime,
