@@ -21,6 +21,7 @@ class VoiceConfig(WireModel):
     """Voice choice."""
 
     prebuilt_voice_config: PrebuiltVoiceConfig | None = None
+    replicated_voice_config: dict[str, Any] | None = None
 
 
 class SpeechConfig(WireModel):
@@ -60,6 +61,7 @@ class GenerationConfig(WireModel):
     presence_penalty: float | None = None
     frequency_penalty: float | None = None
     seed: int | None = None
+    stop_sequences: tuple[str, ...] | None = None
     media_resolution: str | None = None
     """``MEDIA_RESOLUTION_LOW``, ``_MEDIUM`` or ``_HIGH``."""
     speech_config: SpeechConfig | None = None
@@ -134,6 +136,10 @@ class AudioTranscriptionConfig(WireModel):
     """Send each word's timing with the transcript."""
     diarization: bool | None = None
     """Label each transcript with its speaker."""
+    mode: str | None = None
+    """How the transcript is made (the API's ``AudioTranscriptionMode``)."""
+    source_text: str | None = None
+    """Text the speech is expected to say."""
 
 
 class SessionResumptionConfig(WireModel):
@@ -160,6 +166,7 @@ class ProactivityConfig(WireModel):
     """Let the model decide not to answer."""
 
     proactive_audio: bool | None = None
+    proactive_video: bool | None = None
 
 
 class HistoryConfig(WireModel):
@@ -187,6 +194,8 @@ class Setup(WireModel):
     history_config: HistoryConfig | None = None
     safety_settings: tuple[dict[str, Any], ...] | None = None
     avatar_config: dict[str, Any] | None = None
+    labels: dict[str, str] | None = None
+    """Vertex AI's billing labels."""
 
     @property
     def manual_activity(self) -> bool:

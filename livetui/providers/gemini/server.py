@@ -14,6 +14,8 @@ class SetupComplete(WireModel):
     """The server accepted `setup`; always the first frame."""
 
     session_id: str | None = None
+    """Vertex AI's name for the session."""
+    voice_consent_signature: dict[str, Any] | None = None
 
 
 class WordInfo(WireModel):
@@ -34,6 +36,8 @@ class Transcription(WireModel):
     """Who spoke (with ``diarization`` asked for)."""
     words: tuple[WordInfo, ...] | None = None
     """Each word's timing (with ``wordTimestamp`` asked for)."""
+    start_offset: str | None = None
+    end_offset: str | None = None
 
 
 class ServerContent(WireModel):
