@@ -12,7 +12,7 @@ from livetui.server.app import LiveServer, ServerConfig
 from livetui.server.core.speaking import CHUNK_SECONDS
 from livetui.server.errors import StartupError
 from tests.conftest import ServerStarter
-from tests.server.wire import model_text, read_turn, send, session, user_turn
+from tests.server.wire import Frame, model_text, read_turn, send, session, user_turn
 from tests.voice.conftest import Speech, pcm_of
 from tests.voice.wire_audio import (
     audio_bytes,
@@ -32,12 +32,17 @@ HEARS_ONCE: dict[str, Any] = {**HEARS_IN_CHUNKS, "model": "models/gemini-3.1-fla
 """The same for a 3.1-class model: the user's utterance once, finished."""
 
 
+async def weather_asked(server: LiveServer, speech: Speech, fields: dict[str, Any]) -> list[Frame]:
+    """The frames of the spoken turn that asks about the weather, in an AUDIO session with `fields`."""
+    async with session(server, modality="AUDIO", **fields) as ws:
+        await send_audio(ws, pcm_of(speech("what is the weather like today")))
+        return await read_turn(ws)
+
+
 async def test_a_spoken_question_is_recognised_and_answered_with_speech(
     voice_server: LiveServer, speech: Speech
 ) -> None:
-    async with session(voice_server, modality="AUDIO", **HEARS_IN_CHUNKS) as ws:
-        await send_audio(ws, pcm_of(speech("what is the weather like today")))
-        frames = await read_turn(ws)
+    frames = await weather_asked(voice_server, speech, HEARS_IN_CHUNKS)
     heard = transcript(frames, "inputTranscription")
     assert heard == "what is the weather like today", "append-only chunks: joined, the utterance once"
     assert len([f for f in frames if "inputTranscription" in content(f)]) > 2
@@ -60,9 +65,7 @@ async def test_a_spoken_question_is_recognised_and_answered_with_speech(
 async def test_a_3_1_class_model_sends_the_utterance_once_finished(
     voice_server: LiveServer, speech: Speech
 ) -> None:
-    async with session(voice_server, modality="AUDIO", **HEARS_ONCE) as ws:
-        await send_audio(ws, pcm_of(speech("what is the weather like today")))
-        frames = await read_turn(ws)
+    frames = await weather_asked(voice_server, speech, HEARS_ONCE)
     heard = [content(f)["inputTranscription"] for f in frames if "inputTranscription" in content(f)]
     assert heard == [{"text": "what is the weather like today", "finished": True}]
 
@@ -70,9 +73,7 @@ async def test_a_3_1_class_model_sends_the_utterance_once_finished(
 async def test_without_transcription_in_the_setup_nothing_is_transcribed(
     voice_server: LiveServer, speech: Speech
 ) -> None:
-    async with session(voice_server, modality="AUDIO") as ws:
-        await send_audio(ws, pcm_of(speech("what is the weather like today")))
-        frames = await read_turn(ws)
+    frames = await weather_asked(voice_server, speech, {})
     assert not [f for f in frames if {"inputTranscription", "outputTranscription"} & set(content(f))]
     assert audio_bytes(frames), "the question was still heard and answered"
 

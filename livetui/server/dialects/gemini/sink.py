@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from livetui.providers.gemini.content import Blob, Content, FunctionCall, Part
 from livetui.providers.gemini.server import (
     GoAway,
-    ModalityTokenCount,
     ServerContent,
     ServerMessage,
     ToolCall,
@@ -74,22 +73,15 @@ def once_model(model: str) -> bool:
 def usage_metadata(usage: Usage, modality: str, *, vertex: bool = False) -> UsageMetadata:
     """``usageMetadata`` of a reply: the counts, and their details by modality (the prompt counted as
     text); Vertex names the reply's tokens candidates."""
-    prompt = (ModalityTokenCount(modality="TEXT", token_count=usage.prompt),)
-    reply = (ModalityTokenCount(modality=modality, token_count=usage.reply),)
-    if vertex:
-        return UsageMetadata(
-            prompt_token_count=usage.prompt,
-            candidates_token_count=usage.reply,
-            total_token_count=usage.total,
-            prompt_tokens_details=prompt,
-            candidates_tokens_details=reply,
-        )
-    return UsageMetadata(
-        prompt_token_count=usage.prompt,
-        response_token_count=usage.reply,
-        total_token_count=usage.total,
-        prompt_tokens_details=prompt,
-        response_tokens_details=reply,
+    reply = "candidates" if vertex else "response"
+    return UsageMetadata.model_validate(
+        {
+            "prompt_token_count": usage.prompt,
+            f"{reply}_token_count": usage.reply,
+            "total_token_count": usage.total,
+            "prompt_tokens_details": [{"modality": "TEXT", "token_count": usage.prompt}],
+            f"{reply}_tokens_details": [{"modality": modality, "token_count": usage.reply}],
+        }
     )
 
 
