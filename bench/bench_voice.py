@@ -1,4 +1,4 @@
-"""Voice: Esc → playback silent (20 interruptions), end of speech → first reply audio, client CPU over 30 s.
+"""Voice: Esc → playback silent (in each dialect), end of speech → first reply audio, client CPU over 30 s.
 
 - **k0 → k1**: the real app runs headless (`run_test`) against `livetui serve` as a child process, its
   voice playing into a real-time fake speaker; a long spoken reply is interrupted with Esc once it is heard.
@@ -37,7 +37,7 @@ from livetui.providers.gemini.endpoint import LOCAL_PATH
 from livetui.providers.registry import local_endpoint, provider
 from livetui.server.core.brains.smollm2 import smollm2_unavailable
 from livetui.server.core.senses.tts import Synthesizer
-from livetui.session.connect import open_session
+from livetui.session.connect import plan_local
 from livetui.session.engine import LiveSession
 from livetui.session.latency import percentile
 from livetui.session.local_server import LocalServer
@@ -76,18 +76,19 @@ async def _until(pilot: Pilot[None], condition: Callable[[], bool], timeout: flo
         await pilot.pause(0.002)
 
 
-async def bench_interrupt(folder: Path) -> None:
-    """Esc while the model speaks, through the real app."""
+async def bench_interrupt(folder: Path, dialect: str) -> None:
+    """Esc while the model speaks, through the real app, with the local server speaking `dialect`."""
     script = folder / "script.json"
     script.write_text(json.dumps(SCRIPT), encoding="utf-8")
-    settings = load_settings(provider="local", script=script)
+    settings = load_settings(provider="local", dialect=dialect, script=script)
+    plan = plan_local(settings, resolve=lambda brain: ("scripted", []))
     voices: list[Voice] = []
 
     def voice(session: LiveSession) -> Voice:
         voices.append(Voice(session, sink=FakeSink()))
         return voices[-1]
 
-    app = make_app(settings, lambda: open_session(settings, brain="scripted"), voice=voice)
+    app = make_app(settings, plan.connector, voice=voice)
     key_to_silence: list[float] = []
     async with app.run_test(size=(140, 45)) as pilot:
         await _until(pilot, lambda: app.session is not None and app.session.ready and bool(voices))
@@ -102,10 +103,12 @@ async def bench_interrupt(folder: Path) -> None:
             record = session.latency.turn(turn)
             assert record is not None
             key_to_silence.append(record.marks["k1"] - posted)
-        _report("Esc posted → playback silent", key_to_silence, "k0 → k1 ≤ 30 ms p95")
-        _report("k0 → k1 as marked", session.latency.samples("silence"), "≤ 30 ms p95")
+        _report(f"{dialect}: Esc posted → playback silent", key_to_silence, "k0 → k1 ≤ 30 ms p95")
+        _report(f"{dialect}: k0 → k1 as marked", session.latency.samples("silence"), "≤ 30 ms p95")
         _report(
-            "first reply audio handed to the speaker (t0 → t3)", session.latency.samples("first audio"), "-"
+            f"{dialect}: first reply audio handed to the speaker (t0 → t3)",
+            session.latency.samples("first audio"),
+            "-",
         )
 
 
@@ -229,7 +232,8 @@ async def main() -> None:
         folder = Path(name)
         os.environ["LIVETUI_CONFIG"] = str(folder / "none.toml")
         os.environ["LIVETUI_DATA_DIR"] = str(folder / "data")
-        await bench_interrupt(folder)
+        for dialect in ("gemini", "openai"):
+            await bench_interrupt(folder, dialect)
         await bench_end_of_speech("scripted")
         reason = smollm2_unavailable()
         if reason is None:

@@ -25,7 +25,10 @@ server on loopback and talks to that.
 
 EPILOG = """\
 commands:
+  livetui sessions         the recorded sessions, newest first (--json for scripts)
   livetui export --help    a recorded session as a transcript (md, json), captions (srt, vtt) or audio (wav)
+  livetui replay --help    play a recorded session back in the app, as it happened
+  livetui run --help       a scripted session with no UI, for CI (exit 1 when a check fails)
   livetui serve --help     the embedded local live server on its own
   livetui devices          list the audio input and output devices
 
@@ -113,6 +116,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from livetui.record.export.command import main as export_main
 
         return export_main(args[1:])
+    if args[:1] == ["sessions"]:
+        from livetui.record.listing import main as sessions_main
+
+        return sessions_main(args[1:])
+    if args[:1] == ["replay"]:
+        from livetui.ui.replay_command import main as replay_main
+
+        return replay_main(args[1:])
+    if args[:1] == ["run"]:
+        from livetui.headless.command import main as run_main
+
+        return run_main(args[1:], resolve_brain)
     if args[:1] == ["serve"]:
         from livetui.server.main import main as serve_main
 

@@ -95,12 +95,13 @@ CONFIG_ONLY = frozenset(
         "vertex.access_token",
         "url_key",
         "keymap",
+        "prices",
         "gemini.transcription",
         "gemini.setup_extra",
     )
 )
 """Settings with no flag, on purpose: the keys (secrets stay off command lines) and the tables (the keymap,
-Gemini's transcription options and extra setup fields)."""
+the price table, Gemini's transcription options and extra setup fields)."""
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,36 @@ class CameraSettings(Section):
     """JPEG quality of sent frames, 1-100."""
 
 
+class Price(Section):
+    """One model's published price, in US dollars per million tokens, by modality (None: not priced)."""
+
+    text_in: float | None = Field(default=None, ge=0)
+    """Text (and instructions, tool results) the model reads."""
+    audio_in: float | None = Field(default=None, ge=0)
+    """Audio the model hears."""
+    image_in: float | None = Field(default=None, ge=0)
+    """Pictures (and video frames) the model sees."""
+    text_out: float | None = Field(default=None, ge=0)
+    """Text the model writes."""
+    audio_out: float | None = Field(default=None, ge=0)
+    """Audio the model speaks."""
+    taken: str = ""
+    """When the price was read from the provider's page (`YYYY-MM-DD`)."""
+
+
+DEFAULT_PRICES: dict[str, Price] = {
+    "gemini/gemini-live-2.5-flash-preview": Price(
+        text_in=0.50, audio_in=3.00, image_in=3.00, text_out=2.00, audio_out=12.00, taken="2026-12-01"
+    ),
+    "openai/gpt-realtime": Price(
+        text_in=4.00, audio_in=32.00, image_in=5.00, text_out=16.00, audio_out=64.00, taken="2026-12-01"
+    ),
+}
+"""The published prices of the default models (Google's Gemini API pricing page, OpenAI's model page),
+by `provider/model`, with the date they were taken; `[prices."provider/model"]` in the config file adds
+or replaces one."""
+
+
 class Settings(BaseSettings):
     """Everything a user can configure."""
 
@@ -249,6 +279,9 @@ class Settings(BaseSettings):
     `x-goog-api-key` header, never in the URL. Secret: never shown. The provider keys are never sent there."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key bindings by binding id, e.g. `{interrupt = "escape,ctrl+c"}`."""
+    prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+    """Prices per million tokens by `provider/model`, for the estimated cost in the status bar; the
+    default models' are built in, and a table here adds or replaces one."""
     gemini: GeminiSettings = Field(default_factory=GeminiSettings)
     """`[gemini]`: Google's Gemini Live API."""
     vertex: VertexSettings = Field(default_factory=VertexSettings)
@@ -263,6 +296,13 @@ class Settings(BaseSettings):
     """`[camera]`: what is streamed as the camera."""
 
     _url_key = field_validator("url_key")(_no_empty_key)
+
+    @field_validator("prices")
+    @classmethod
+    def _with_defaults(cls, prices: dict[str, Price]) -> dict[str, Price]:
+        """The built-in prices, with the configured ones added or in their place."""
+        return {**DEFAULT_PRICES, **prices}
+
     _deprecations: tuple[str, ...] = PrivateAttr(default=())
 
     @classmethod

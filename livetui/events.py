@@ -230,14 +230,14 @@ class Usage(Event):
     prompt_tokens: int = 0
     response_tokens: int = 0
     total_tokens: int = 0
+    prompt_details: dict[str, int] = Field(default_factory=dict)
+    """The prompt's tokens by modality (`text`, `audio`, `image`, `video`), where the provider says."""
+    response_details: dict[str, int] = Field(default_factory=dict)
+    """The response's tokens by modality (`text`, `audio`), where the provider says."""
     thoughts_tokens: int = 0
     """Tokens the model thought with (counted in the total, not in the response)."""
     cached_tokens: int = 0
     """Prompt tokens served from the context cache."""
-    prompt_by_modality: dict[str, int] = Field(default_factory=dict)
-    """Prompt tokens by modality (``TEXT``, ``AUDIO``, ``IMAGE``, ``VIDEO``), where the server tells."""
-    response_by_modality: dict[str, int] = Field(default_factory=dict)
-    """Response tokens by modality, where the server tells."""
 
 
 class RateLimit(BaseModel):
@@ -317,6 +317,18 @@ class Notice(Event):
 
     kind: Literal["notice"] = "notice"
     message: str
+
+
+class SessionInfo(Event):
+    """What the session talks to, journaled once at its start (the sessions list names it)."""
+
+    kind: Literal["session_info"] = "session_info"
+    provider: str
+    """`gemini`, `openai` or `local`."""
+    model: str
+    """The model (on the local server, its brain)."""
+    continued_from: str | None = None
+    """The session directory's name this one continues (its conversation was carried), if any."""
 
 
 class WireFrame(Event):
@@ -441,6 +453,7 @@ AnyEvent: TypeAlias = Annotated[
     | Disconnected
     | SessionError
     | Notice
+    | SessionInfo
     | WireFrame
     | LatencyMark
     | RoundTrip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import pytest
 
@@ -21,6 +21,15 @@ class ScriptWriter(Protocol):
 
 ServerStarter = Callable[..., Awaitable[LiveServer]]
 """``await start(config=None, brain=None)``: a started `LiveServer`, closed when the test ends."""
+
+Dialect = Literal["gemini", "openai"]
+"""A protocol the local server speaks (both, on one port, by path)."""
+
+DIALECTS: tuple[Dialect, ...] = ("gemini", "openai")
+"""Every dialect, in the order tests run them."""
+
+both_dialects = pytest.mark.parametrize("dialect", DIALECTS)
+"""Run a test once per dialect (ids `gemini`, `openai`): it, or a fixture it uses, takes `dialect`."""
 
 
 def _toml_value(value: Any) -> str:
@@ -59,6 +68,12 @@ def _is_table_list(value: Any) -> bool:
 def isolated_state(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep the developer's remembered theme out of every test (and the tests' themes out of theirs)."""
     monkeypatch.setenv("LIVETUI_STATE_DIR", str(tmp_path / "state"))
+
+
+@pytest.fixture
+def dialect() -> Dialect:
+    """The dialect a test speaks to the local server: Gemini's, unless `both_dialects` runs it in each."""
+    return "gemini"
 
 
 @pytest.fixture

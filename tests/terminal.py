@@ -17,6 +17,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from tests.conftest import Dialect
+
 
 def livetui_command() -> str:
     """The installed console script (beside this Python in a virtual environment, or on PATH)."""
@@ -24,6 +26,11 @@ def livetui_command() -> str:
     found = str(beside) if beside.exists() else shutil.which("livetui")
     assert found, "the livetui command is not installed"
     return found
+
+
+def local_flags(dialect: Dialect = "gemini") -> list[str]:
+    """The flags that have `livetui` talk to its embedded local server in `dialect`."""
+    return ["--provider", "local", "--dialect", dialect]
 
 
 class Terminal:

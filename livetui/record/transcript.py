@@ -1,7 +1,8 @@
 """A session's conversation rebuilt from its journal: turns (what the user said, what the model showed and
 said, tool calls, interruptions) and notes (notices, errors, reconnects), in the order they happened.
 
-Every export reads this, not the raw events. Times are kept both ways: wall-clock (`Entry.t`, for
+Every export reads this, not the raw events. The tokens each turn used (and the session, added up) come
+from the server's usage reports. Times are kept both ways: wall-clock (`Entry.t`, for
 timestamps a person reads) and session time (seconds since the first journal line, on the monotonic clock,
 for captions and audio placed on one timeline).
 """
@@ -14,6 +15,7 @@ from typing import Literal
 from livetui import events as ev
 from livetui.record.reader import Entry, Recording
 from livetui.record.tracks import AudioRef
+from livetui.record.usage import Tokens
 
 
 @dataclass
@@ -87,6 +89,8 @@ class Turn:
     """Who interrupted it, first."""
     interrupted: float | None = None
     """Session time of the interruption."""
+    usage: Tokens | None = None
+    """Tokens the turn used, as the server reported them (None: it reported none)."""
 
     @property
     def reply(self) -> str:
@@ -133,6 +137,8 @@ class Transcript:
     """The microphone's audio blocks."""
     end: float = 0.0
     """Session time of the last journal line."""
+    usage: Tokens | None = None
+    """Tokens the session used, added up (None: the server reported none)."""
 
     @property
     def turns(self) -> list[Turn]:
@@ -200,6 +206,8 @@ class _Builder:
             case ev.TurnComplete(turn=number, reason=reason):
                 turn = self.turn(number, entry)
                 turn.reason, turn.ended_at, turn.ended = reason, entry.t, at
+            case ev.Usage(turn=number):
+                self._usage(self.turn(number, entry), event)
             case ev.Notice(message=text):
                 self.note(entry, "notice", text)
             case ev.SessionError(message=text):
@@ -208,6 +216,12 @@ class _Builder:
                 self.note(entry, "notice", f"disconnected: {reason}" + (" (reconnecting)" if retry else ""))
             case _:
                 pass
+
+    def _usage(self, turn: Turn, usage: ev.Usage) -> None:
+        turn.usage = turn.usage or Tokens()
+        turn.usage.add(usage)
+        self.transcript.usage = self.transcript.usage or Tokens()
+        self.transcript.usage.add(usage)
 
     def _tool(self, number: int, call_id: str, status: str | None, result: dict[str, object] | None) -> None:
         turn = self.turns.get(number)

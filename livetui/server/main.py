@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="accept Gemini setup fields Google does not know (Google closes the session with 1007)",
     )
     parser.add_argument(
+        "--replay",
+        metavar="SESSION",
+        help="answer with the server frames recorded in this session (a directory, or a name from livetui "
+        "sessions), turn by turn as the client sends its turns",
+    )
+    parser.add_argument(
         "--grammar",
         type=Path,
         metavar="FILE",
@@ -152,13 +158,19 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
     )
 
 
-async def serve(config: ServerConfig) -> None:
-    """Run the server until SIGINT or SIGTERM, announcing its URL on stdout once it listens."""
+async def serve(config: ServerConfig, replay: str | None = None) -> None:
+    """Run the server (or, with `replay`, the replay of that recorded session) until SIGINT or SIGTERM,
+    announcing its URL on stdout once it listens."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
+        if replay is not None:
+            from livetui.server.replaying import serve_replay
+
+            await serve_replay(replay, config.host, config.port, stop)
+            return
         async with LiveServer(config) as server:
             print(f"listening on {server.url}", flush=True)
             await stop.wait()
@@ -172,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with _logging_to_stderr():
         try:
-            asyncio.run(serve(config_from(args)))
+            asyncio.run(serve(config_from(args), args.replay))
         except StartupError as error:
             print(f"{PROG}: {error}", file=sys.stderr, flush=True)
             return 2

@@ -108,11 +108,15 @@ class Target:
     model: str
     """The Gemini model (without `models/`), the local brain (`smollm2`, `scripted`), or `host:port` for a
     server started by someone else."""
+    dialect: str = "gemini"
+    """The protocol a local server is spoken to in (a provider's own service speaks its own)."""
 
     @property
     def label(self) -> str:
-        """`provider · model`, as the status bar shows it."""
-        return f"{self.provider} · {self.model}"
+        """`provider · model` as the status bar shows it, with the dialect of a local server that speaks
+        OpenAI's (`local · scripted · openai`)."""
+        shown = f"{self.provider} · {self.model}"
+        return f"{shown} · {self.dialect}" if self.provider == "local" and self.dialect != "gemini" else shown
 
     @classmethod
     def of(cls, settings: Settings) -> Target:
@@ -126,7 +130,7 @@ class Target:
         if provider == "vertex":
             return cls("vertex", settings.vertex.model)
         brain = settings.local.brain
-        return cls("local", brain if brain != "auto" else "server")
+        return cls("local", brain if brain != "auto" else "server", settings.local.dialect)
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,9 @@ def plan_session(
         MissingKeyError: the provider is `gemini` or `openai` and its key is not set.
     """
     if url is not None:
-        return SessionPlan(connect_to(url, settings, tools=tools), Target("local", host_of(url)))
+        return SessionPlan(
+            connect_to(url, settings, tools=tools), Target("local", host_of(url), settings.local.dialect)
+        )
     provider = settings.provider_in_use
     if provider == "gemini":
         key = settings.gemini.api_key
@@ -207,7 +213,8 @@ def plan_local(settings: Settings, *, resolve: BrainChoice, tools: ToolRegistry 
     else:
         connector = lambda: open_session(local, brain=brain, tools=tools)  # noqa: E731
     notices = tuple(f"The local server uses the {brain} brain: {reason}." for reason in reasons)
-    return SessionPlan(connector, Target("local", brain), notices, tuple(reasons), route)
+    target = Target("local", brain, settings.local.dialect)
+    return SessionPlan(connector, target, notices, tuple(reasons), route)
 
 
 def openai_session(route: Route, settings: Settings, *, tools: ToolRegistry | None = None) -> LiveSession:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -36,7 +36,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.frames import CloseCode
 
 from livetui import events as ev
-from livetui.live.codec import Codec
+from livetui.live.codec import Codec, Exchange
 from livetui.live.config import SessionConfig
 from livetui.live.endpoint import Endpoint
 from livetui.live.provider import Provider
@@ -99,6 +99,7 @@ class LiveSession:
         ping_interval: float = 5.0,
         backoff: Backoff | None = None,
         handle: str | None = None,
+        history: Sequence[Exchange] = (),
     ) -> None:
         self.endpoint = endpoint
         """Where to connect."""
@@ -119,7 +120,8 @@ class LiveSession:
         self.ping_interval = ping_interval
         """Seconds between round-trip pings (no ping ever closes the session: Gemini pongs can be slow)."""
         self._resumption = Resumption(handle)
-        self._replay = None if provider.capabilities.resumable else Replay()
+        self._carried: tuple[Exchange, ...] = tuple(history)
+        self._replay = None if provider.capabilities.resumable else Replay(self._carried)
         self._replaying = 0
         self._resuming_with = handle if self._replay is None else None
         self._protocol: Codec = self._new_codec(first_turn=1)
@@ -237,6 +239,14 @@ class LiveSession:
         self.config = config
         self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
 
+    def carry(self, history: Sequence[Exchange]) -> None:
+        """Open with an earlier conversation as context (before `run`): the codec replays `history` as
+        turns not answered; a reconnect that cannot resume replays it again, with what followed."""
+        self._carried = tuple(history)
+        if self._replay is not None:
+            self._replay = Replay(self._carried)
+        self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
+
     def _flush(self) -> None:
         for frame in self._protocol.data_to_send():
             self._outbox.put_nowait(frame)
@@ -330,7 +340,9 @@ class LiveSession:
         """The codec of a connection: resuming by the handle in force where the provider can, replaying
         the conversation so far where it cannot."""
         if self._replay is None:
-            return self.provider.codec(self.config, first_turn=first_turn, handle=self._resuming_with)
+            handle = self._resuming_with
+            carried = self._carried if handle is None else ()  # a resumed session has it already
+            return self.provider.codec(self.config, first_turn=first_turn, handle=handle, history=carried)
         history = self._replay.exchanges()
         self._replaying = self._replay.turns if history else 0
         return self.provider.codec(self.config, first_turn=first_turn, history=history)

@@ -1,5 +1,5 @@
 """The conversation so far, kept in neutral terms to be replayed on a new connection where the provider
-cannot resume a session by handle.
+cannot resume a session by handle (and, first, any earlier conversation the session continues).
 
 Each turn keeps what the user said (the typed text, or the final transcript of their speech) and what the
 model said (its text, or else the transcript of its speech). The codec drops a reply's output once the
@@ -8,6 +8,7 @@ turn is interrupted, so an interrupted turn keeps exactly what was shown.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from livetui import events as ev
@@ -31,9 +32,11 @@ class _Lines:
 
 
 class Replay:
-    """The conversation of a session, turn by turn (see the module docstring)."""
+    """The conversation of a session, turn by turn (see the module docstring), after the earlier
+    conversation it carries on, if any."""
 
-    def __init__(self) -> None:
+    def __init__(self, carried: Sequence[Exchange] = ()) -> None:
+        self._carried = tuple(carried)
         self._turns: dict[int, _Lines] = {}
 
     def observe(self, event: ev.AnyEvent) -> None:
@@ -52,9 +55,11 @@ class Replay:
 
     def exchanges(self) -> list[Exchange]:
         """The conversation so far, in the order of its turns."""
-        return [line for turn in sorted(self._turns) for line in self._turns[turn].exchanges()]
+        said = [line for turn in sorted(self._turns) for line in self._turns[turn].exchanges()]
+        return [*self._carried, *said]
 
     @property
     def turns(self) -> int:
-        """How many turns have something to replay."""
-        return sum(1 for lines in self._turns.values() if lines.exchanges())
+        """How many turns have something to replay (a carried conversation counts its model lines)."""
+        carried = sum(1 for line in self._carried if line.role == "model")
+        return carried + sum(1 for lines in self._turns.values() if lines.exchanges())

@@ -176,9 +176,11 @@ class Voice:
         return turn
 
     def send_text(self, text: str, *, at: float | None = None) -> int:
-        """Send a typed message; speech still playing is silenced first (typing over the model stops it)."""
+        """Send a typed message; speech still playing is silenced first (typing over the model stops it),
+        and a provider that truncates is told how much of it was heard."""
         at = self.session.clock() if at is None else at
-        if self.player.speaking and not self.session.replying:
+        truncates = self.session.provider.capabilities.truncate_on_interrupt
+        if self.player.speaking and (truncates or not self.session.replying):
             self.interrupt(at=at)
         return self.session.send_text(text, at=at)
 

@@ -47,12 +47,12 @@ from livetui.session.tools_runner import ToolRunner
 from livetui.session.voice import Voice, VoiceFactory, run_with_voice
 from livetui.state import remember, remembered_theme
 from livetui.tools.registry import ToolRegistry
+from livetui.ui.history_keys import HistoryKeys
 from livetui.ui.media_keys import camera_stream
 from livetui.ui.quitting import QuitSignals, settle
 from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
 from livetui.ui.screens.system_prompt import SystemPromptScreen
-from livetui.ui.session_keys import SessionKeys
 from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.tools_pane import ToolsPane
 
@@ -74,7 +74,7 @@ def describe_failure(error: BaseException) -> str:
     return f"could not start the session: {detail}"
 
 
-class LiveApp(SessionKeys):
+class LiveApp(HistoryKeys):
     """A terminal client for one live model session."""
 
     CSS_PATH = [
@@ -88,6 +88,7 @@ class LiveApp(SessionKeys):
             "camera.tcss",
             "tools.tcss",
             "devices.tcss",
+            "sessions.tcss",
             "system_prompt.tcss",
         )
     ]
@@ -126,6 +127,13 @@ class LiveApp(SessionKeys):
             "Export",
             id="export",
             tooltip="Write the session's transcript (Markdown) next to its journal.",
+        ),
+        Binding(
+            "f3",
+            "past_sessions",
+            "Sessions",
+            id="past_sessions",
+            tooltip="Browse the recorded sessions: search, read, export, delete or continue one.",
         ),
         Binding(
             "ctrl+r",
@@ -194,6 +202,7 @@ class LiveApp(SessionKeys):
             model=self.target.model,
             notices=notices,
             camera=self.camera is not None,
+            prices=settings.prices,
         )
         """The main screen (kept while other screens are pushed over it)."""
 
@@ -256,6 +265,15 @@ class LiveApp(SessionKeys):
         async with self.connector() as session:
             settings = self.settings
             keeper = self.keeper = JournalKeeper(self._notice) if settings.record else None
+            carried, self.carried = self.carried, None
+            if carried is not None:
+                session.carry(carried.history)
+            if keeper is not None:
+                name = carried.name if carried is not None else None
+                target = self.target
+                keeper.event(
+                    ev.SessionInfo(provider=target.provider, model=target.model, continued_from=name)
+                )
             session.on_audio = keeper.mic if keeper is not None else None
             runner = ToolRunner(session, self.tools, mode=settings.tool_mode, timeout=settings.tool_timeout)
             self.tool_runner = runner
@@ -345,7 +363,15 @@ class LiveApp(SessionKeys):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The interrupt, help and session keys act only on the main screen (Esc closes a dialog above it, or
         the side panes shown over the chat; a session is not replaced behind a dialog)."""
-        if action in ("interrupt", "help", "audio_devices", "reconnect", "new_session", "use_local"):
+        if action in (
+            "interrupt",
+            "help",
+            "audio_devices",
+            "reconnect",
+            "new_session",
+            "use_local",
+            "past_sessions",
+        ):
             stack = self.screen_stack
             covered = action == "interrupt" and self.main.panes_over_chat
             return bool(stack) and stack[-1] is self.main and not covered
@@ -436,6 +462,11 @@ class LiveApp(SessionKeys):
         )
         yield SystemCommand(
             "Export transcript", "Write the session as Markdown next to its journal", self.action_export
+        )
+        yield SystemCommand(
+            "Past sessions",
+            "Browse, search, read, export, delete or continue recorded sessions",
+            self.action_past_sessions,
         )
         yield SystemCommand(
             "Reconnect", "Reconnect the session that has ended (same journal)", self.action_reconnect

@@ -171,3 +171,13 @@ def test_a_key_set_in_the_config_file_is_not_in_the_error_about_it(tmp_path: Pat
     result = run(tmp_path, "--provider", "openai")
     assert result.returncode == 2 and "openai.model: Input should be a valid string" in result.stderr
     assert OPENAI_SECRET not in result.stderr
+
+
+def test_the_status_bar_names_the_local_servers_openai_dialect(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIVETUI_LOCAL__DIALECT", "openai")
+    plan = plan_session(load_settings(provider="local", brain="scripted"), resolve=resolve_brain)
+    assert plan.target.label == "local · scripted · openai"
+    gemini = plan_session(
+        load_settings(provider="local", brain="scripted", dialect="gemini"), resolve=resolve_brain
+    )
+    assert gemini.target.label == "local · scripted"

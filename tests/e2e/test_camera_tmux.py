@@ -9,8 +9,9 @@ from pathlib import Path
 import cv2
 import pytest
 
+from tests.conftest import Dialect, both_dialects
 from tests.frames import qr_frame
-from tests.terminal import Terminal, livetui_command
+from tests.terminal import Terminal, livetui_command, local_flags
 
 pytestmark = [
     pytest.mark.e2e,
@@ -19,8 +20,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def camera_terminal(tmp_path: Path) -> Iterator[Terminal]:
-    """livetui in tmux, streaming a photo with a QR code, the scripted brain saying what it sees."""
+def camera_terminal(tmp_path: Path, dialect: Dialect) -> Iterator[Terminal]:
+    """livetui in tmux on its local server in `dialect`, showing a photo with a QR code (streamed, or
+    sent with each turn), the scripted brain saying what it sees."""
     photo = tmp_path / "photo.png"
     cv2.imwrite(str(photo), qr_frame("hello from the terminal"))
     script = tmp_path / "script.json"
@@ -31,7 +33,16 @@ def camera_terminal(tmp_path: Path) -> Iterator[Terminal]:
         "LIVETUI_TEXT_ONLY": "true",
     }
     term = Terminal("camera", tmp_path)
-    args = [livetui_command(), "--brain", "scripted", "--script", str(script), "--camera-file", str(photo)]
+    args = [
+        livetui_command(),
+        *local_flags(dialect),
+        "--brain",
+        "scripted",
+        "--script",
+        str(script),
+        "--camera-file",
+        str(photo),
+    ]
     term.start(args, env)
     try:
         yield term
@@ -39,6 +50,7 @@ def camera_terminal(tmp_path: Path) -> Iterator[Terminal]:
         term.close()
 
 
+@both_dialects
 def test_the_camera_file_is_previewed_and_described(camera_terminal: Terminal) -> None:
     terminal = camera_terminal
     terminal.wait_for("● live")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.terminal import Terminal, livetui_command
+from tests.conftest import Dialect, both_dialects
+from tests.terminal import Terminal, livetui_command, local_flags
 
 pytestmark = [
     pytest.mark.e2e,
@@ -58,12 +59,13 @@ def app_pid(app_args: list[str]) -> int:
     return pid
 
 
-def test_a_killed_app_leaves_a_journal_that_exports_to_a_transcript(tmp_path: Path) -> None:
+@both_dialects
+def test_a_killed_app_leaves_a_journal_that_exports_to_a_transcript(tmp_path: Path, dialect: Dialect) -> None:
     data = tmp_path / "data"
     script = tmp_path / f"script-{uuid.uuid4().hex[:8]}.json"
     script.write_text(json.dumps({"rules": [{"match": "hello", "reply": "Hello back, {text}"}]}))
     env = {"LIVETUI_CONFIG": str(tmp_path / "none.toml"), "LIVETUI_DATA_DIR": str(data)}
-    app_args = ["--brain", "scripted", "--text-only", "--script", str(script)]
+    app_args = [*local_flags(dialect), "--brain", "scripted", "--text-only", "--script", str(script)]
     terminal = Terminal("kill", tmp_path)
     terminal.start([livetui_command(), *app_args], env)
     try:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.terminal import Terminal, livetui_command
+from tests.conftest import Dialect, both_dialects
+from tests.terminal import Terminal, livetui_command, local_flags
 
 pytestmark = [
     pytest.mark.e2e,
@@ -35,16 +36,19 @@ def script(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def terminal(tmp_path: Path, script: Path) -> Iterator[Terminal]:
+def terminal(tmp_path: Path, script: Path, dialect: Dialect) -> Iterator[Terminal]:
+    """livetui on its local server in `dialect`, scripted brain, text only."""
     term = Terminal("e2e", tmp_path)
     env = {"LIVETUI_CONFIG": str(tmp_path / "none.toml"), "LIVETUI_DATA_DIR": str(tmp_path / "data")}
-    term.start([livetui_command(), "--brain", "scripted", "--text-only", "--script", str(script)], env)
+    args = [*local_flags(dialect), "--brain", "scripted", "--text-only", "--script", str(script)]
+    term.start([livetui_command(), *args], env)
     try:
         yield term
     finally:
         term.close()
 
 
+@both_dialects
 def test_a_typed_message_is_answered_interrupted_and_the_app_quits_cleanly(
     terminal: Terminal, script: Path
 ) -> None:

@@ -60,8 +60,8 @@ def test_recorded_turn_end_carries_usage() -> None:
         prompt_tokens=515,
         response_tokens=38,
         total_tokens=553,
-        prompt_by_modality={"TEXT": 515},
-        response_by_modality={"TEXT": 38},
+        prompt_details={"text": 515},
+        response_details={"text": 38},
     )
 
 

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -15,6 +15,7 @@ from livetui.live.config import SessionConfig
 from livetui.providers.registry import local_endpoint, provider
 from livetui.server.app import LiveServer, ServerConfig
 from livetui.session.engine import LiveSession
+from tests.conftest import Dialect
 
 E = TypeVar("E", bound=ev.Event)
 
@@ -71,11 +72,21 @@ async def local_server(script: Path | None = None, key: str | None = None) -> As
         yield server
 
 
+def local_session(
+    url: str, dialect: Dialect = "gemini", config: SessionConfig = TEXT_CONFIG, **options: Any
+) -> LiveSession:
+    """A session (not yet running) with the local server at `url`, in `dialect`; `options` go to
+    `LiveSession` (a backoff, a handle)."""
+    return LiveSession(local_endpoint(url, dialect=dialect), provider(dialect), config, **options)
+
+
 @contextlib.asynccontextmanager
-async def live_session(script: Path | None = None) -> AsyncIterator[tuple[LiveSession, Recorder]]:
-    """A session with the local server, already past `setupComplete`."""
+async def live_session(
+    script: Path | None = None, dialect: Dialect = "gemini"
+) -> AsyncIterator[tuple[LiveSession, Recorder]]:
+    """A session with the local server in `dialect`, already past its setup (`SetupComplete`)."""
     async with local_server(script) as server:
-        session = LiveSession(local_endpoint(server.url), provider("gemini"), TEXT_CONFIG)
+        session = local_session(server.url, dialect)
         async with running(session) as recorder:
             await recorder.first(ev.SetupComplete)
             yield session, recorder

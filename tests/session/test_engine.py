@@ -15,12 +15,17 @@ from livetui.live.endpoint import Endpoint
 from livetui.providers.registry import local_endpoint, provider
 from livetui.session import engine
 from livetui.session.engine import LiveSession
+from tests.conftest import Dialect, both_dialects
 from tests.session import conftest
-from tests.session.conftest import TEXT_CONFIG, Recorder, live_session, local_server, running
+from tests.session.conftest import TEXT_CONFIG, Recorder, live_session, local_server, local_session, running
+
+SERVER_INTERRUPTED = {"gemini": "serverContent.interrupted", "openai": "response.done"}
+"""The frame in which each dialect's server acknowledges an interruption."""
 
 
-async def test_a_text_turn_streams_deltas_in_order_then_completes() -> None:
-    async with live_session() as (session, recorder):
+@both_dialects
+async def test_a_text_turn_streams_deltas_in_order_then_completes(dialect: Dialect) -> None:
+    async with live_session(dialect=dialect) as (session, recorder):
         turn = session.send_text("hello there my friend")
         await recorder.first(ev.TurnComplete)
         deltas = recorder.of(ev.TextDelta)
@@ -39,8 +44,9 @@ async def test_a_text_turn_streams_deltas_in_order_then_completes() -> None:
         assert recorder.of(ev.Usage)[-1].total_tokens > 0
 
 
-async def test_the_conversation_is_stateful_across_turns(story_script: Path) -> None:
-    async with live_session(story_script) as (session, recorder):
+@both_dialects
+async def test_the_conversation_is_stateful_across_turns(story_script: Path, dialect: Dialect) -> None:
+    async with live_session(story_script, dialect) as (session, recorder):
         for word in ("count one", "count two"):
             turn = session.send_text(word)
             await recorder.first(ev.TurnComplete, lambda e: e.turn == turn)  # noqa: B023
@@ -50,8 +56,11 @@ async def test_the_conversation_is_stateful_across_turns(story_script: Path) -> 
         assert texts == {1: "turn 1: count one", 2: "turn 2: count two"}
 
 
-async def test_interrupt_mid_reply_stops_text_and_the_server_acknowledges(story_script: Path) -> None:
-    async with live_session(story_script) as (session, recorder):
+@both_dialects
+async def test_interrupt_mid_reply_stops_text_and_the_server_acknowledges(
+    story_script: Path, dialect: Dialect
+) -> None:
+    async with live_session(story_script, dialect) as (session, recorder):
         turn = session.send_text("tell me a story")
         await recorder.first(ev.TextDelta)
         assert session.interrupt() == turn
@@ -66,11 +75,14 @@ async def test_interrupt_mid_reply_stops_text_and_the_server_acknowledges(story_
         marks = session.latency.turn(turn)
         assert marks is not None and {"k0", "k2"} <= marks.marks.keys()
         wire_in = [e.summary for e in recorder.of(ev.WireFrame) if e.direction == "in"]
-        assert "serverContent.interrupted" in wire_in
+        assert SERVER_INTERRUPTED[dialect] in wire_in
 
 
-async def test_typing_during_a_reply_interrupts_it_and_answers_the_new_turn(story_script: Path) -> None:
-    async with live_session(story_script) as (session, recorder):
+@both_dialects
+async def test_typing_during_a_reply_interrupts_it_and_answers_the_new_turn(
+    story_script: Path, dialect: Dialect
+) -> None:
+    async with live_session(story_script, dialect) as (session, recorder):
         session.send_text("tell me a story")
         await recorder.first(ev.TextDelta)
         second = session.send_text("count now")
@@ -81,9 +93,10 @@ async def test_typing_during_a_reply_interrupts_it_and_answers_the_new_turn(stor
         assert reply == "turn 2: count now"
 
 
-async def test_a_wrong_key_is_a_clear_fatal_error() -> None:
+@both_dialects
+async def test_a_wrong_key_is_a_clear_fatal_error(dialect: Dialect) -> None:
     async with local_server(key="right-key") as server:
-        session = LiveSession(local_endpoint(server.url), provider("gemini"), TEXT_CONFIG)
+        session = local_session(server.url, dialect)
         async with running(session) as recorder:
             error = await recorder.first(ev.SessionError)
         assert error.fatal and "refused the API key (HTTP 401)" in error.message

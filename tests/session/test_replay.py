@@ -1,6 +1,6 @@
 """A provider that cannot resume by handle: after a dropped connection the engine replays the conversation
-so far on the new one (Gemini's codec behind a provider that says it is not resumable, against the real
-local server, whose scripted `{turn}` counts the user turns it knows)."""
+so far on the new one (OpenAI's, and Gemini's codec behind a provider that says it is not resumable,
+against the real local server, whose scripted `{turn}` counts the user turns it knows)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from livetui.providers.registry import local_endpoint, provider
 from livetui.session.engine import LiveSession
 from livetui.session.reconnect import Backoff
 from livetui.session.replay import Replay
+from tests.conftest import Dialect, both_dialects
 from tests.session.conftest import TEXT_CONFIG, Recorder, local_server, running
 
 STORY = "once upon a time there was a long story told in many small pieces"
@@ -33,7 +34,8 @@ SCRIPT = {
 
 @dataclass(frozen=True)
 class Forgetful:
-    """Gemini's codec, behind a provider whose sessions cannot be resumed by handle."""
+    """A provider's codec (Gemini's unless told), behind a provider whose sessions cannot be resumed by
+    handle (OpenAI's never can: it is told only to count the handles)."""
 
     inner: Provider = field(default_factory=lambda: provider("gemini"))
     handles: list[str | None] = field(default_factory=list)
@@ -77,6 +79,31 @@ async def ask(session: LiveSession, recorder: Recorder, text: str) -> int:
     return turn
 
 
+def replayed(recorder: Recorder, dialect: Dialect) -> list[tuple[str, str]]:
+    """The conversation the second connection replayed, as (role, text) lines (the model's role as
+    ``model`` in both dialects)."""
+    if dialect == "gemini":  # one clientContent with every turn, and turnComplete false
+        [frame] = [
+            e
+            for e in recorder.of(ev.WireFrame)
+            if e.summary == "clientContent" and '"turnComplete":false' in e.text
+        ]
+        turns = json.loads(frame.text)["clientContent"]["turns"]
+        return [(turn["role"], turn["parts"][0]["text"]) for turn in turns]
+    # OpenAI: one conversation.item.create per line, after session.update and before the server accepts it
+    second = [i for i, e in enumerate(recorder.events) if isinstance(e, ev.Connected)][1]
+    live = next(i for i, e in enumerate(recorder.events) if i > second and isinstance(e, ev.SetupComplete))
+    items = [
+        json.loads(e.text)["item"]
+        for e in recorder.events[second:live]
+        if isinstance(e, ev.WireFrame) and e.summary.startswith("conversation.item.create")
+    ]
+    return [
+        ("model" if item["role"] == "assistant" else item["role"], item["content"][0]["text"])
+        for item in items
+    ]
+
+
 @pytest.fixture
 def script(tmp_path: Path) -> Path:
     path = tmp_path / "script.json"
@@ -84,11 +111,15 @@ def script(tmp_path: Path) -> Path:
     return path
 
 
-async def test_after_a_drop_the_conversation_is_replayed_and_goes_on(script: Path) -> None:
-    forgetful = Forgetful()
+@both_dialects
+async def test_after_a_drop_the_conversation_is_replayed_and_goes_on(script: Path, dialect: Dialect) -> None:
+    forgetful = Forgetful(provider(dialect))
     async with local_server(script) as server:
         session = LiveSession(
-            local_endpoint(server.url), forgetful, TEXT_CONFIG, backoff=Backoff(attempts=3, first_delay=0.001)
+            local_endpoint(server.url, dialect=dialect),
+            forgetful,
+            TEXT_CONFIG,
+            backoff=Backoff(attempts=3, first_delay=0.001),
         )
         async with running(session) as recorder:
             await recorder.first(ev.SetupComplete)
@@ -105,17 +136,7 @@ async def test_after_a_drop_the_conversation_is_replayed_and_goes_on(script: Pat
     assert forgetful.handles == [None, None], "no handle is ever asked to resume"
     [notice] = [e.message for e in recorder.of(ev.Notice) if "replaying" in e.message]
     assert notice == "the session resumed on a new connection by replaying 3 turns"
-    [replayed] = [
-        e
-        for e in recorder.of(ev.WireFrame)
-        if e.direction == "out"
-        and e.summary == "clientContent"
-        and '"turnComplete":false' in e.text
-        and "drop it" in e.text
-    ]
-    turns = json.loads(replayed.text)["clientContent"]["turns"]
-    lines = [(turn["role"], turn["parts"][0]["text"]) for turn in turns]
-    assert lines == [
+    assert replayed(recorder, dialect) == [
         ("user", "count"),
         ("model", "turn 1"),
         ("user", "count"),
@@ -149,6 +170,7 @@ def test_the_replay_keeps_typed_and_heard_turns_and_what_was_shown_or_said() -> 
     assert replay.turns == 2
 
 
+# Gemini only: resuming by handle is Gemini's.
 async def test_a_resumable_provider_resumes_by_handle_and_is_given_no_history(script: Path) -> None:
     async with local_server(script) as server:
         fast = Backoff(attempts=3, first_delay=0.001)

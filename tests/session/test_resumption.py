@@ -15,12 +15,13 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from livetui import events as ev
 from livetui.live.endpoint import Endpoint
-from livetui.providers.registry import local_endpoint, provider
+from livetui.providers.registry import provider
 from livetui.record.journal import Journal
 from livetui.record.reader import read_recording
 from livetui.session.engine import MOVING_REASON, LiveSession
 from livetui.session.reconnect import Backoff
-from tests.session.conftest import TEXT_CONFIG, Recorder, local_server, running
+from tests.conftest import Dialect, both_dialects
+from tests.session.conftest import TEXT_CONFIG, Recorder, local_server, local_session, running
 
 STORY = "once upon a time there was a long story told in many small pieces"
 
@@ -33,6 +34,7 @@ FAULTS = {
             "fault": "go_away",
             "time_left_ms": 10_000,
         },
+        {"match": "soon", "reply": "turn {turn}, and soon gone", "fault": "go_away", "time_left_ms": 300},
         {"match": "drop", "reply": STORY, "chunk_chars": 5, "fault": "drop"},
         {"match": "crash", "reply": STORY, "chunk_chars": 5, "fault": "close_1011"},
         {"match": "garble", "reply": "still here after the noise", "fault": "malformed"},
@@ -51,16 +53,26 @@ def faults(tmp_path: Path) -> Path:
     return path
 
 
+RESUMED = {
+    "gemini": "the session resumed on a new connection",
+    "openai": "the session resumed on a new connection by replaying 1 turn",
+}
+"""How each dialect's session says it resumed after losing its first turn: by handle (Gemini), or by
+replaying the conversation so far (OpenAI, which cannot resume by handle)."""
+
+
 @asynccontextmanager
 async def faulty_session(
-    script: Path, *, handle: str | None = None, journal: Journal | None = None
+    script: Path,
+    *,
+    handle: str | None = None,
+    journal: Journal | None = None,
+    dialect: Dialect = "gemini",
 ) -> AsyncIterator[tuple[LiveSession, Recorder]]:
-    """A session with the local server running `script`, already live (unless it starts from a handle);
-    with a `journal`, every event is journaled as well, as the app does."""
+    """A session with the local server running `script` in `dialect`, already live (unless it starts from
+    a handle); with a `journal`, every event is journaled as well, as the app does."""
     async with local_server(script) as server:
-        session = LiveSession(
-            local_endpoint(server.url), provider("gemini"), TEXT_CONFIG, backoff=FAST, handle=handle
-        )
+        session = local_session(server.url, dialect, backoff=FAST, handle=handle)
         recorder = Recorder()
 
         def emit(event: ev.AnyEvent) -> None:
@@ -91,6 +103,7 @@ def setups(recorder: Recorder) -> list[dict[str, object]]:
     ]
 
 
+# Gemini only: goAway and resumption handles are Gemini's (OpenAI's counterpart, its time limit: below).
 async def test_after_go_away_the_session_moves_to_a_new_socket_with_its_handle(faults: Path) -> None:
     async with faulty_session(faults) as (session, recorder):
         assert setups(recorder)[0]["sessionResumption"] == {}, "handles are asked for with {}, never null"
@@ -111,12 +124,36 @@ async def test_after_go_away_the_session_moves_to_a_new_socket_with_its_handle(f
     assert not recorder.of(ev.SessionError)
 
 
+async def test_a_scripted_go_away_ends_an_openai_session_at_its_time_limit_and_it_replays(
+    faults: Path,
+) -> None:
+    """OpenAI has no `goAway`: in its dialect the fault closes the session as its time limit does (1001,
+    announcing nothing), and the engine goes on on a new connection, replaying the conversation (the hour
+    limit itself: `test_openai_hour`)."""
+    async with local_server(faults) as server:
+        session = local_session(server.url, "openai", backoff=FAST)
+        async with running(session) as recorder:
+            await recorder.first(ev.SetupComplete)
+            turn = session.send_text("see you soon")
+            await recorder.first(ev.TurnComplete, lambda e: e.turn == turn)
+            gone = await recorder.first(ev.Disconnected)
+            await recorder.first(ev.Resumed)
+            next_turn = session.send_text("count")
+            await recorder.first(ev.TurnComplete, lambda e: e.turn == next_turn)
+    assert gone.code == 1001 and gone.will_retry
+    assert gone.reason.startswith("the session reached the server's time limit")
+    assert reply(recorder, turn) == "turn 1, and soon gone" and reply(recorder, next_turn) == "turn 2"
+    assert RESUMED["openai"] in [e.message for e in recorder.of(ev.Notice)]
+    assert not recorder.of(ev.SessionError) and not recorder.of(ev.GoAway), "OpenAI announces nothing"
+
+
+@both_dialects
 @pytest.mark.parametrize(("word", "code"), [("drop", 1006), ("crash", 1011)])
 async def test_a_connection_lost_mid_reply_reconnects_and_resumes(
-    faults: Path, tmp_path: Path, word: str, code: int
+    faults: Path, tmp_path: Path, word: str, code: int, dialect: Dialect
 ) -> None:
     journal = Journal(tmp_path)
-    async with faulty_session(faults, journal=journal) as (session, recorder):
+    async with faulty_session(faults, journal=journal, dialect=dialect) as (session, recorder):
         turn = session.send_text(f"{word} it")
         cut = await recorder.first(ev.TurnComplete, lambda e: e.turn == turn)
         await recorder.first(ev.Resumed)
@@ -128,13 +165,17 @@ async def test_a_connection_lost_mid_reply_reconnects_and_resumes(
     assert shown and STORY.startswith(shown) and shown != STORY
     gone = recorder.of(ev.Disconnected)[0]
     assert gone.code == code and gone.will_retry
-    assert reply(recorder, next_turn) == "turn 2", "the server kept the conversation, the turns keep counting"
+    assert reply(recorder, next_turn) == "turn 2", (
+        "the server knows the conversation, the turns keep counting"
+    )
+    assert RESUMED[dialect] in [e.message for e in recorder.of(ev.Notice)]
     journaled = [e for e in read_recording(tmp_path).events if isinstance(e, ev.TextDelta) and e.turn == turn]
     assert "".join(e.text for e in journaled) == shown
 
 
-async def test_a_malformed_frame_is_reported_and_the_session_goes_on(faults: Path) -> None:
-    async with faulty_session(faults) as (session, recorder):
+@both_dialects
+async def test_a_malformed_frame_is_reported_and_the_session_goes_on(faults: Path, dialect: Dialect) -> None:
+    async with faulty_session(faults, dialect=dialect) as (session, recorder):
         turn = session.send_text("garble")
         done = await recorder.first(ev.TurnComplete, lambda e: e.turn == turn)
     assert done.reason == "complete" and reply(recorder, turn) == "still here after the noise"
@@ -145,6 +186,7 @@ async def test_a_malformed_frame_is_reported_and_the_session_goes_on(faults: Pat
     assert not recorder.of(ev.Disconnected)
 
 
+# Gemini only: OpenAI sessions are never resumed by handle.
 async def test_a_stale_handle_is_explained_and_not_retried(faults: Path) -> None:
     async with faulty_session(faults, handle="long-gone") as (_, recorder):
         error = await recorder.first(ev.SessionError)

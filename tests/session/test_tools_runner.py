@@ -19,7 +19,8 @@ from livetui.providers.registry import local_endpoint, provider
 from livetui.session.engine import LiveSession
 from livetui.session.tools_runner import ToolMode, ToolRunner
 from livetui.tools.registry import ToolRegistry
-from tests.session.conftest import TEXT_CONFIG, Recorder, local_server
+from tests.conftest import Dialect, both_dialects
+from tests.session.conftest import TEXT_CONFIG, Recorder, local_server, local_session
 
 TOOLS = Path(__file__).parent / "runner_tools.py"
 
@@ -44,6 +45,10 @@ SCRIPT = {
 }
 
 
+ANSWER_FRAME = {"gemini": "toolResponse", "openai": "conversation.item.create function_call_output"}
+"""How each dialect's answer to a function call is summarized on the wire."""
+
+
 @dataclass
 class ToolSession:
     """A session with the local server whose function calls a runner answers."""
@@ -65,15 +70,21 @@ class ToolSession:
 
 @contextlib.asynccontextmanager
 async def tool_session(
-    tmp_path: Path, *, mode: ToolMode = "auto", timeout: float = 10.0, registry: ToolRegistry | None = None
+    tmp_path: Path,
+    *,
+    mode: ToolMode = "auto",
+    timeout: float = 10.0,
+    registry: ToolRegistry | None = None,
+    dialect: Dialect = "gemini",
 ) -> AsyncIterator[ToolSession]:
-    """The local server with `SCRIPT`, a session declaring the built-ins and `runner_tools.py`, a runner."""
+    """The local server with `SCRIPT`, a session in `dialect` declaring the built-ins and
+    `runner_tools.py`, a runner."""
     script = tmp_path / "script.json"
     script.write_text(json.dumps(SCRIPT))
     registry = registry or ToolRegistry.load(TOOLS)
     async with local_server(script) as server:
         config = replace(TEXT_CONFIG, tools=registry.declarations())
-        session = LiveSession(local_endpoint(server.url), provider("gemini"), config)
+        session = local_session(server.url, dialect, config)
         runner = ToolRunner(session, registry, mode=mode, timeout=timeout)
         recorder = Recorder()
         task = asyncio.create_task(session.run(runner.wrap(recorder)))
@@ -87,8 +98,11 @@ async def tool_session(
                 await task
 
 
-async def test_a_scripted_call_round_trip_puts_the_result_in_the_reply(tmp_path: Path) -> None:
-    async with tool_session(tmp_path) as t:
+@both_dialects
+async def test_a_scripted_call_round_trip_puts_the_result_in_the_reply(
+    tmp_path: Path, dialect: Dialect
+) -> None:
+    async with tool_session(tmp_path, dialect=dialect) as t:
         assert await t.ask("what is 6 times 7") == "6 times 7 is 42."
         (requested,) = t.recorder.of(ev.ToolCallRequested)
         (call,) = requested.calls
@@ -99,19 +113,21 @@ async def test_a_scripted_call_round_trip_puts_the_result_in_the_reply(tmp_path:
         assert [s.status for s in statuses] == ["pending", "running", "done"]
         assert statuses[-1].result == {"output": 42}
         assert statuses[-1].duration is not None and statuses[-1].duration >= 0
-        sent = [f for f in t.recorder.of(ev.WireFrame) if f.summary.startswith("toolResponse")]
+        sent = [f for f in t.recorder.of(ev.WireFrame) if f.summary.startswith(ANSWER_FRAME[dialect])]
         assert len(sent) == 1 and call.call_id in sent[0].text
         # The result went out before the reply that quotes it came back.
         kinds = [e.kind for e in t.recorder.events if e.kind in ("tool_result", "text_delta")]
         assert kinds[0] == "tool_result"
 
 
-async def test_a_users_tools_file_answers_the_same_way(tmp_path: Path) -> None:
-    async with tool_session(tmp_path) as t:
+@both_dialects
+async def test_a_users_tools_file_answers_the_same_way(tmp_path: Path, dialect: Dialect) -> None:
+    async with tool_session(tmp_path, dialect=dialect) as t:
         assert await t.ask("add them") == "42"
         assert t.statuses()[-1].status == "done"
 
 
+@both_dialects
 @pytest.mark.parametrize(
     ("question", "error"),
     [
@@ -120,8 +136,10 @@ async def test_a_users_tools_file_answers_the_same_way(tmp_path: Path) -> None:
         ("bad args please", "bad arguments: a: Input should be a valid integer"),
     ],
 )
-async def test_failures_become_error_responses(tmp_path: Path, question: str, error: str) -> None:
-    async with tool_session(tmp_path) as t:
+async def test_failures_become_error_responses(
+    tmp_path: Path, question: str, error: str, dialect: Dialect
+) -> None:
+    async with tool_session(tmp_path, dialect=dialect) as t:
         reply = await t.ask(question)
         (result,) = t.recorder.of(ev.ToolResult)
         assert set(result.response) == {"error"}
@@ -130,15 +148,19 @@ async def test_failures_become_error_responses(tmp_path: Path, question: str, er
         assert t.statuses()[-1].status == "error"
 
 
-async def test_a_call_that_runs_too_long_is_answered_with_a_timeout_error(tmp_path: Path) -> None:
-    async with tool_session(tmp_path, timeout=0.05) as t:
+@both_dialects
+async def test_a_call_that_runs_too_long_is_answered_with_a_timeout_error(
+    tmp_path: Path, dialect: Dialect
+) -> None:
+    async with tool_session(tmp_path, dialect=dialect, timeout=0.05) as t:
         assert await t.ask("hang on") == "timed out after 0.05 s"
         assert t.statuses()[-1].status == "error"
         assert t.runner.registry.get("hang") is not None
 
 
-async def test_calls_of_one_tool_call_run_concurrently(tmp_path: Path) -> None:
-    async with tool_session(tmp_path) as t:
+@both_dialects
+async def test_calls_of_one_tool_call_run_concurrently(tmp_path: Path, dialect: Dialect) -> None:
+    async with tool_session(tmp_path, dialect=dialect) as t:
         # wait_for_partner finishes only once release ran: one after the other, this would time out.
         assert json.loads(await t.ask("pair them")) == {"output": "released"}
         assert {r.name: r.response for r in t.recorder.of(ev.ToolResult)} == {
@@ -147,12 +169,13 @@ async def test_calls_of_one_tool_call_run_concurrently(tmp_path: Path) -> None:
         }
 
 
-async def test_interrupting_cancels_the_running_call(tmp_path: Path) -> None:
+@both_dialects
+async def test_interrupting_cancels_the_running_call(tmp_path: Path, dialect: Dialect) -> None:
     registry = ToolRegistry.load(TOOLS)
     hang = registry.get("hang")
     assert hang is not None
     module = hang.function.__globals__
-    async with tool_session(tmp_path, registry=registry) as t:
+    async with tool_session(tmp_path, dialect=dialect, registry=registry) as t:
         turn = t.session.send_text("hang on")
         await t.recorder.first(ev.ToolCallStatus, lambda s: s.status == "running")
         await module["STARTED"].wait()
@@ -160,8 +183,9 @@ async def test_interrupting_cancels_the_running_call(tmp_path: Path) -> None:
         (requested,) = t.recorder.of(ev.ToolCallRequested)
         call_id = requested.calls[0].call_id
         assert t.statuses(call_id)[-1].status == "cancelled", "cancelled at once, with the key press"
-        cancelled = await t.recorder.first(ev.ToolCallCancelled)
-        assert cancelled.call_ids == (call_id,), "the server cancelled the call too"
+        if dialect == "gemini":  # Gemini's server cancels the call too; OpenAI's call ended with its reply
+            cancelled = await t.recorder.first(ev.ToolCallCancelled)
+            assert cancelled.call_ids == (call_id,), "the server cancelled the call too"
         done = await t.recorder.first(ev.TurnComplete, lambda e: e.turn == turn)
         assert done.reason == "interrupted"
         await t.runner.aclose()
@@ -172,7 +196,8 @@ async def test_interrupting_cancels_the_running_call(tmp_path: Path) -> None:
 
 
 async def test_the_servers_tool_call_cancellation_cancels_the_call() -> None:
-    """A peer that cancels a call on its own (no interruption from the client)."""
+    """A peer that cancels a call on its own (no interruption from the client). Gemini only: the peer
+    speaks Gemini's toolCallCancellation, which OpenAI Realtime has no counterpart for."""
     go = asyncio.Event()
 
     async def peer(ws: ServerConnection) -> None:
@@ -212,8 +237,9 @@ async def test_the_servers_tool_call_cancellation_cancels_the_call() -> None:
                 await task
 
 
-async def test_confirm_mode_runs_a_call_only_once_approved(tmp_path: Path) -> None:
-    async with tool_session(tmp_path, mode="confirm") as t:
+@both_dialects
+async def test_confirm_mode_runs_a_call_only_once_approved(tmp_path: Path, dialect: Dialect) -> None:
+    async with tool_session(tmp_path, dialect=dialect, mode="confirm") as t:
         turn = t.session.send_text("what is 6 times 7")
         waiting = await t.recorder.first(ev.ToolCallStatus, lambda s: s.awaiting == "approval")
         assert [c.call_id for c in t.runner.awaiting()] == [waiting.call_id]
@@ -229,8 +255,9 @@ async def test_confirm_mode_runs_a_call_only_once_approved(tmp_path: Path) -> No
         assert not t.runner.approve(waiting.call_id), "a call is decided once"
 
 
-async def test_confirm_mode_answers_a_denied_call_with_an_error(tmp_path: Path) -> None:
-    async with tool_session(tmp_path, mode="confirm") as t:
+@both_dialects
+async def test_confirm_mode_answers_a_denied_call_with_an_error(tmp_path: Path, dialect: Dialect) -> None:
+    async with tool_session(tmp_path, dialect=dialect, mode="confirm") as t:
         turn = t.session.send_text("add them")
         waiting = await t.recorder.first(ev.ToolCallStatus, lambda s: s.awaiting == "approval")
         assert t.runner.deny(waiting.call_id)
@@ -240,8 +267,9 @@ async def test_confirm_mode_answers_a_denied_call_with_an_error(tmp_path: Path) 
         assert "".join(d.text for d in t.recorder.of(ev.TextDelta)) == "denied by the user"
 
 
-async def test_manual_mode_sends_the_users_answer(tmp_path: Path) -> None:
-    async with tool_session(tmp_path, mode="manual") as t:
+@both_dialects
+async def test_manual_mode_sends_the_users_answer(tmp_path: Path, dialect: Dialect) -> None:
+    async with tool_session(tmp_path, dialect=dialect, mode="manual") as t:
         turn = t.session.send_text("weather today")
         waiting = await t.recorder.first(ev.ToolCallStatus, lambda s: s.awaiting == "answer")
         assert waiting.name == "weather", "manual mode answers any function, declared or not"
@@ -255,6 +283,7 @@ async def test_manual_mode_sends_the_users_answer(tmp_path: Path) -> None:
         assert last.duration is not None
 
 
+# Gemini only: a function response's scheduling is Gemini's (an OpenAI function output has none).
 async def test_a_non_blocking_functions_response_carries_its_scheduling(tmp_path: Path) -> None:
     async with tool_session(tmp_path) as t:
         assert await t.ask("background search") == "found cats"

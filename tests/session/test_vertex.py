@@ -77,4 +77,4 @@ async def test_a_vertex_session_holds_with_the_local_server_on_vertexs_path() ->
             text = "".join(d.text for d in recorder.of(ev.TextDelta) if d.turn == turn)
     assert text == "You said: hello vertex"
     [usage] = recorder.of(ev.Usage)
-    assert usage.response_tokens == 4 and usage.response_by_modality == {"TEXT": 4}, "candidates counts read"
+    assert usage.response_tokens == 4 and usage.response_details == {"text": 4}, "candidates counts read"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from livetui.config import Settings
+from livetui.config import LocalSettings, Settings
+from tests.conftest import Dialect
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +35,7 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    """Default settings with text replies (the tests read the reply's text, not its transcript)."""
-    return Settings(text_only=True)
+def settings(dialect: Dialect) -> Settings:
+    """Default settings with text replies (the tests read the reply's text, not its transcript), speaking
+    `dialect` to the local server."""
+    return Settings(text_only=True, local=LocalSettings(dialect=dialect))

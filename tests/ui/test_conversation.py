@@ -13,8 +13,11 @@ from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.entries import HeardEntry, UserEntry
 from livetui.ui.widgets.events_pane import EventsPane
 from livetui.ui.widgets.latency_pane import LatencyPane
-from tests.conftest import ScriptWriter, ServerStarter
+from tests.conftest import Dialect, ScriptWriter, ServerStarter, both_dialects
 from tests.ui.waiting import live_app, seen, send, until, until_live
+
+TEXT_FRAME = {"gemini": '"modelTurn"', "openai": '"response.output_text.delta"'}
+"""What marks a frame of reply text in each dialect, in the events pane."""
 
 STORY = "Once upon a time there was a very long reply that kept going. " * 40
 """A reply long enough to interrupt (about six seconds at the slow server's pace)."""
@@ -28,8 +31,9 @@ async def slow_server(start_live_server: ServerStarter, write_script: ScriptWrit
     return await start_live_server(ServerConfig(script=script))
 
 
+@both_dialects
 async def test_a_message_streams_into_the_chat_log_with_latency(
-    live_server: LiveServer, settings: Settings
+    live_server: LiveServer, settings: Settings, dialect: Dialect
 ) -> None:
     messages: list[Message] = []
     app = make_app(settings, connect_to(live_server.url, settings))
@@ -43,7 +47,7 @@ async def test_a_message_streams_into_the_chat_log_with_latency(
         assert turn is not None
         assert turn.text == "You said: hello there"
         assert turn.markdown.source == turn.text
-        replies = [f for f in app.main.query_one(EventsPane).frames if '"modelTurn"' in f.text]
+        replies = [f for f in app.main.query_one(EventsPane).frames if TEXT_FRAME[dialect] in f.text]
         assert len(replies) > 1, "the default reply streams a few words per frame"
         deltas = seen(messages, ev.TextDelta)  # deltas still queued together reach the chat as one
         assert "".join(d.text for d in deltas) == turn.text
@@ -62,6 +66,7 @@ async def test_a_message_streams_into_the_chat_log_with_latency(
         assert latency.current_turn == 1
 
 
+@both_dialects
 async def test_escape_stops_the_reply_at_once_and_marks_the_turn(
     start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
 ) -> None:
@@ -103,6 +108,7 @@ async def test_escape_stops_the_reply_at_once_and_marks_the_turn(
         await until(pilot, lambda: latency.cell("interrupt ack", "turn").endswith("ms"), "the ack readout")
 
 
+@both_dialects
 async def test_a_new_message_while_the_model_replies_interrupts_it(
     start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
 ) -> None:

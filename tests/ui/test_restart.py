@@ -24,8 +24,14 @@ from livetui.session.reconnect import Backoff
 from livetui.session.setup import build_config
 from livetui.ui.app import LiveApp, make_app
 from livetui.ui.widgets.entries import ErrorEntry, NoticeEntry
-from tests.conftest import ScriptWriter, ServerStarter
+from tests.conftest import Dialect, ScriptWriter, ServerStarter, both_dialects
 from tests.ui.waiting import send, until, until_live
+
+RESUMED = {
+    "gemini": "the session resumed on a new connection",
+    "openai": "the session resumed on a new connection by replaying 1 turn",
+}
+"""The notice of a session resumed after its first turn: by handle, or by replaying the conversation."""
 
 CLOSE = {"rules": [{"match": "break", "reply": "one two three four five six", "fault": "close_1011"}]}
 """A script whose `break` turn ends the connection with 1011."""
@@ -46,14 +52,16 @@ def offered(app: LiveApp) -> bool:
     return any(line.startswith("the session has ended:") for line in notices(app))
 
 
-def session_connector(endpoint: Endpoint, settings: Settings, *, attempts: int = 5) -> Connector:
-    """A connector for `endpoint` that gives up after `attempts` reconnects."""
+def session_connector(
+    endpoint: Endpoint, settings: Settings, *, attempts: int = 5, dialect: Dialect = "gemini"
+) -> Connector:
+    """A connector for `endpoint` (speaking `dialect`) that gives up after `attempts` reconnects."""
 
     @contextlib.asynccontextmanager
     async def connector() -> AsyncIterator[LiveSession]:
         config = build_config(settings)
         yield LiveSession(
-            endpoint, provider("gemini"), config, backoff=Backoff(attempts=attempts, first_delay=0.05)
+            endpoint, provider(dialect), config, backoff=Backoff(attempts=attempts, first_delay=0.05)
         )
 
     return connector
@@ -83,11 +91,13 @@ def palette_titles(app: LiveApp) -> list[str]:
     return [command.title for command in commands]
 
 
+@both_dialects
 async def test_reconnect_after_giving_up_resumes_the_same_session_and_journal(
-    start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings
+    start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings, dialect: Dialect
 ) -> None:
     server = await start_live_server(ServerConfig(script=write_script(CLOSE)))
-    connector = session_connector(local_endpoint(server.url), settings, attempts=0)
+    endpoint = local_endpoint(server.url, dialect=dialect)
+    connector = session_connector(endpoint, settings, attempts=0, dialect=dialect)
     app = make_app(settings, connector)
     async with app.run_test(size=(120, 40)) as pilot:
         await until_live(pilot)
@@ -106,7 +116,7 @@ async def test_reconnect_after_giving_up_resumes_the_same_session_and_journal(
         await pilot.press("ctrl+r")
         await until_live(pilot)
         assert app.keeper is keeper and keeper.directory == journal, "the same journal goes on"
-        await until(pilot, lambda: "the session resumed on a new connection" in notices(app), "resumed")
+        await until(pilot, lambda: RESUMED[dialect] in notices(app), "resumed")
         await send(pilot, "hello")
         await until(pilot, lambda: replied(app, 2, "You said: hello"), "the reply to turn 2")
         assert app.main.status.state == "live"

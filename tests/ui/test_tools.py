@@ -18,8 +18,10 @@ from livetui.ui.app import LiveApp, make_app
 from livetui.ui.screens.tool_dialogs import AnswerToolScreen, ConfirmToolScreen
 from livetui.ui.widgets.tool_entry import ToolEntry
 from livetui.ui.widgets.tools_pane import ToolsPane
-from tests.conftest import ScriptWriter, ServerStarter
+from tests.conftest import ScriptWriter, ServerStarter, both_dialects
 from tests.ui.waiting import send, until, until_live
+
+pytestmark = both_dialects
 
 USER_TOOLS = Path(__file__).parents[1] / "session" / "runner_tools.py"
 """A user's tools file (its `add` adds two integers)."""

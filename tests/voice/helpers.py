@@ -17,6 +17,7 @@ from livetui.providers.registry import local_endpoint, provider
 from livetui.server.app import LiveServer
 from livetui.session.engine import LiveSession
 from livetui.session.voice import Voice, run_with_voice
+from tests.conftest import Dialect
 from tests.session.conftest import Recorder
 
 
@@ -32,9 +33,12 @@ async def voiced(
     *,
     push_to_talk: bool = False,
     half_duplex: bool = False,
+    dialect: Dialect = "gemini",
 ) -> AsyncIterator[tuple[Voice, FakeSink, Recorder]]:
-    """A live session with a voice playing into a real-time fake sink; yields once the session is live."""
-    session = LiveSession(local_endpoint(server.url), provider("gemini"), audio_config(manual=push_to_talk))
+    """A live session in `dialect` with a voice playing into a real-time fake sink; yields once the session
+    is live. A `source` must hand out blocks at the provider's rate (`mic_rate`)."""
+    endpoint = local_endpoint(server.url, dialect=dialect)
+    session = LiveSession(endpoint, provider(dialect), audio_config(manual=push_to_talk))
     sink = FakeSink()
     voice = Voice(session, source=source, sink=sink, push_to_talk=push_to_talk, half_duplex=half_duplex)
     recorder = Recorder()
@@ -46,6 +50,11 @@ async def voiced(
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def mic_rate(dialect: Dialect) -> int:
+    """The rate a microphone is sent at in `dialect` (the provider's, as the app opens it)."""
+    return provider(dialect).capabilities.audio_in_rate
 
 
 def rising(blocks: int) -> bytes:

@@ -11,10 +11,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label
 
-from livetui.config import AudioSettings, Settings
+from livetui.config import AudioSettings, LocalSettings, Settings
 from livetui.media.audio.pcm import is_silent
 from livetui.media.audio.sink import FakeSink
 from livetui.media.audio.source import AudioSource, FakeSource, FileSource
+from livetui.providers.registry import provider
 from livetui.server.app import LiveServer
 from livetui.session.connect import connect_to
 from livetui.session.engine import LiveSession
@@ -23,6 +24,7 @@ from livetui.ui.app import LiveApp, make_app
 from livetui.ui.screens.devices import DevicesScreen
 from livetui.ui.widgets.entries import HeardEntry
 from livetui.ui.widgets.latency_pane import LatencyPane
+from tests.conftest import Dialect, both_dialects
 from tests.voice.conftest import Speech, pcm_of
 from tests.voice.helpers import audible
 
@@ -68,11 +70,19 @@ def label(app: LiveApp, selector: str) -> str:
     return str(app.main.status.query_one(selector, Label).render())
 
 
+def spoken(dialect: Dialect) -> Settings:
+    """Default settings (a spoken conversation), speaking `dialect` to the local server."""
+    return Settings(local=LocalSettings(dialect=dialect))
+
+
+@both_dialects
 async def test_a_spoken_question_and_its_spoken_answer_appear_in_the_chat_log(
-    voice_server: LiveServer, speech: Speech
+    voice_server: LiveServer, speech: Speech, dialect: Dialect
 ) -> None:
     sink = FakeSink()
-    app = voiced_app(voice_server, Settings(), FileSource(speech("what is the weather like today")), sink)
+    rate = provider(dialect).capabilities.audio_in_rate  # as the app makes it: at the provider's rate
+    source = FileSource(speech("what is the weather like today"), rate=rate)
+    app = voiced_app(voice_server, spoken(dialect), source, sink)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: label(app, "#mic").startswith("mic "), "the microphone meter")
         chat = app.main.chat
@@ -92,9 +102,12 @@ async def test_a_spoken_question_and_its_spoken_answer_appear_in_the_chat_log(
         )
 
 
-async def test_the_interrupt_key_silences_playback_before_the_next_sample(voice_server: LiveServer) -> None:
+@both_dialects
+async def test_the_interrupt_key_silences_playback_before_the_next_sample(
+    voice_server: LiveServer, dialect: Dialect
+) -> None:
     sink = FakeSink()
-    app = voiced_app(voice_server, Settings(), None, sink)
+    app = voiced_app(voice_server, spoken(dialect), None, sink)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.session is not None and app.session.ready, "the session")
         await pilot.press(*"tell me a story", "enter")

@@ -3,14 +3,18 @@ milliseconds of the playing turn, taken before the flush (a provider that trunca
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from livetui import events as ev
 from livetui.media.audio.source import FakeSource
 from livetui.server.app import LiveServer
 from livetui.session.voice import Voice
+from tests.conftest import Dialect, both_dialects
+from tests.session.conftest import Recorder
 from tests.voice.conftest import Speech, pcm_of
-from tests.voice.helpers import audible, voiced
+from tests.voice.helpers import audible, mic_rate, voiced
 
 
 def spy_on_interrupt(voice: Voice, monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
@@ -26,10 +30,21 @@ def spy_on_interrupt(voice: Voice, monkeypatch: pytest.MonkeyPatch) -> list[int 
     return heard
 
 
+def truncations(recorder: Recorder) -> list[int]:
+    """The `audio_end_ms` of every ``conversation.item.truncate`` the client sent (OpenAI's: Gemini has
+    none)."""
+    return [
+        json.loads(frame.text)["audio_end_ms"]
+        for frame in recorder.of(ev.WireFrame)
+        if frame.direction == "out" and frame.summary.startswith("conversation.item.truncate")
+    ]
+
+
+@both_dialects
 async def test_the_interrupt_key_passes_the_milliseconds_heard(
-    voice_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+    voice_server: LiveServer, monkeypatch: pytest.MonkeyPatch, dialect: Dialect
 ) -> None:
-    async with voiced(voice_server) as (voice, sink, recorder):
+    async with voiced(voice_server, dialect=dialect) as (voice, sink, recorder):
         heard = spy_on_interrupt(voice, monkeypatch)
         turn = voice.send_text("tell me a story")
         await sink.wait_for(lambda: audible(sink) >= 10)
@@ -38,20 +53,39 @@ async def test_the_interrupt_key_passes_the_milliseconds_heard(
         await recorder.first(ev.TurnComplete)
     [ms] = heard
     assert ms is not None and 200 <= ms <= played <= ms + 20, "what was heard, to the block"
+    assert truncations(recorder) == (
+        [ms] if voice.session.provider.capabilities.truncate_on_interrupt else []
+    )
 
 
+@both_dialects
 async def test_a_barge_in_passes_the_milliseconds_heard_once(
-    voice_server: LiveServer, speech: Speech, monkeypatch: pytest.MonkeyPatch
+    voice_server: LiveServer, speech: Speech, monkeypatch: pytest.MonkeyPatch, dialect: Dialect
 ) -> None:
-    mic = FakeSource()
-    async with voiced(voice_server, mic) as (voice, sink, recorder):
+    rate = mic_rate(dialect)
+    mic = FakeSource(rate=rate)
+    async with voiced(voice_server, mic, dialect=dialect) as (voice, sink, recorder):
         heard = spy_on_interrupt(voice, monkeypatch)
         story = voice.send_text("tell me a story")
         await sink.wait_for(lambda: audible(sink) >= 10)
-        mic.push(pcm_of(speech("stop talking please")))
+        mic.push(pcm_of(speech("stop talking please", rate=rate)))
         await recorder.first(ev.Interrupted, lambda e: e.by == "server")
         played = voice.player.played_ms(story)
         answer = await recorder.first(ev.TurnComplete, lambda e: e.turn != story)
         assert answer.reason == "complete", "the answer to the barge-in is not interrupted by it"
     [ms] = heard
     assert ms == played and ms >= 200
+    assert truncations(recorder) == (
+        [ms] if voice.session.provider.capabilities.truncate_on_interrupt else []
+    )
+
+
+async def test_typing_over_a_spoken_reply_truncates_it_to_what_was_heard(voice_server: LiveServer) -> None:
+    async with voiced(voice_server, dialect="openai") as (voice, sink, recorder):
+        story = voice.send_text("tell me a story")
+        await sink.wait_for(lambda: audible(sink) >= 10)
+        voice.send_text("stop, what is 6 times 7")
+        played = voice.player.played_ms(story)
+        await recorder.first(ev.TurnComplete, lambda e: e.turn == story)
+    [cut] = truncations(recorder)
+    assert 200 <= cut <= played, "cut where the user stopped hearing it, not at all that arrived"

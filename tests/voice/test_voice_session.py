@@ -9,18 +9,24 @@ from livetui import events as ev
 from livetui.media.audio.pcm import is_silent
 from livetui.media.audio.source import FakeSource, FileSource
 from livetui.server.app import LiveServer
+from tests.conftest import Dialect, both_dialects
 from tests.voice.conftest import Speech, pcm_of
-from tests.voice.helpers import audible, rising, sent, voiced
+from tests.voice.helpers import audible, mic_rate, rising, sent, voiced
 
 WEATHER = "It is sunny and warm today. Expect a light breeze this afternoon."
 """The test script's reply to the weather question."""
 
 
+MIC_FRAME = {"gemini": "realtimeInput.audio", "openai": "input_audio_buffer.append"}
+"""How each dialect's frame of microphone audio is summarized on the wire."""
+
+
+@both_dialects
 async def test_speech_from_the_file_mic_is_answered_and_played_on_the_sink(
-    voice_server: LiveServer, speech: Speech
+    voice_server: LiveServer, speech: Speech, dialect: Dialect
 ) -> None:
-    mic = FileSource(speech("what is the weather like today"))
-    async with voiced(voice_server, mic) as (voice, sink, recorder):
+    mic = FileSource(speech("what is the weather like today"), rate=mic_rate(dialect))
+    async with voiced(voice_server, mic, dialect=dialect) as (voice, sink, recorder):
         done = await recorder.first(ev.TurnComplete)
         await sink.wait_for(lambda: voice.player.frames_played > 0 and not voice.player.speaking)
     heard = recorder.of(ev.InputTranscript)  # a 2.5-class model: append-only chunks, never final
@@ -36,11 +42,14 @@ async def test_speech_from_the_file_mic_is_answered_and_played_on_the_sink(
     marks = voice.session.latency.turn(done.turn)
     assert marks is not None and {"t0", "t1", "t3", "t4"} <= marks.marks.keys()
     assert marks.marks["t0"] <= marks.marks["t1"] <= marks.marks["t3"]
-    assert sent(recorder, "realtimeInput.audio"), "the microphone was streamed"
+    assert sent(recorder, MIC_FRAME[dialect]), "the microphone was streamed"
 
 
-async def test_the_interrupt_key_during_playback_silences_the_sink_at_once(voice_server: LiveServer) -> None:
-    async with voiced(voice_server) as (voice, sink, recorder):
+@both_dialects
+async def test_the_interrupt_key_during_playback_silences_the_sink_at_once(
+    voice_server: LiveServer, dialect: Dialect
+) -> None:
+    async with voiced(voice_server, dialect=dialect) as (voice, sink, recorder):
         turn = voice.send_text("tell me a story")
         await sink.wait_for(lambda: audible(sink) >= 10)
         assert voice.interrupt() == turn
@@ -61,14 +70,16 @@ async def test_the_interrupt_key_during_playback_silences_the_sink_at_once(voice
     assert not [e for e in recorder.events[key:] if isinstance(e, ev.AudioOut)], "late audio is dropped"
 
 
+@both_dialects
 async def test_speech_over_the_reply_barges_in_and_no_more_of_it_is_played(
-    voice_server: LiveServer, speech: Speech
+    voice_server: LiveServer, speech: Speech, dialect: Dialect
 ) -> None:
-    mic = FakeSource()
-    async with voiced(voice_server, mic) as (voice, sink, recorder):
+    rate = mic_rate(dialect)
+    mic = FakeSource(rate=rate)
+    async with voiced(voice_server, mic, dialect=dialect) as (voice, sink, recorder):
         story = voice.send_text("tell me a story")
         await sink.wait_for(lambda: audible(sink) >= 10)
-        mic.push(pcm_of(speech("stop talking please")))
+        mic.push(pcm_of(speech("stop talking please", rate=rate)))
         await recorder.first(ev.Interrupted, lambda e: e.by == "server")
         heard_of_story = voice.player.frames_by_turn[story]
         answer = await recorder.first(ev.TurnComplete, lambda e: e.turn != story)
@@ -79,8 +90,9 @@ async def test_speech_over_the_reply_barges_in_and_no_more_of_it_is_played(
     assert "".join(e.text for e in recorder.of(ev.OutputTranscript) if e.turn == answer.turn) == "Okay."
 
 
-async def test_typing_while_the_model_speaks_silences_it(voice_server: LiveServer) -> None:
-    async with voiced(voice_server) as (voice, sink, recorder):
+@both_dialects
+async def test_typing_while_the_model_speaks_silences_it(voice_server: LiveServer, dialect: Dialect) -> None:
+    async with voiced(voice_server, dialect=dialect) as (voice, sink, recorder):
         story = voice.send_text("tell me a story")
         await sink.wait_for(lambda: audible(sink) >= 5)
         weather = voice.send_text("what is the weather like today")

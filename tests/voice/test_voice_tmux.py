@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from livetui.server.core.senses.tts import shared_synthesizer
-from tests.terminal import Terminal, livetui_command
+from tests.conftest import Dialect, both_dialects
+from tests.terminal import Terminal, livetui_command, local_flags
 from tests.voice.conftest import GRAMMAR, SCRIPT, Speech
 
 pytestmark = [
@@ -45,10 +46,13 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         term.close()
 
 
-def test_a_spoken_conversation_in_a_terminal(terminal: Terminal, speech: Speech, tmp_path: Path) -> None:
+@both_dialects
+def test_a_spoken_conversation_in_a_terminal(
+    terminal: Terminal, speech: Speech, tmp_path: Path, dialect: Dialect
+) -> None:
     out = tmp_path / "out.wav"
     command = [
-        livetui_command(),
+        livetui_command(), *local_flags(dialect),
         "--brain", "scripted", "--script", str(SCRIPT), "--grammar", str(GRAMMAR),
         "--mic-file", str(speech("what is the weather like today")), "--speaker-file", str(out),
     ]  # fmt: skip

@@ -39,11 +39,11 @@ def extras(transcript: Transcription) -> TranscriptExtras:
 
 
 def by_modality(counts: tuple[ModalityTokenCount, ...] | None) -> dict[str, int]:
-    """Token counts by modality (``TEXT``, ``AUDIO``...), summed when a modality comes twice."""
+    """Tokens by modality, in lower case (`TEXT` → `text`), summed per modality."""
     totals: dict[str, int] = {}
     for count in counts or ():
-        key = count.modality or "MODALITY_UNSPECIFIED"
-        totals[key] = totals.get(key, 0) + count.token_count
+        modality = (count.modality or "MODALITY_UNSPECIFIED").lower()
+        totals[modality] = totals.get(modality, 0) + count.token_count
     return totals
 
 
@@ -54,8 +54,8 @@ def usage_event(usage: UsageMetadata, *, turn: int) -> ev.Usage:
         prompt_tokens=usage.prompt_token_count or 0,
         response_tokens=usage.response_token_count or usage.candidates_token_count or 0,
         total_tokens=usage.total_token_count or 0,
+        prompt_details=by_modality(usage.prompt_tokens_details),
+        response_details=by_modality(usage.response_tokens_details or usage.candidates_tokens_details),
         thoughts_tokens=usage.thoughts_token_count or 0,
         cached_tokens=usage.cached_content_token_count or 0,
-        prompt_by_modality=by_modality(usage.prompt_tokens_details),
-        response_by_modality=by_modality(usage.response_tokens_details or usage.candidates_tokens_details),
     )

@@ -457,13 +457,16 @@ class OpenAICodec:
             self._error(f"the reply failed: {code}: {problem.message or 'no message'}")
             self.ledger.complete(at=at, reason="failed")
         elif response.status == "cancelled":
+            if head.ack_pending or not head.interrupted:
+                self.ledger.server_interrupted(at=at)  # the server says it stopped the reply
             self.ledger.complete(at=at, reason="interrupted")
         elif not head.interrupted and self.calls.waiting:
             self._follow_up()  # the turn goes on once the functions are answered
-        elif response.status == "incomplete":
-            self.ledger.complete(at=at, reason=details.reason or "incomplete")
         else:
-            self.ledger.complete(at=at)
+            if not head.interrupted:
+                self._events.append(ev.GenerationComplete(turn=head.number))
+            reason = (details.reason or "incomplete") if response.status == "incomplete" else "complete"
+            self.ledger.complete(at=at, reason=reason)
         self._settle(at)
 
     def _usage(self, response: se.Response, turn: int) -> None:
@@ -475,5 +478,12 @@ class OpenAICodec:
                     prompt_tokens=usage.input_tokens,
                     response_tokens=usage.output_tokens,
                     total_tokens=usage.total_tokens,
+                    prompt_details=_by_modality(usage.input_token_details),
+                    response_details=_by_modality(usage.output_token_details),
                 )
             )
+
+
+def _by_modality(details: se.TokenDetails | None) -> dict[str, int]:
+    """Tokens by modality, where the server gave them."""
+    return details.by_modality() if details is not None else {}

@@ -47,7 +47,7 @@ def explain_close(code: int, reason: str) -> str:
     """One line for the user: what the code means, and the server's own words."""
     reason = " ".join(reason.split())[:300]
     if code in (NORMAL, GOING_AWAY) and MAX_DURATION in reason.lower():
-        meaning = "the session reached the server's time limit: reconnecting replays the conversation"
+        meaning = "the session reached the server's time limit"
     elif 4000 <= code < 5000:
         meaning = "the server ended the session"
     else:

@@ -122,12 +122,27 @@ class StatusDetails(ServerModel):
     error: ErrorDetail | None = None
 
 
+class TokenDetails(ServerModel):
+    """Tokens by modality (``input_token_details``, ``output_token_details``)."""
+
+    text_tokens: int | None = None
+    audio_tokens: int | None = None
+    image_tokens: int | None = None
+
+    def by_modality(self) -> dict[str, int]:
+        """The counts given, by modality (`text`, `audio`, `image`)."""
+        counts = {"text": self.text_tokens, "audio": self.audio_tokens, "image": self.image_tokens}
+        return {modality: count for modality, count in counts.items() if count is not None}
+
+
 class TokenUsage(ServerModel):
     """Tokens a response used."""
 
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
+    input_token_details: TokenDetails | None = None
+    output_token_details: TokenDetails | None = None
 
 
 class Response(ServerModel):

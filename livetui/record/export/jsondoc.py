@@ -32,6 +32,7 @@ def _turn(turn: Turn) -> dict[str, Any]:
         "ended": turn.reason,
         "interrupted_by": turn.interrupted_by,
         "audio_seconds": round(sum(clip.ref.duration for clip in turn.audio), 3),
+        "usage": turn.usage.as_json() if turn.usage is not None else None,
         "tools": [
             {
                 "id": call.call_id,
@@ -57,6 +58,7 @@ def to_json(transcript: Transcript) -> str:
         "session": transcript.name,
         "started": iso(transcript.started),
         "notices": transcript.notices,
+        "usage": transcript.usage.as_json() if transcript.usage is not None else None,
         "items": [_turn(item) if isinstance(item, Turn) else _note(item) for item in transcript.items],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -62,6 +62,8 @@ def _turn(turn: Turn) -> list[str]:
     ending = _ending(turn)
     if ending is not None:
         lines += [ending, ""]
+    if turn.usage is not None:
+        lines += [f"*Tokens: {turn.usage.describe()}*", ""]
     return lines
 
 
@@ -79,6 +81,8 @@ def to_markdown(transcript: Transcript) -> str:
     if when:
         count = len(transcript.turns)
         lines += [f"Started {when} · {count} {'turn' if count == 1 else 'turns'}", ""]
+    if transcript.usage is not None:
+        lines += [f"Tokens: {transcript.usage.describe()}", ""]
     for notice in transcript.notices:
         lines += [f"*Note: {notice}*", ""]
     for item in transcript.items:

@@ -4,8 +4,9 @@ A script rule names one with ``fault = "..."`` (see `livetui.server.script`); th
 `Fault` at the point of the reply where it strikes, and the connection carries it out with `FaultInjector`:
 
 - ``go_away``: the client is told the connection ends soon (Gemini's ``goAway`` with a short
-  ``timeLeft``) as the reply starts; when the time is up the server closes the connection (1011
-  "Deadline expired before operation could complete.").
+  ``timeLeft``) as the reply starts; when the time is up the server closes the connection as the dialect
+  ends a session whose time is up (Gemini: 1011 "Deadline expired before operation could complete.";
+  OpenAI, which announces nothing: 1001 "Your session hit the maximum duration of …").
 - ``drop``: the TCP connection aborted halfway through the reply, with no close frame (1006).
 - ``close_1011``: a close with 1011 "Internal error encountered." halfway through the reply.
 - ``malformed``: a frame that is not valid JSON after the reply's first delta; the reply then goes on.
@@ -50,11 +51,19 @@ class Fault:
 class FaultInjector:
     """Carries out faults on one connection."""
 
-    def __init__(self, websocket: ServerConnection, sink: Sink, malformed: bytes) -> None:
+    def __init__(
+        self,
+        websocket: ServerConnection,
+        sink: Sink,
+        malformed: bytes,
+        expired: tuple[int, str] = (INTERNAL, DEADLINE_REASON),
+    ) -> None:
         self.websocket = websocket
         """The connection that misbehaves."""
         self.malformed = malformed
         """The frame ``malformed`` sends (JSON cut off, in the dialect's shape)."""
+        self.expired = expired
+        """The close code and reason when a ``go_away`` deadline passes, in the dialect's terms."""
         self._sink = sink
         self._deadline: asyncio.Task[None] | None = None
 
@@ -74,7 +83,7 @@ class FaultInjector:
 
     async def _expire(self, time_left: float) -> None:
         await asyncio.sleep(time_left)
-        await self.websocket.close(INTERNAL, DEADLINE_REASON)
+        await self.websocket.close(*self.expired)
 
     async def aclose(self) -> None:
         """The connection is over: a pending ``goAway`` deadline no longer matters."""

@@ -10,7 +10,7 @@ scroll keys are passed to the log).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from textual import getters, on
@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
 from livetui import events as ev
+from livetui.config import DEFAULT_PRICES, Price
 from livetui.session.engine import LiveSession
 from livetui.ui.key_names import bound_keys
 from livetui.ui.messages import EventConsumer, wrap
@@ -88,12 +89,18 @@ class MainScreen(Screen[None]):
     """The status bar."""
 
     def __init__(
-        self, *, provider: str, model: str, notices: Sequence[str] = (), camera: bool = False
+        self,
+        *,
+        provider: str,
+        model: str,
+        notices: Sequence[str] = (),
+        camera: bool = False,
+        prices: Mapping[str, Price] = DEFAULT_PRICES,
     ) -> None:
         super().__init__(classes="-camera" if camera else "")
         self._camera = CameraPreview(id="camera") if camera else None
         self._chat = ChatLog(notices, id="chat")
-        self._status = StatusBar(provider=provider, model=model, id="status")
+        self._status = StatusBar(provider=provider, model=model, prices=prices, id="status")
         self._latency = LatencyPane(id="latency")
         self._events = EventsPane(id="events")
         self._tools = ToolsPane(id="tools")

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Digits, Label, Sparkline
 
 from livetui import events as ev
 from livetui.events import Mark
+from livetui.record.usage import Tokens
 from livetui.session.latency import STAGES, LatencyTracker
 from livetui.ui.messages import LatencyUpdate, SessionEvent
 from livetui.ui.widgets import status
@@ -80,6 +81,11 @@ def format_rate_limits(limits: tuple[ev.RateLimit, ...]) -> str:
     return "limits: " + (" · ".join(parts) or "none")
 
 
+def format_usage(turn: int, tokens: Tokens) -> str:
+    """The usage line: ``tokens, turn 3: prompt 120 · response 45 · total 165``."""
+    return f"tokens, turn {turn}: {tokens.describe()}"
+
+
 REDRAW_INTERVAL = 0.1
 """Seconds at most between an event and the pane showing it; events in between share one redraw."""
 
@@ -92,6 +98,7 @@ class LatencyPane(Vertical):
         ev.AudioState,
         ev.RoundTrip,
         ev.RateLimits,
+        ev.Usage,
     )
     """The session events the pane reads (a mark triggers a re-read of the tracker)."""
 
@@ -107,9 +114,12 @@ class LatencyPane(Vertical):
         """The jitter buffer's underruns so far (None: no speaker)."""
         self.rate_limits: tuple[ev.RateLimit, ...] | None = None
         """The provider's rate limits as last reported (None: it reports none)."""
+        self.usage: dict[int, Tokens] = {}
+        """The tokens of each turn the server reported usage for."""
         self._pending: tuple[LatencyTracker, int] | None = None
         self._redraw: Timer | None = None
         self._link = ""
+        self._usage_turn: int | None = None
 
     def compose(self) -> ComposeResult:
         """Title, the headline number, the stages table, and the history sparkline with its caption."""
@@ -126,6 +136,7 @@ class LatencyPane(Vertical):
         yield Sparkline([], id="latency-history")
         yield Label(format_link(None, None, None), id="latency-link")
         yield Label("", id="latency-limits")
+        yield Label("", id="latency-usage")
 
     def on_mount(self) -> None:
         """One row per stage, all empty."""
@@ -155,6 +166,9 @@ class LatencyPane(Vertical):
             self.round_trip = event.seconds
         elif isinstance(event, ev.RateLimits):
             self.rate_limits = event.limits
+        elif isinstance(event, ev.Usage):
+            self.usage.setdefault(event.turn, Tokens()).add(event)
+            self._usage_turn = event.turn
         if message.session is not None:
             self.queued = message.session.send_queue_depth
         self._schedule_redraw()
@@ -164,6 +178,10 @@ class LatencyPane(Vertical):
         if link != self._link:
             self._link = link
             show_text(self.query_one("#latency-link", Label), link)
+        if self._usage_turn is not None:
+            usage = self.query_one("#latency-usage", Label)
+            usage.add_class("-shown")
+            show_text(usage, format_usage(self._usage_turn, self.usage[self._usage_turn]))
         if self.rate_limits is not None:
             limits = self.query_one("#latency-limits", Label)
             limits.add_class("-shown")

@@ -15,6 +15,7 @@ indicator while the model's speech plays.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from time import monotonic
 from typing import ClassVar, Literal
 
@@ -26,6 +27,8 @@ from textual.timer import Timer
 from textual.widgets import Label
 
 from livetui import events as ev
+from livetui.config import DEFAULT_PRICES, Price
+from livetui.record.usage import Tokens, estimate, format_cost, price_for
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.audio_status import mic_classes, mic_status, voice_status
 from livetui.ui.widgets.camera import camera_status
@@ -73,6 +76,7 @@ class StatusBar(Horizontal):
         ev.CameraState,
         ev.AudioState,
         ev.MicLevel,
+        ev.Usage,
     )
     """The session events the status bar reflects."""
 
@@ -83,7 +87,14 @@ class StatusBar(Horizontal):
     hints: reactive[str] = reactive("")
     """Key hints at the right end of the bar (they follow the keymap)."""
 
-    def __init__(self, *, provider: str, model: str, id: str | None = None) -> None:  # noqa: A002
+    def __init__(
+        self,
+        *,
+        provider: str,
+        model: str,
+        prices: Mapping[str, Price] = DEFAULT_PRICES,
+        id: str | None = None,  # noqa: A002
+    ) -> None:
         super().__init__(id=id)
         self.provider = provider
         """`local` or `gemini`."""
@@ -100,6 +111,10 @@ class StatusBar(Horizontal):
         """The microphone and speaker as last reported (None: the session has no audio)."""
         self.mic_level = 0.0
         """The microphone's latest level, 0 to 1."""
+        self.prices = prices
+        """Prices by `provider/model`, for the session's estimated cost."""
+        self.usage: Tokens | None = None
+        """The session's tokens so far (None until the server reports some)."""
 
     def compose(self) -> ComposeResult:
         """The state, then what the session is talking to, then the clock, round trip and hints."""
@@ -112,6 +127,7 @@ class StatusBar(Horizontal):
         yield Label("", id="camera")
         yield Label("", id="mic")
         yield Label("", id="voice")
+        yield Label("", id="usage")
         yield Label("", id="detail", markup=False)  # wire text: data, never markup
         yield Label("", id="hints")
 
@@ -150,6 +166,8 @@ class StatusBar(Horizontal):
         self.detail = ""
         self.query_one("#clock", Label).update("")
         self.query_one("#go-away", Label).remove_class("-shown")  # the old connection's countdown
+        self.usage = None
+        self.query_one("#usage", Label).remove_class("-shown")
 
     @on(SessionEvent)
     def _on_session_event(self, message: SessionEvent) -> None:
@@ -178,6 +196,8 @@ class StatusBar(Horizontal):
                 if fatal:
                     self.state = "error"
                     self._stop_clock()
+            case ev.Usage():
+                self._show_usage(event)
             case ev.RoundTrip(seconds=seconds):
                 self.round_trip = seconds
                 show_text(self.query_one("#rtt", Label), format_round_trip(seconds))
@@ -194,6 +214,18 @@ class StatusBar(Horizontal):
                 label.add_class("-known")
             case _:
                 pass
+
+    def _show_usage(self, usage: ev.Usage) -> None:
+        """The session's tokens so far, and what they cost at the price table's rates."""
+        self.usage = self.usage or Tokens()
+        self.usage.add(usage)
+        label = self.query_one("#usage", Label)
+        cost = estimate(self.usage, price_for(self.prices, self.provider, self.model))
+        if cost is None and self.provider == "local":  # the embedded server costs nothing, unless priced
+            label.update(f"Σ {self.usage.total} tok")
+        else:
+            label.update(f"Σ {self.usage.total} tok · {format_cost(cost)}")
+        label.add_class("-shown")
 
     def _show_audio(self) -> None:
         """The microphone (level meter, or why it is not sent) and whether the model is speaking."""

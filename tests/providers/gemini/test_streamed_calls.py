@@ -160,5 +160,5 @@ def test_usage_keeps_its_details_by_modality_from_either_api() -> None:
     [reported] = received(codec, json.dumps({"usageMetadata": usage}))
     assert isinstance(reported, ev.Usage)
     assert (reported.prompt_tokens, reported.response_tokens, reported.thoughts_tokens) == (30, 12, 8)
-    assert reported.prompt_by_modality == {"TEXT": 10, "AUDIO": 20}
-    assert reported.response_by_modality == {"AUDIO": 12}
+    assert reported.prompt_details == {"text": 10, "audio": 20}
+    assert reported.response_details == {"audio": 12}

@@ -107,7 +107,7 @@ def test_the_registry_names_it() -> None:
         (
             1001,
             "Your session hit the maximum duration of 60 minutes.",
-            "the session reached the server's time limit: reconnecting replays the conversation (1001): "
+            "the session reached the server's time limit (1001): "
             "Your session hit the maximum duration of 60 minutes.",
         ),
         (1000, "", "the server closed the session (1000)"),

@@ -77,6 +77,7 @@ def test_a_text_reply_streams_deltas_and_completes_with_usage() -> None:
         ev.TextDelta(turn=turn, text="Hel"),
         ev.TextDelta(turn=turn, text="lo."),
         ev.Usage(turn=turn, prompt_tokens=12, response_tokens=5, total_tokens=17),
+        ev.GenerationComplete(turn=turn),
         ev.TurnComplete(turn=turn),
     ]
     assert not codec.replying
@@ -160,6 +161,7 @@ def test_a_voice_turn_gets_its_transcript_even_when_it_completes_after_the_reply
         ev.InputTranscript(turn=1, text="what"),
         ev.OutputTranscript(turn=1, text="It is"),
         ev.InputTranscript(turn=1, text="what time is it", final=True),
+        ev.GenerationComplete(turn=1),
         ev.TurnComplete(turn=1),
     ]
 
@@ -231,6 +233,10 @@ def test_a_cancelled_reply_acknowledges_the_users_interruption() -> None:
     events = codec.events_received()
     assert ev.LatencyMark(turn=turn, mark="k2", at=2.2) in events
     assert not of(ev.TextDelta, events)
+    assert of(ev.Interrupted, events) == [
+        ev.Interrupted(turn=turn, by="user"),
+        ev.Interrupted(turn=turn, by="server"),
+    ], "the cancelled reply is the server's acknowledgement, as Gemini's interrupted is"
     assert of(ev.TurnComplete, events) == [ev.TurnComplete(turn=turn, reason="interrupted")]
 
 

@@ -71,7 +71,10 @@ class RealtimeConnection:
         """The session's configuration."""
         self.sink = RealtimeSink(self.wire, self.session)
         """The conversation's output, as Realtime events."""
-        self.faults = FaultInjector(websocket, self.sink, MALFORMED_FRAME)
+        self.time_up = (GOING_AWAY, fit_reason(duration_reason(context.max_session)))
+        """How a session whose time is up is closed: at `ServerContext.max_session`, or when a scripted
+        ``go_away`` fault's deadline passes (OpenAI announces nothing before)."""
+        self.faults = FaultInjector(websocket, self.sink, MALFORMED_FRAME, self.time_up)
         """Carries out the faults scripted replies ask for."""
         self.conversation = Conversation(
             self.session.settings(), context.brain, self.sink, self._brain_failed, self.faults
@@ -109,7 +112,7 @@ class RealtimeConnection:
             async with asyncio.timeout(self.context.max_session):
                 await self._serve()
         except TimeoutError:
-            await self.websocket.close(GOING_AWAY, fit_reason(duration_reason(self.context.max_session)))
+            await self.websocket.close(*self.time_up)
 
     async def _serve(self) -> None:
         await self.wire.send({"type": "session.created", "session": self.session.data})

@@ -1,0 +1,97 @@
+"""`livetui serve --replay SESSION`: a server that answers with the frames recorded in a session, turn by
+turn; the engine against it receives the recorded frames in order (the model's speech put back from the
+session's track), in both dialects, and the command refuses what it cannot replay in one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from livetui import events as ev
+from livetui.config import Settings
+from livetui.live.tools import ToolAnswer
+from livetui.record.paths import list_sessions
+from livetui.record.reader import read_recording
+from livetui.record.tracks import read_track
+from livetui.server.app import ServerConfig
+from livetui.server.main import main as serve_main
+from livetui.server.replaying import ReplayServer, load_recorded
+from livetui.session.connect import connect_to
+from tests.conftest import ScriptWriter, ServerStarter
+from tests.history.sessions import record_session, spoken_settings
+from tests.server_rules import TOOL_RULES
+from tests.session.conftest import running
+
+TEXTS = ("what is 6 times 7?", "hello again")
+
+
+def in_frames(events: list[ev.AnyEvent]) -> list[str]:
+    return [e.text for e in events if isinstance(e, ev.WireFrame) and e.direction == "in"]
+
+
+@pytest.mark.parametrize("dialect", ["gemini", "openai"])
+async def test_the_engine_receives_the_recorded_frames_in_order(
+    start_live_server: ServerStarter, write_script: ScriptWriter, settings: Settings, dialect: str
+) -> None:
+    settings = settings.model_copy(update={"local": settings.local.model_copy(update={"dialect": dialect})})
+    server = await start_live_server(ServerConfig(script=write_script({"rules": TOOL_RULES})))
+    await record_session(server.url, settings, *TEXTS)
+    directory = list_sessions()[-1]
+    recorded = in_frames(read_recording(directory).events)
+
+    replay = ReplayServer(load_recorded(directory))
+    await replay.start()
+    try:
+        async with connect_to(replay.url, settings)() as session, running(session) as events:
+            await session.wait_ready()
+            for number, text in enumerate(TEXTS, start=1):
+                turn = session.send_text(text)
+                if number == 1:  # the recorded calculator call, answered as the app did
+                    [call] = (await events.first(ev.ToolCallRequested)).calls
+                    session.answer_tool_calls([ToolAnswer(call.call_id, call.name, {"output": 42})])
+                await events.wait_for(lambda: turn in {e.turn for e in events.of(ev.TurnComplete)})  # noqa: B023
+            await events.wait_for(lambda: len(in_frames(events.events)) >= len(recorded))
+            received = in_frames(events.events)
+    finally:
+        await replay.close()
+    assert received == recorded
+    replies = "".join(e.text for e in events.of(ev.TextDelta))
+    said = "".join(e.text for e in read_recording(directory).events if isinstance(e, ev.TextDelta))
+    assert replies == said and replies.startswith("It is ") and replies.endswith("You said: hello again")
+
+
+async def test_the_recorded_speech_is_sent_again_from_the_track(
+    start_live_server: ServerStarter, tmp_path: Path
+) -> None:
+    server = await start_live_server()
+    await record_session(server.url, spoken_settings(tmp_path), "hello")
+    directory = list_sessions()[-1]
+    track = read_track(directory / "model.wav")[0]
+    assert track
+    replay = ReplayServer(load_recorded(directory))
+    assert replay.recorded.missing_audio == 0
+    await replay.start()
+    try:
+        text = Settings(text_only=False)
+        async with connect_to(replay.url, text)() as session, running(session) as events:
+            await session.wait_ready()
+            session.send_text("hello")
+            await events.first(ev.TurnComplete)
+            pcm = b"".join(e.pcm for e in events.of(ev.AudioOut))
+    finally:
+        await replay.close()
+    assert pcm == track
+
+
+def test_a_session_that_is_not_there_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert serve_main(["--replay", "no-such-session"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("livetui serve: no recorded session 'no-such-session'") and len(err.splitlines()) == 1
+    )
+
+
+def test_replay_serves_on_loopback_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert serve_main(["--replay", str(tmp_path), "--host", "0.0.0.0"]) == 2
+    assert "--replay serves on loopback only" in capsys.readouterr().err
