@@ -20,7 +20,8 @@ CONFIG_SOURCE = Path(__file__).with_name("config.py")
 """Where the settings are declared."""
 
 PROVIDER_MODEL = "model"
-"""The path `--model` sets: the model of the provider the session talks to (`[gemini]` or `[openai]`)."""
+"""The path `--model` sets: the model of the provider the session talks to (`[gemini]`, `[vertex]` or
+`[openai]`)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,13 @@ FLAGS: tuple[Flag, ...] = (
     Flag("voice", "--voice"),
     Flag("record", "--no-record"),
     Flag("gemini.text_route", "--text-route", group="gemini"),
+    Flag("gemini.thinking", "--thinking", "LEVEL", group="gemini"),
+    Flag("gemini.thinking_budget", "--thinking-budget", "TOKENS", group="gemini"),
+    Flag("gemini.include_thoughts", "--include-thoughts", group="gemini"),
+    Flag("gemini.explicit_vad_signal", "--explicit-vad-signal", group="gemini"),
+    Flag("gemini.proactive_audio", "--proactive-audio", group="gemini"),
+    Flag("vertex.project", "--project", "PROJECT", group="vertex"),
+    Flag("vertex.location", "--location", "REGION", group="vertex"),
     Flag("openai.base_url", "--base-url", "URL", group="openai"),
     Flag("openai.azure_deployment", "--azure-deployment", "NAME", group="openai"),
     Flag("openai.api_version", "--api-version", "VERSION", group="openai"),
@@ -84,9 +92,21 @@ FLAGS: tuple[Flag, ...] = (
 BY_NAME: dict[str, Flag] = {flag.name: flag for flag in FLAGS}
 """The flags by name (`camera_fps`)."""
 
-CONFIG_ONLY = frozenset(("gemini.api_key", "openai.api_key", "url_key", "keymap", "prices"))
-"""Settings with no flag, on purpose: the keys (secrets stay off command lines), and the keymap and the
-price table (tables)."""
+CONFIG_ONLY = frozenset(
+    (
+        "gemini.api_key",
+        "openai.api_key",
+        "vertex.api_key",
+        "vertex.access_token",
+        "url_key",
+        "keymap",
+        "prices",
+        "gemini.transcription",
+        "gemini.setup_extra",
+    )
+)
+"""Settings with no flag, on purpose: the keys (secrets stay off command lines) and the tables (the keymap,
+the price table, Gemini's transcription options and extra setup fields)."""
 
 
 @dataclass(frozen=True)
@@ -157,10 +177,11 @@ def declared(source: str | None = None) -> dict[str, Declared]:
 def _help(flag: Flag, fields: Mapping[str, Declared]) -> str:
     """The help line: the docstring without its markup, and the default when there is one to say."""
     if flag.path == PROVIDER_MODEL:
-        gemini, openai = fields["gemini.model"], fields["openai.model"]
+        gemini, vertex, openai = fields["gemini.model"], fields["vertex.model"], fields["openai.model"]
         return (
             f"the model of the provider in use (default {gemini.default} for Gemini, {openai.default} for "
-            "OpenAI; [gemini] model and [openai] model in the config file)"
+            f"OpenAI, {vertex.default} on Vertex AI; [gemini], [openai] and [vertex] model in the config "
+            "file)"
         )
     field = fields[flag.path]
     text = field.doc.replace("`", "").replace("%", "%%")
@@ -184,8 +205,9 @@ def _options(flag: Flag, field: Declared | None) -> dict[str, Any]:
     if field.annotation == "bool | None":
         return {"action": argparse.BooleanOptionalAction, "default": None}
     options: dict[str, Any] = {"choices": field.choices} if field.choices else {}
-    if field.annotation in ("float", "int"):
-        options["type"] = float if field.annotation == "float" else int
+    kind = field.annotation.removesuffix(" | None")
+    if kind in ("float", "int"):
+        options["type"] = float if kind == "float" else int
     return options
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "LocalSettings",
     "OpenAISettings",
     "Settings",
+    "VertexSettings",
     "config_file",
     "data_dir",
     "load_settings",
@@ -81,7 +82,7 @@ class ConfigError(Exception):
     """The configuration cannot be used. The message is one line, fit to show a user."""
 
 
-Provider = Literal["gemini", "openai", "local"]
+Provider = Literal["gemini", "vertex", "openai", "local"]
 """What a session talks to, once `auto` is decided."""
 
 
@@ -110,8 +111,45 @@ class GeminiSettings(Section):
     context_compression: bool | None = None
     """Context-window compression (a sliding window), so Gemini sessions with video are not cut after about
     2 minutes; unset: on whenever a camera is configured."""
+    thinking: Literal["default", "minimal", "low", "medium", "high"] = "default"
+    """How hard the model thinks before it answers: `minimal`, `low`, `medium` or `high` (sent as
+    `thinkingLevel`), or `default` to leave it to the model."""
+    thinking_budget: int | None = Field(default=None, ge=-1)
+    """Tokens the model may think with (`thinkingBudget`; 0: none, -1: as it sees fit), for models that take
+    a budget rather than a level."""
+    include_thoughts: bool | None = None
+    """Show the model's thoughts (`includeThoughts`) as dimmed text above its reply."""
+    explicit_vad_signal: bool = False
+    """Ask Gemini to signal the start and end of the user's speech (`explicitVadSignal`)."""
+    proactive_audio: bool = False
+    """Let the model choose not to answer what is not meant for it (`proactivity.proactiveAudio`)."""
+    transcription: dict[str, Any] = Field(default_factory=dict)
+    """`[gemini.transcription]`: options of both transcriptions (`AudioTranscriptionConfig`: `languageCodes`,
+    `languageHints`, `customVocabulary`, `wordTimestamp`, `diarization`...), sent as given."""
+    setup_extra: dict[str, Any] = Field(default_factory=dict)
+    """`[gemini.setup_extra]`: fields merged into the `setup` message as given, for API fields livetui does
+    not name yet."""
 
     _key = field_validator("api_key")(_no_empty_key)
+
+
+class VertexSettings(Section):
+    """`[vertex]`: Gemini Live on Google Cloud's Vertex AI (it shares the `[gemini]` options)."""
+
+    project: str | None = None
+    """The Google Cloud project (`GOOGLE_CLOUD_PROJECT`)."""
+    location: str = "us-central1"
+    """The Google Cloud region, or `global` (`GOOGLE_CLOUD_LOCATION`)."""
+    model: str = "gemini-live-2.5-flash"
+    """The Vertex AI Live model (without `publishers/google/models/`)."""
+    access_token: SecretStr | None = None
+    """An OAuth access token (`GOOGLE_CLOUD_ACCESS_TOKEN`); unset: application-default credentials, with the
+    `vertex` extra installed. Secret: never shown."""
+    api_key: SecretStr | None = None
+    """A Vertex AI express-mode API key (`LIVETUI_VERTEX__API_KEY`), instead of a project and a token.
+    Secret: never shown."""
+
+    _key = field_validator("api_key", "access_token")(_no_empty_key)
 
 
 class OpenAISettings(Section):
@@ -230,9 +268,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="forbid", validate_default=True)
 
-    provider: Literal["auto", "local", "gemini", "openai"] = "auto"
-    """`gemini`: Google's Live API; `openai`: the OpenAI Realtime API (or Azure, xAI...); `local`: the
-    embedded server; `auto`: Gemini when its key is set, else OpenAI when its key is set, else local."""
+    provider: Literal["auto", "local", "gemini", "vertex", "openai"] = "auto"
+    """`gemini`: Google's Live API; `vertex`: Gemini on Google Cloud's Vertex AI; `openai`: the OpenAI
+    Realtime API (or Azure, xAI...); `local`: the embedded server; `auto`: Gemini when its key is set, else
+    OpenAI when its key is set, else local."""
     system_prompt: str | None = None
     """Instructions for the model, sent as the system instruction."""
     voice: str | None = None
@@ -258,6 +297,8 @@ class Settings(BaseSettings):
     default models' are built in, and a table here adds or replaces one."""
     gemini: GeminiSettings = Field(default_factory=GeminiSettings)
     """`[gemini]`: Google's Gemini Live API."""
+    vertex: VertexSettings = Field(default_factory=VertexSettings)
+    """`[vertex]`: Gemini Live on Google Cloud's Vertex AI."""
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
     """`[openai]`: the OpenAI Realtime API and compatible services."""
     local: LocalSettings = Field(default_factory=LocalSettings)
@@ -324,6 +365,8 @@ class Settings(BaseSettings):
     def dialect(self) -> Literal["gemini", "openai"]:
         """The protocol the session speaks: its provider's, or on the local server `local.dialect`."""
         provider = self.provider_in_use
+        if provider == "vertex":
+            return "gemini"
         return self.local.dialect if provider == "local" else provider
 
 
@@ -392,7 +435,7 @@ def load_settings(**flags: Any) -> Settings:
         message = " ".join(str(error).split())
         raise ConfigError(f"cannot read the config file {config_file()}: {message}") from None
     if model is not None:
-        section = settings.dialect
+        section = "vertex" if settings.provider_in_use == "vertex" else settings.dialect
         chosen = getattr(settings, section).model_copy(update={"model": str(model)})
         settings = settings.model_copy(update={section: chosen})
     settings._deprecations = deprecations(config_file())

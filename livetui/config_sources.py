@@ -56,9 +56,13 @@ LEGACY_OF = {path: old for old, path in LEGACY.items()}
 PLAIN_KEY_VARIABLES: dict[str, tuple[str, ...]] = {
     "gemini.api_key": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
     "openai.api_key": ("OPENAI_API_KEY",),
+    "vertex.project": ("GOOGLE_CLOUD_PROJECT",),
+    "vertex.location": ("GOOGLE_CLOUD_LOCATION",),
+    "vertex.access_token": ("GOOGLE_CLOUD_ACCESS_TOKEN",),
 }
-"""The providers' own variables for their keys, read after livetui's."""
-TABLES = frozenset(("keymap",))
+"""The providers' own variables for their keys (and Google Cloud's project and location), read after
+livetui's."""
+TABLES = frozenset(("keymap", "gemini.transcription", "gemini.setup_extra"))
 """Settings that are tables of entries; their variable takes JSON."""
 
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\"'-]+)\s*\]")

@@ -76,6 +76,18 @@ class AudioOut(Event):
     rate: int = 24000
 
 
+class Word(BaseModel):
+    """One word of a transcript, with when it was said where the server tells."""
+
+    model_config = ConfigDict(frozen=True)
+
+    word: str
+    start: float | None = None
+    """Seconds into the audio the word starts at."""
+    end: float | None = None
+    """Seconds into the audio the word ends at."""
+
+
 class InputTranscript(Event):
     """What the model heard the user say (a delta, or the whole utterance when `final`)."""
 
@@ -83,6 +95,12 @@ class InputTranscript(Event):
     turn: int
     text: str
     final: bool = False
+    speaker: str | None = None
+    """Who spoke, where the server labels speakers."""
+    words: tuple[Word, ...] = ()
+    """The words' timings, where the server sends them."""
+    language: str | None = None
+    """The language heard (BCP-47), where the server says."""
 
     def heard_after(self, before: str) -> str:
         """The utterance heard so far once this event is applied to `before`: a final transcript is the
@@ -98,6 +116,12 @@ class OutputTranscript(Event):
     turn: int
     text: str
     final: bool = False
+    speaker: str | None = None
+    """Who spoke, where the server labels speakers."""
+    words: tuple[Word, ...] = ()
+    """The words' timings, where the server sends them."""
+    language: str | None = None
+    """The language spoken (BCP-47), where the server says."""
 
 
 class ToolCall(Event):
@@ -158,6 +182,17 @@ class ToolCallStatus(Event):
     """Seconds the function ran (or, in manual mode, the user took to answer)."""
 
 
+class ToolCallArguments(Event):
+    """The arguments of a function call the model is still streaming, as they stand so far (the call is
+    run once `ToolCallRequested` brings it complete)."""
+
+    kind: Literal["tool_call_arguments"] = "tool_call_arguments"
+    turn: int
+    call_id: str
+    name: str
+    args: dict[str, object] = Field(default_factory=dict)
+
+
 class GenerationComplete(Event):
     """The model has generated everything for this turn (playback may still be running)."""
 
@@ -199,6 +234,10 @@ class Usage(Event):
     """The prompt's tokens by modality (`text`, `audio`, `image`, `video`), where the provider says."""
     response_details: dict[str, int] = Field(default_factory=dict)
     """The response's tokens by modality (`text`, `audio`), where the provider says."""
+    thoughts_tokens: int = 0
+    """Tokens the model thought with (counted in the total, not in the response)."""
+    cached_tokens: int = 0
+    """Prompt tokens served from the context cache."""
 
 
 class RateLimit(BaseModel):
@@ -405,6 +444,7 @@ AnyEvent: TypeAlias = Annotated[
     | ToolCallCancelled
     | ToolResult
     | ToolCallStatus
+    | ToolCallArguments
     | GenerationComplete
     | Interrupted
     | TurnComplete

@@ -126,6 +126,10 @@ class Codec(Protocol):
         """Send the results of function calls."""
         ...
 
+    def update_instructions(self, text: str) -> None:
+        """Give the session in progress a new system prompt (empty: none)."""
+        ...
+
     def abandon(self, *, reason: str = "disconnected") -> list[int]:
         """The connection is gone: close every unfinished turn locally; returns their numbers."""
         ...

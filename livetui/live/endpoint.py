@@ -57,3 +57,7 @@ class EndpointOptions:
     """The Azure OpenAI deployment."""
     api_version: str | None = None
     """The Azure OpenAI ``api-version``."""
+    project: str | None = None
+    """The Google Cloud project (Vertex AI; none: express mode, with an API key)."""
+    location: str | None = None
+    """The Google Cloud region (Vertex AI)."""

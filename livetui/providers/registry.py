@@ -17,6 +17,8 @@ from livetui.live.endpoint import Endpoint, EndpointOptions
 from livetui.live.provider import Provider
 from livetui.providers.gemini.endpoint import gemini_endpoint, local_endpoint as gemini_local
 from livetui.providers.gemini.provider import GeminiProvider
+from livetui.providers.gemini.setup import SetupOptions
+from livetui.providers.gemini.vertex import DEFAULT_LOCATION, vertex_endpoint, vertex_model_prefix
 from livetui.providers.openai.endpoint import local_endpoint as openai_local, service_endpoint
 from livetui.providers.openai.provider import OpenAIProvider
 
@@ -36,12 +38,38 @@ class ProviderEntry:
     """The embedded local server at a base URL, speaking this provider's dialect (with a key, if any)."""
 
 
+def _gemini_options(settings: Settings, model_prefix: str = "models/") -> SetupOptions:
+    """The `[gemini]` options of a Gemini setup (Google's or Vertex AI's)."""
+    gemini = settings.gemini
+    return SetupOptions(
+        thinking_level=None if gemini.thinking == "default" else gemini.thinking,
+        thinking_budget=gemini.thinking_budget,
+        include_thoughts=gemini.include_thoughts,
+        transcription=gemini.transcription,
+        explicit_vad_signal=gemini.explicit_vad_signal,
+        proactive_audio=gemini.proactive_audio,
+        extra=gemini.setup_extra,
+        model_prefix=model_prefix,
+    )
+
+
 def _gemini(settings: Settings | None) -> Provider:
-    return GeminiProvider() if settings is None else GeminiProvider(text_route=settings.gemini.text_route)
+    if settings is None:
+        return GeminiProvider()
+    return GeminiProvider(text_route=settings.gemini.text_route, options=_gemini_options(settings))
+
+
+def _vertex(settings: Settings | None) -> Provider:
+    if settings is None:
+        return GeminiProvider(options=SetupOptions(model_prefix=vertex_model_prefix(None, DEFAULT_LOCATION)))
+    vertex = settings.vertex
+    prefix = vertex_model_prefix(vertex.project if vertex.api_key is None else None, vertex.location)
+    return GeminiProvider(text_route=settings.gemini.text_route, options=_gemini_options(settings, prefix))
 
 
 PROVIDERS: dict[str, ProviderEntry] = {
     "gemini": ProviderEntry(make=_gemini, endpoint=gemini_endpoint, local_endpoint=gemini_local),
+    "vertex": ProviderEntry(make=_vertex, endpoint=vertex_endpoint, local_endpoint=gemini_local),
     "openai": ProviderEntry(
         make=lambda _: OpenAIProvider(), endpoint=service_endpoint, local_endpoint=openai_local
     ),

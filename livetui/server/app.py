@@ -76,6 +76,8 @@ class ServerConfig:
     """Seconds a connection has to send ``setup`` before it is closed (1008)."""
     max_session: float = MAX_SESSION
     """Seconds an OpenAI Realtime session may last before it is closed (1001), as OpenAI's do."""
+    lenient: bool = False
+    """Accept Gemini setup fields Google does not know (Google closes the session with 1007)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -182,7 +184,12 @@ class LiveServer:
         assert dialect is not None  # admission refused every other path
         config = self.config
         context = ServerContext(
-            self.brain, self.hearing, self.handles, config.setup_timeout, config.max_session
+            self.brain,
+            self.hearing,
+            self.handles,
+            config.setup_timeout,
+            config.max_session,
+            lenient=config.lenient,
         )
         await dialect.serve(websocket, context)
 

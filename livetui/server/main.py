@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="close OpenAI Realtime sessions (1001) after this long, as OpenAI does (default: %(default)g)",
     )
     parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept Gemini setup fields Google does not know (Google closes the session with 1007)",
+    )
+    parser.add_argument(
         "--replay",
         metavar="SESSION",
         help="answer with the server frames recorded in this session (a directory, or a name from livetui "
@@ -213,6 +218,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         max_connections=args.max_connections,
         setup_timeout=args.setup_timeout,
         max_session=args.max_session,
+        lenient=args.lenient,
     )
 
 

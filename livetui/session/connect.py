@@ -23,6 +23,7 @@ from livetui.session.engine import Clock, LiveSession
 from livetui.session.local_server import LocalServer
 from livetui.session.setup import build_config
 from livetui.session.unreachable import host_of
+from livetui.session.vertex import NO_CREDENTIAL, open_vertex, vertex_ready
 from livetui.tools.registry import ToolRegistry
 
 Connector = Callable[[], AbstractAsyncContextManager[LiveSession]]
@@ -126,6 +127,8 @@ class Target:
             return cls("gemini", settings.gemini.model.removeprefix("models/"))
         if provider == "openai":
             return cls("openai", settings.openai.model)
+        if provider == "vertex":
+            return cls("vertex", settings.vertex.model)
         brain = settings.local.brain
         return cls("local", brain if brain != "auto" else "server", settings.local.dialect)
 
@@ -148,6 +151,8 @@ class SessionPlan:
 
 def missing_key(provider: Provider = "gemini", asked_by: str | None = None) -> str:
     """The one line for `provider` asked for (by `asked_by`: a flag, a variable, a file line) with no key."""
+    if provider == "vertex":
+        return f"{asked_by or '--provider vertex'} {NO_CREDENTIAL}"
     variables = KEY_VARIABLES[provider]
     names = ", ".join(variables[:-1]) + f" or {variables[-1]}"
     asked_by = asked_by if asked_by is not None else f"--provider {provider}"
@@ -178,6 +183,11 @@ def plan_session(
             raise MissingKeyError("gemini")
         route = Route("gemini", settings.gemini.model, "gemini", api_key=key)
         return SessionPlan(lambda: open_session(settings, tools=tools), Target.of(settings), route=route)
+    if provider == "vertex":
+        if not vertex_ready(settings):
+            raise MissingKeyError("vertex")
+        route = Route("vertex", settings.vertex.model, "gemini")
+        return SessionPlan(lambda: open_vertex(settings, tools=tools), Target.of(settings), route=route)
     if provider == "openai":
         route = Route.openai(settings)
         return SessionPlan(

@@ -29,7 +29,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -214,6 +214,12 @@ class LiveSession:
     def answer_tool_calls(self, answers: list[ToolAnswer]) -> None:
         """Send the results of function calls."""
         self._protocol.answer_tools(answers)
+        self._flush()
+
+    def update_instructions(self, text: str) -> None:
+        """Give the session in progress a new system prompt; later connections open with it too."""
+        self.config = replace(self.config, system_prompt=text or None)
+        self._protocol.update_instructions(text)
         self._flush()
 
     def mark(self, turn: int, mark: ev.Mark, *, at: float | None = None) -> None:

@@ -106,6 +106,7 @@ class Voice:
         self._level = -1.0
         self._published: ev.AudioState | None = None
         self._said: set[str] = set()
+        self._heard_at: tuple[int, float] | None = None
 
     # -- events -------------------------------------------------------------------------------------------
 
@@ -135,10 +136,14 @@ class Voice:
                 self._silence(turn)
             case ev.GenerationComplete(turn=turn) | ev.TurnComplete(turn=turn):
                 self.player.end_turn(turn)
-            case ev.InputTranscript(turn=turn, final=True):
-                latency = self.session.latency
-                if not latency.has(turn, "t1"):
+            case ev.InputTranscript(turn=turn, final=final) if not self.session.latency.has(turn, "t1"):
+                if final:
                     self.session.mark(turn, "t0")  # the server heard the end of the utterance
+                else:  # a model that never says finished: the last words heard before the reply end it
+                    self._heard_at = (turn, self.session.clock())
+            case ev.LatencyMark(turn=turn, mark="t1") if self._heard_at and self._heard_at[0] == turn:
+                self.session.mark(turn, "t0", at=self._heard_at[1])
+                self._heard_at = None
             case ev.SetupComplete() | ev.Resumed():
                 self._publish()
             case _:

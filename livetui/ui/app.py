@@ -47,6 +47,7 @@ from livetui.ui.history_keys import HistoryKeys
 from livetui.ui.quitting import QuitSignals, settle
 from livetui.ui.screens.help import HelpScreen, binding_rows
 from livetui.ui.screens.main import MainScreen
+from livetui.ui.screens.system_prompt import SystemPromptScreen
 from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.model_turn import ModelTurn
 from livetui.ui.widgets.tools_pane import ToolsPane
@@ -57,6 +58,8 @@ STYLES = Path(__file__).parent / "styles"
 
 NOT_RECORDED = "nothing to export: this session is not recorded (--no-record, or its journal failed)"
 """The notice for the export key when there is no journal."""
+NO_LIVE_SESSION = "no live session: the system prompt can be changed once the session is connected"
+"""The notice for the system prompt command before the session is live."""
 
 
 def describe_failure(error: BaseException) -> str:
@@ -85,6 +88,7 @@ class LiveApp(HistoryKeys):
             "tools.tcss",
             "devices.tcss",
             "sessions.tcss",
+            "system_prompt.tcss",
         )
     ]
     """One stylesheet per area."""
@@ -364,6 +368,21 @@ class LiveApp(HistoryKeys):
         self.call_later(self.main.chat.escape)  # the key also closes the hint and leaves the chat log
         self.runtime.interrupt()  # playback is flushed before this returns
 
+    def action_system_prompt(self) -> None:
+        """Edit the session's system prompt; the new one is sent to the model as the session goes on."""
+        session = self.session
+        if session is None or not session.ready:
+            self._notice(NO_LIVE_SESSION)
+            return
+        self.push_screen(SystemPromptScreen(session.config.system_prompt or ""), self._prompt_edited)
+
+    def _prompt_edited(self, text: str | None) -> None:
+        session = self.session
+        if text is None or session is None:
+            return
+        session.update_instructions(text)
+        self._notice("the session's system prompt was updated" if text else "the system prompt was cleared")
+
     def action_export(self) -> None:
         """Write the session's Markdown transcript next to its journal; the chat log says where."""
         keeper = self.keeper
@@ -417,6 +436,9 @@ class LiveApp(HistoryKeys):
         yield SystemCommand("Mute", "Mute or unmute the microphone", self.action_mute)
         yield SystemCommand("Talk", "Push-to-talk: start or stop talking", self.action_push_to_talk)
         yield SystemCommand("Audio devices", "Choose the microphone and speaker", self.action_audio_devices)
+        yield SystemCommand(
+            "System prompt", "Edit the instructions of the session in progress", self.action_system_prompt
+        )
         yield SystemCommand(
             "Export transcript", "Write the session as Markdown next to its journal", self.action_export
         )

@@ -25,7 +25,7 @@ def no_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def flagged() -> set[str]:
     """The settings a flag sets (`--model` sets the model of either provider)."""
     paths = {flag.path for flag in FLAGS} - {PROVIDER_MODEL}
-    return paths | {"gemini.model", "openai.model"}
+    return paths | {"gemini.model", "vertex.model", "openai.model"}
 
 
 def test_every_setting_has_a_flag_or_is_config_only_on_purpose() -> None:
@@ -63,7 +63,7 @@ def test_help_lists_every_flag_with_its_docstring_choices_and_default(
     text = " ".join(capsys.readouterr().out.split())
     for flag in FLAGS:
         assert flag.spelling in text
-    assert "--provider {auto,local,gemini,openai}" in text and "--dialect {gemini,openai}" in text
+    assert "--provider {auto,local,gemini,vertex,openai}" in text and "--dialect {gemini,openai}" in text
     assert "The most camera frames sent a second (Gemini takes at most 1) (default 1)." in text
     assert "default gemini-live-2.5-flash-preview for Gemini, gpt-realtime for OpenAI" in text
     assert "`" not in text, "docstring markup is dropped"

@@ -107,9 +107,9 @@ async def test_the_reported_tokens_add_up_in_the_pane_the_status_bar_and_the_exp
     assert [usage.turn for usage in usages] == [1, 2]
     assert all(usage.total_tokens > 0 for usage in usages)
     second = usages[1]
-    assert pane == (
-        f"tokens, turn 2: prompt {second.prompt_tokens} · response {second.response_tokens} · "
-        f"total {second.total_tokens}"
+    assert pane == (  # the local server counts by modality, as Google does
+        f"tokens, turn 2: prompt {second.prompt_tokens} (text {second.prompt_tokens}) · response "
+        f"{second.response_tokens} (text {second.response_tokens}) · total {second.total_tokens}"
     )
     prompt = sum(usage.prompt_tokens for usage in usages)
     response = sum(usage.response_tokens for usage in usages)
@@ -120,8 +120,11 @@ async def test_the_reported_tokens_add_up_in_the_pane_the_status_bar_and_the_exp
     assert [turn["usage"]["total_tokens"] for turn in turns] == [usage.total_tokens for usage in usages]
     assert document["usage"]["total_tokens"] == total and document["usage"]["prompt_tokens"] == prompt
     markdown = export_session(directory, "md").path.read_text()
-    assert f"Tokens: prompt {prompt} · response {response} · total {total}" in markdown
-    assert f"*Tokens: prompt {second.prompt_tokens} · response {second.response_tokens}" in markdown
+    assert (
+        f"Tokens: prompt {prompt} (text {prompt}) · response {response} (text {response}) · total {total}"
+        in (markdown)
+    )
+    assert f"*Tokens: prompt {second.prompt_tokens} (text {second.prompt_tokens}) · response" in markdown
 
 
 async def test_without_a_price_the_status_bar_shows_tokens_and_says_no_price_is_known(

@@ -34,7 +34,7 @@ async def test_every_live_path_variant_holds_a_session(live_server: LiveServer, 
         "/ws",
         "/ws/google.ai.generativelanguage.v2.GenerativeService.BidiGenerateContent",
         "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContentX",
-        "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent",
+        "/ws/google.cloud.aiplatform.v2.LlmBidiService/BidiGenerateContent",
         "/v1beta/models/x:generateContent",
     ],
 )

@@ -98,10 +98,12 @@ async def test_an_audio_reply_is_interrupted_the_same_way(
 ) -> None:
     script = {"rules": [{"match": "long", "reply": LONG_REPLY, "interval_ms": 500}]}
     server = await start_live_server(ServerConfig(script=write_script(script)))
-    async with session(server, modality="AUDIO") as ws:
+    async with session(server, modality="AUDIO", outputAudioTranscription={}) as ws:
         await send(ws, user_turn("long please"))
-        first = await recv(ws)  # speech starts once a phrase is complete: the transcript of its first words
-        assert first["serverContent"]["outputTranscription"]["text"].startswith("word0")
+        first = await recv(ws)  # speech starts once a phrase is complete: the audio of its first words
+        assert first["serverContent"]["modelTurn"]["parts"][0]["inlineData"]["data"]
+        second = await recv(ws)  # then their transcript
+        assert second["serverContent"]["outputTranscription"]["text"].startswith("word0")
         await send(ws, INTERRUPT)
         frames = await read_turn(ws)
         assert frames[-2:] == [

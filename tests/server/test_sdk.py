@@ -72,7 +72,8 @@ async def test_the_sdk_is_refused_a_wrong_key_at_the_upgrade_with_403(tls_server
 
 
 async def test_the_sdk_gets_output_transcription_in_an_audio_session(tls_server: LiveServer) -> None:
-    async with sdk_client(tls_server).aio.live.connect(model="local-test", config={}) as session:
+    config = types.LiveConnectConfig(output_audio_transcription=types.AudioTranscriptionConfig())
+    async with sdk_client(tls_server).aio.live.connect(model="local-test", config=config) as session:
         await session.send_realtime_input(text="say it")
         heard: list[str] = []
         async for message in session.receive():

@@ -74,7 +74,7 @@ async def test_several_turns_in_one_client_content_answer_the_last_user_turn(liv
 
 
 async def test_an_audio_session_speaks_the_reply_with_its_transcription(live_server: LiveServer) -> None:
-    async with session(live_server, modality=None) as ws:  # no responseModalities: AUDIO
+    async with session(live_server, modality=None, outputAudioTranscription={}) as ws:  # AUDIO by default
         await send(ws, user_turn("speak up please"))
         frames = await read_turn(ws)
     *spoken, generation, turn = frames

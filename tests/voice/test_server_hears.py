@@ -12,7 +12,7 @@ from livetui.server.app import LiveServer, ServerConfig
 from livetui.server.core.speaking import CHUNK_SECONDS
 from livetui.server.errors import StartupError
 from tests.conftest import ServerStarter
-from tests.server.wire import model_text, read_turn, send, session, user_turn
+from tests.server.wire import Frame, model_text, read_turn, send, session, user_turn
 from tests.voice.conftest import Speech, pcm_of
 from tests.voice.wire_audio import (
     audio_bytes,
@@ -26,18 +26,27 @@ from tests.voice.wire_audio import (
 
 WEATHER = "It is sunny and warm today. Expect a light breeze this afternoon."
 """The test script's reply to the weather question."""
+HEARS_IN_CHUNKS: dict[str, Any] = {"inputAudioTranscription": {}, "outputAudioTranscription": {}}
+"""A setup asking for both transcripts of a 2.5-class model: the user's words in append-only chunks."""
+HEARS_ONCE: dict[str, Any] = {**HEARS_IN_CHUNKS, "model": "models/gemini-3.1-flash-live-preview"}
+"""The same for a 3.1-class model: the user's utterance once, finished."""
+
+
+async def weather_asked(server: LiveServer, speech: Speech, fields: dict[str, Any]) -> list[Frame]:
+    """The frames of the spoken turn that asks about the weather, in an AUDIO session with `fields`."""
+    async with session(server, modality="AUDIO", **fields) as ws:
+        await send_audio(ws, pcm_of(speech("what is the weather like today")))
+        return await read_turn(ws)
 
 
 async def test_a_spoken_question_is_recognised_and_answered_with_speech(
     voice_server: LiveServer, speech: Speech
 ) -> None:
-    async with session(voice_server, modality="AUDIO") as ws:
-        await send_audio(ws, pcm_of(speech("what is the weather like today")))
-        frames = await read_turn(ws)
+    frames = await weather_asked(voice_server, speech, HEARS_IN_CHUNKS)
     heard = transcript(frames, "inputTranscription")
-    assert heard.split() == "what is the weather like today".split(), "partials stream the words in order"
+    assert heard == "what is the weather like today", "append-only chunks: joined, the utterance once"
     assert len([f for f in frames if "inputTranscription" in content(f)]) > 2
-    assert finished_input(frames) == ["what is the weather like today"]
+    assert finished_input(frames) == [], "a 2.5-class model never marks the utterance finished"
     first_reply = next(
         i for i, f in enumerate(frames) if audio_parts(f) or "outputTranscription" in content(f)
     )
@@ -53,11 +62,27 @@ async def test_a_spoken_question_is_recognised_and_answered_with_speech(
     assert content(frames[-2]) == {"generationComplete": True}
 
 
+async def test_a_3_1_class_model_sends_the_utterance_once_finished(
+    voice_server: LiveServer, speech: Speech
+) -> None:
+    frames = await weather_asked(voice_server, speech, HEARS_ONCE)
+    heard = [content(f)["inputTranscription"] for f in frames if "inputTranscription" in content(f)]
+    assert heard == [{"text": "what is the weather like today", "finished": True}]
+
+
+async def test_without_transcription_in_the_setup_nothing_is_transcribed(
+    voice_server: LiveServer, speech: Speech
+) -> None:
+    frames = await weather_asked(voice_server, speech, {})
+    assert not [f for f in frames if {"inputTranscription", "outputTranscription"} & set(content(f))]
+    assert audio_bytes(frames), "the question was still heard and answered"
+
+
 async def test_audio_at_another_rate_is_resampled_before_recognition(
     voice_server: LiveServer, speech: Speech
 ) -> None:
     pcm = resample(pcm_of(speech("tell me a joke about cats")), 16000, 48000)
-    async with session(voice_server, modality="TEXT") as ws:
+    async with session(voice_server, modality="TEXT", **HEARS_ONCE) as ws:
         await send_audio(ws, pcm, rate=48000, block=1920)
         frames = await read_turn(ws)
     assert finished_input(frames) == ["tell me a joke about cats"]
@@ -65,7 +90,7 @@ async def test_audio_at_another_rate_is_resampled_before_recognition(
 
 
 async def test_speech_during_a_reply_barges_in(voice_server: LiveServer, speech: Speech) -> None:
-    async with session(voice_server, modality="AUDIO") as ws:
+    async with session(voice_server, modality="AUDIO", **HEARS_ONCE) as ws:
         await send(ws, user_turn("tell me a story"))
         before = await read_until(ws, key="modelTurn", count=3)
         await send_audio(ws, pcm_of(speech("stop talking please")))
@@ -85,7 +110,7 @@ async def test_speech_during_a_reply_barges_in(voice_server: LiveServer, speech:
 async def test_manual_activity_brackets_the_utterance(voice_server: LiveServer, speech: Speech) -> None:
     manual: dict[str, Any] = {"realtimeInputConfig": {"automaticActivityDetection": {"disabled": True}}}
     pcm = pcm_of(speech("what is the weather like today", before=0.1, after=0.0))
-    async with session(voice_server, modality="AUDIO", **manual) as ws:
+    async with session(voice_server, modality="AUDIO", **manual, **HEARS_ONCE) as ws:
         await send_audio(ws, pcm)  # outside activityStart/activityEnd: not an utterance
         await send(ws, {"realtimeInput": {"activityStart": {}}})
         await send_audio(ws, pcm)
@@ -99,7 +124,7 @@ async def test_audio_stream_end_finishes_an_utterance_cut_short(
     voice_server: LiveServer, speech: Speech
 ) -> None:
     pcm = pcm_of(speech("tell me a joke about cats", after=0.0))
-    async with session(voice_server, modality="TEXT") as ws:
+    async with session(voice_server, modality="TEXT", **HEARS_ONCE) as ws:
         await send_audio(ws, pcm)
         await send(ws, {"realtimeInput": {"audioStreamEnd": True}})
         frames = await read_turn(ws)

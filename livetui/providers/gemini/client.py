@@ -21,6 +21,7 @@ class VoiceConfig(WireModel):
     """Voice choice."""
 
     prebuilt_voice_config: PrebuiltVoiceConfig | None = None
+    replicated_voice_config: dict[str, Any] | None = None
 
 
 class SpeechConfig(WireModel):
@@ -33,8 +34,12 @@ class SpeechConfig(WireModel):
 class ThinkingConfig(WireModel):
     """How much the model may think before it answers."""
 
+    thinking_level: str | None = None
+    """``MINIMAL``, ``LOW``, ``MEDIUM`` or ``HIGH`` (the newer live models take this, not a budget)."""
     thinking_budget: int | None = None
+    """Tokens the model may think with (0: none; -1: as it sees fit)."""
     include_thoughts: bool | None = None
+    """Send the thoughts too, as parts marked ``thought``."""
 
 
 class TranslationConfig(WireModel):
@@ -56,6 +61,7 @@ class GenerationConfig(WireModel):
     presence_penalty: float | None = None
     frequency_penalty: float | None = None
     seed: int | None = None
+    stop_sequences: tuple[str, ...] | None = None
     media_resolution: str | None = None
     """``MEDIA_RESOLUTION_LOW``, ``_MEDIUM`` or ``_HIGH``."""
     speech_config: SpeechConfig | None = None
@@ -107,10 +113,33 @@ class RealtimeInputConfig(WireModel):
     turn_coverage: str | None = None
 
 
-class AudioTranscriptionConfig(WireModel):
-    """Enables a transcription (an empty object enables it)."""
+class LanguageHints(WireModel):
+    """Languages the speech is likely in."""
 
     language_codes: tuple[str, ...] | None = None
+
+
+class AudioTranscriptionConfig(WireModel):
+    """Enables a transcription (an empty object enables it), with the recogniser's options."""
+
+    language_codes: tuple[str, ...] | None = None
+    """The languages spoken (BCP-47)."""
+    language_auto: dict[str, Any] | None = None
+    """Detect the language (an empty object turns it on)."""
+    language_hints: LanguageHints | None = None
+    """Languages to prefer when detecting."""
+    custom_vocabulary: tuple[str, ...] | None = None
+    """Words the recogniser should know."""
+    adaptation_phrases: tuple[str, ...] | None = None
+    """Phrases the recogniser should favour."""
+    word_timestamp: bool | None = None
+    """Send each word's timing with the transcript."""
+    diarization: bool | None = None
+    """Label each transcript with its speaker."""
+    mode: str | None = None
+    """How the transcript is made (the API's ``AudioTranscriptionMode``)."""
+    source_text: str | None = None
+    """Text the speech is expected to say."""
 
 
 class SessionResumptionConfig(WireModel):
@@ -137,6 +166,7 @@ class ProactivityConfig(WireModel):
     """Let the model decide not to answer."""
 
     proactive_audio: bool | None = None
+    proactive_video: bool | None = None
 
 
 class HistoryConfig(WireModel):
@@ -159,9 +189,13 @@ class Setup(WireModel):
     session_resumption: SessionResumptionConfig | None = None
     context_window_compression: ContextWindowCompression | None = None
     proactivity: ProactivityConfig | None = None
+    explicit_vad_signal: bool | None = None
+    """Ask for ``voiceActivityDetectionSignal`` messages at the start and end of the user's speech."""
     history_config: HistoryConfig | None = None
     safety_settings: tuple[dict[str, Any], ...] | None = None
     avatar_config: dict[str, Any] | None = None
+    labels: dict[str, str] | None = None
+    """Vertex AI's billing labels."""
 
     @property
     def manual_activity(self) -> bool:
@@ -215,6 +249,19 @@ class ToolResponse(WireModel):
     function_responses: tuple[FunctionResponse, ...] = ()
 
 
+class ToolList(WireModel):
+    """The tools of a context update, as the SDK writes them: an object wrapping the list."""
+
+    tools: tuple[Tool, ...] = ()
+
+
+class ContextUpdate(WireModel):
+    """A new system instruction and/or tools for the session in progress."""
+
+    system_instruction: Content | None = None
+    tools: ToolList | None = None
+
+
 class SetupMessage(WireModel):
     """``{"setup": {...}}``."""
 
@@ -239,5 +286,13 @@ class ToolResponseMessage(WireModel):
     tool_response: ToolResponse
 
 
-ClientMessage: TypeAlias = SetupMessage | ClientContentMessage | RealtimeInputMessage | ToolResponseMessage
+class ContextUpdateMessage(WireModel):
+    """``{"contextUpdate": {...}}``."""
+
+    context_update: ContextUpdate
+
+
+ClientMessage: TypeAlias = (
+    SetupMessage | ClientContentMessage | RealtimeInputMessage | ToolResponseMessage | ContextUpdateMessage
+)
 """Any client → server message."""

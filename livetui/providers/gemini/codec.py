@@ -13,6 +13,7 @@ from livetui.live.limits import LimitError, bounded_json
 from livetui.providers.gemini.client import (
     ClientContentMessage,
     ClientMessage,
+    ContextUpdateMessage,
     RealtimeInputMessage,
     SetupMessage,
     ToolResponseMessage,
@@ -35,6 +36,8 @@ _CLIENT_KINDS: dict[str, type[ClientMessage]] = {
     "realtime_input": RealtimeInputMessage,
     "toolResponse": ToolResponseMessage,
     "tool_response": ToolResponseMessage,
+    "contextUpdate": ContextUpdateMessage,
+    "context_update": ContextUpdateMessage,
 }
 
 _SERVER_KEYS = frozenset(f.alias or name for name, f in ServerMessage.model_fields.items()) | frozenset(

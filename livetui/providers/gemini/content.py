@@ -14,6 +14,7 @@ class Blob(WireModel):
     """The MIME type; for PCM audio the rate travels as ``;rate=N``."""
     data: Base64Bytes = b""
     """The bytes (base64 on the wire)."""
+    display_name: str | None = None
 
 
 class FileData(WireModel):
@@ -21,6 +22,7 @@ class FileData(WireModel):
 
     mime_type: str = ""
     file_uri: str = ""
+    display_name: str | None = None
 
 
 class ExecutableCode(WireModel):
@@ -28,6 +30,7 @@ class ExecutableCode(WireModel):
 
     language: str = "PYTHON"
     code: str = ""
+    id: str | None = None
 
 
 class CodeExecutionResult(WireModel):
@@ -35,16 +38,35 @@ class CodeExecutionResult(WireModel):
 
     outcome: str = ""
     output: str = ""
+    id: str | None = None
+
+
+class PartialArg(WireModel):
+    """A piece of a function call's arguments, streamed before the call is complete."""
+
+    json_path: str = ""
+    """Where the value goes in the arguments (``$.city``, ``$.stops[1].name``)."""
+    string_value: str | None = None
+    number_value: float | None = None
+    bool_value: bool | None = None
+    null_value: str | None = None
+    """``NULL_VALUE`` for a JSON null."""
+    will_continue: bool | None = None
+    """More of this string follows in the next piece for the same path."""
 
 
 class FunctionCall(WireModel):
     """One function call the model asks for."""
 
     id: str | None = None
-    """The call id; the Gemini API always sends one and requires it back."""
+    """The call id; the Gemini API always sends one and requires it back (older Vertex models do not)."""
     name: str = ""
     args: dict[str, Any] = {}
     """The arguments, a JSON object (not a string)."""
+    partial_args: tuple[PartialArg, ...] | None = None
+    """Streamed pieces of the arguments (with `will_continue`, more follow)."""
+    will_continue: bool | None = None
+    """The call's arguments are still streaming: run it once a part without this arrives."""
 
 
 class FunctionResponse(WireModel):
@@ -58,6 +80,8 @@ class FunctionResponse(WireModel):
     """For NON_BLOCKING functions: more responses follow for this call."""
     scheduling: Literal["SCHEDULING_UNSPECIFIED", "SILENT", "WHEN_IDLE", "INTERRUPT"] | None = None
     """For NON_BLOCKING functions: when the model should use the answer."""
+    parts: tuple[dict[str, Any], ...] | None = None
+    """Media parts of the answer."""
 
 
 class Part(WireModel):
@@ -72,6 +96,10 @@ class Part(WireModel):
     code_execution_result: CodeExecutionResult | None = None
     function_call: FunctionCall | None = None
     function_response: FunctionResponse | None = None
+    thought_signature: Base64Bytes | None = None
+    """The model's signature of its thinking, to be sent back with the part."""
+    video_metadata: dict[str, Any] | None = None
+    media_resolution: dict[str, Any] | None = None
 
 
 class Content(WireModel):

@@ -4,13 +4,13 @@ connection, and what its close codes mean."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from livetui.live.codec import Capabilities, Exchange
 from livetui.live.config import SessionConfig
 from livetui.providers.gemini import close_codes
 from livetui.providers.gemini.session import GeminiSession, TextRoute
-from livetui.providers.gemini.setup import gemini_setup
+from livetui.providers.gemini.setup import SetupOptions, gemini_setup
 
 CAPABILITIES = Capabilities(
     resumable=True,
@@ -34,6 +34,8 @@ class GeminiProvider:
 
     text_route: TextRoute = "client_content"
     """How typed text is sent (``realtime_input`` for models that refuse mid-session ``clientContent``)."""
+    options: SetupOptions = field(default_factory=SetupOptions)
+    """What only Gemini's `setup` asks for: thinking, transcription options, extra fields."""
 
     @property
     def name(self) -> str:
@@ -55,10 +57,11 @@ class GeminiProvider:
     ) -> GeminiSession:
         """A new connection's codec, opening with the `setup` of `config` (resuming with `handle`)."""
         return GeminiSession(
-            gemini_setup(config, handle=handle),
+            gemini_setup(config, handle=handle, options=self.options),
             text_route=self.text_route,
             first_turn=first_turn,
             history=history,
+            setup_extra=self.options.extra,
         )
 
     def explain_close(self, code: int, reason: str, *, resuming: bool = False) -> str:

@@ -14,6 +14,16 @@ class SetupComplete(WireModel):
     """The server accepted `setup`; always the first frame."""
 
     session_id: str | None = None
+    """Vertex AI's name for the session."""
+    voice_consent_signature: dict[str, Any] | None = None
+
+
+class WordInfo(WireModel):
+    """One word of a transcript and when it was said (offsets as protobuf durations)."""
+
+    word: str = ""
+    start_offset: str | None = None
+    end_offset: str | None = None
 
 
 class Transcription(WireModel):
@@ -22,6 +32,12 @@ class Transcription(WireModel):
     text: str = ""
     finished: bool | None = None
     language_code: str | None = None
+    speaker_label: str | None = None
+    """Who spoke (with ``diarization`` asked for)."""
+    words: tuple[WordInfo, ...] | None = None
+    """Each word's timing (with ``wordTimestamp`` asked for)."""
+    start_offset: str | None = None
+    end_offset: str | None = None
 
 
 class ServerContent(WireModel):
@@ -89,6 +105,10 @@ class UsageMetadata(WireModel):
     cache_tokens_details: tuple[ModalityTokenCount, ...] | None = None
     response_tokens_details: tuple[ModalityTokenCount, ...] | None = None
     tool_use_prompt_tokens_details: tuple[ModalityTokenCount, ...] | None = None
+    candidates_tokens_details: tuple[ModalityTokenCount, ...] | None = None
+    """Vertex's name for `response_tokens_details`."""
+    traffic_type: str | None = None
+    service_tier: str | None = None
 
 
 class VoiceActivityDetectionSignal(WireModel):

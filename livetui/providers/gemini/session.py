@@ -19,8 +19,8 @@ the journal keeps everything received), and the server is told with the provider
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from livetui import events as ev
 from livetui.live.codec import Exchange
@@ -28,12 +28,15 @@ from livetui.live.ledger import TurnLedger
 from livetui.live.limits import LimitError, audio_rate, bounded_seconds
 from livetui.live.split import split_to_fit
 from livetui.live.tools import ToolAnswer
+from livetui.providers.gemini.calls import StreamedCalls
 from livetui.providers.gemini.client import (
     ActivityEnd,
     ActivityStart,
     ClientContent,
     ClientContentMessage,
     ClientMessage,
+    ContextUpdate,
+    ContextUpdateMessage,
     RealtimeInput,
     RealtimeInputMessage,
     Setup,
@@ -42,8 +45,11 @@ from livetui.providers.gemini.client import (
     ToolResponseMessage,
 )
 from livetui.providers.gemini.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
-from livetui.providers.gemini.content import Blob, Content, FunctionResponse, Part
-from livetui.providers.gemini.server import ModalityTokenCount, ServerContent, ServerMessage
+from livetui.providers.gemini.content import Blob, Content, FunctionCall, FunctionResponse, Part
+from livetui.providers.gemini.extra import with_extra
+from livetui.providers.gemini.reports import extras, usage_event
+from livetui.providers.gemini.server import ServerContent, ServerMessage
+from livetui.providers.gemini.setup import system_instruction
 from livetui.providers.gemini.summary import summarize, summarize_blob
 
 TextRoute = Literal["client_content", "realtime_input"]
@@ -61,9 +67,12 @@ class GeminiSession:
         text_route: TextRoute = "client_content",
         first_turn: int = 1,
         history: Sequence[Exchange] = (),
+        setup_extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.setup = setup
         """The session configuration; sent first by :meth:`start`."""
+        self.setup_extra: Mapping[str, Any] = setup_extra or {}
+        """Fields merged into the `setup` as given (`livetui.providers.gemini.extra`)."""
         self.text_route: TextRoute = text_route
         """How :meth:`send_text` sends typed text."""
         self.history = tuple(history)
@@ -73,6 +82,7 @@ class GeminiSession:
         self._turns = TurnLedger(self._events, first_turn=first_turn)
         self._activity_open = False
         self._setup_done = False
+        self._calls = StreamedCalls()
 
     # -- output -------------------------------------------------------------------------------------------
 
@@ -110,6 +120,8 @@ class GeminiSession:
     def _send(self, message: ClientMessage, shown: tuple[str, str] | None = None) -> None:
         """Queue a frame and its `WireFrame`; `shown` is its (summary, text) when known without parsing."""
         frame = encode(message)
+        if isinstance(message, SetupMessage):
+            frame = with_extra(frame, self.setup_extra)
         self._frames.append(frame)
         summary, text = summarize(load_json(frame)) if shown is None else shown
         self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
@@ -185,6 +197,11 @@ class GeminiSession:
         else:
             self._send(ClientContentMessage(client_content=ClientContent(turns=(), turn_complete=False)))
 
+    def update_instructions(self, text: str) -> None:
+        """Give the session in progress a new system prompt (``contextUpdate``); empty text clears it."""
+        instruction = system_instruction(text) or Content(role="user", parts=())
+        self._send(ContextUpdateMessage(context_update=ContextUpdate(system_instruction=instruction)))
+
     def send_audio(self, pcm: bytes, *, rate: int) -> None:
         """Stream a block of microphone audio (PCM16 mono)."""
         self._send_blob("audio", Blob(mime_type=f"audio/pcm;rate={rate}", data=pcm))
@@ -214,7 +231,10 @@ class GeminiSession:
         """Answer function calls; each response carries its call's id and name."""
         responses = tuple(
             FunctionResponse(
-                id=answer.call_id, name=answer.name, response=answer.output, scheduling=answer.scheduling
+                id=self._calls.wire_id(answer.call_id),
+                name=answer.name,
+                response=answer.output,
+                scheduling=answer.scheduling,
             )
             for answer in answers
         )
@@ -249,7 +269,10 @@ class GeminiSession:
     def _dispatch(self, message: ServerMessage, at: float) -> None:
         if message.setup_complete is not None:
             self._setup_done = True
-            self._events.append(ev.SetupComplete(session_id=message.setup_complete.session_id))
+            session_id = message.setup_complete.session_id
+            self._events.append(ev.SetupComplete(session_id=session_id))
+            if session_id:  # Vertex AI names its sessions: worth quoting to its support
+                self._events.append(ev.Notice(message=f"session id: {session_id}"))
         if message.voice_activity_detection_signal is not None:
             kind = message.voice_activity_detection_signal.vad_signal_type or ""
             self._events.append(ev.VoiceActivity(speaking=kind.endswith("SOS")))
@@ -259,29 +282,13 @@ class GeminiSession:
         if message.server_content is not None:
             self._content(message.server_content, at)
         if message.tool_call is not None and message.tool_call.function_calls:
-            turn = self._turns.head()
-            self._turns.first_frame(turn, at=at)
-            calls = tuple(
-                ev.ToolCall(turn=turn.number, call_id=call.id or "", name=call.name, args=call.args)
-                for call in message.tool_call.function_calls
-            )
-            self._events.append(ev.ToolCallRequested(turn=turn.number, calls=calls))
+            self._tool_call(message.tool_call.function_calls, at)
         if message.tool_call_cancellation is not None:
             self._events.append(
                 ev.ToolCallCancelled(turn=self.current_turn, call_ids=message.tool_call_cancellation.ids)
             )
         if message.usage_metadata is not None:
-            usage = message.usage_metadata
-            self._events.append(
-                ev.Usage(
-                    turn=self._turns.last_finished,
-                    prompt_tokens=usage.prompt_token_count or 0,
-                    response_tokens=usage.response_token_count or usage.candidates_token_count or 0,
-                    total_tokens=usage.total_token_count or 0,
-                    prompt_details=_by_modality(usage.prompt_tokens_details),
-                    response_details=_by_modality(usage.response_tokens_details),
-                )
-            )
+            self._events.append(usage_event(message.usage_metadata, turn=self._turns.last_finished))
         if message.go_away is not None:
             self._events.append(ev.GoAway(time_left=bounded_seconds(message.go_away.time_left)))
         update = message.session_resumption_update
@@ -290,12 +297,39 @@ class GeminiSession:
                 ev.ResumptionHandle(handle=update.new_handle, resumable=bool(update.resumable))
             )
 
+    def _tool_call(self, parts: tuple[FunctionCall, ...], at: float) -> None:
+        """Calls complete go to the runner together; the arguments of one still streaming are shown."""
+        turn = self._turns.head()
+        self._turns.first_frame(turn, at=at)
+        calls: list[ev.ToolCall] = []
+        for part in parts:
+            arrived = self._calls.take(part)
+            if arrived.complete:
+                calls.append(
+                    ev.ToolCall(
+                        turn=turn.number, call_id=arrived.call_id, name=arrived.name, args=arrived.args
+                    )
+                )
+            else:
+                self._events.append(
+                    ev.ToolCallArguments(
+                        turn=turn.number, call_id=arrived.call_id, name=arrived.name, args=arrived.args
+                    )
+                )
+        if calls:
+            self._events.append(ev.ToolCallRequested(turn=turn.number, calls=tuple(calls)))
+
     def _content(self, content: ServerContent, at: float) -> None:
         if content.input_transcription is not None and content.input_transcription.text:
             turn = self._turns.answering()
             transcript = content.input_transcription
             self._events.append(
-                ev.InputTranscript(turn=turn.number, text=transcript.text, final=bool(transcript.finished))
+                ev.InputTranscript(
+                    turn=turn.number,
+                    text=transcript.text,
+                    final=bool(transcript.finished),
+                    **extras(transcript),
+                )
             )
         if content.model_turn is not None and content.model_turn.parts:
             turn = self._turns.head()
@@ -309,7 +343,10 @@ class GeminiSession:
                 transcript = content.output_transcription
                 self._events.append(
                     ev.OutputTranscript(
-                        turn=turn.number, text=transcript.text, final=bool(transcript.finished)
+                        turn=turn.number,
+                        text=transcript.text,
+                        final=bool(transcript.finished),
+                        **extras(transcript),
                     )
                 )
         if content.interrupted:
@@ -351,15 +388,6 @@ def _frame_bytes(message: ClientMessage) -> int:
 def _said(role: str, text: str) -> Content:
     """One turn of `role` saying `text`."""
     return Content(role=role, parts=(Part(text=text),))
-
-
-def _by_modality(details: Sequence[ModalityTokenCount] | None) -> dict[str, int]:
-    """Tokens by modality, in lower case (`TEXT` → `text`), summed per modality."""
-    found: dict[str, int] = {}
-    for detail in details or ():
-        modality = detail.modality.lower()
-        found[modality] = found.get(modality, 0) + detail.token_count
-    return found
 
 
 def _history_message(turns: Sequence[Content]) -> ClientContentMessage:

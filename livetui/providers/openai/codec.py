@@ -52,6 +52,7 @@ from livetui.providers.openai.client_events import (
     MessageItem,
     ResponseCancel,
     ResponseCreate,
+    SessionUpdate,
     audio_append,
     encode,
     image_url,
@@ -255,6 +256,10 @@ class OpenAICodec:
     def audio_stream_end(self) -> None:
         """The microphone was turned off: nothing to send (the server's VAD ends a turn on silence, and
         push-to-talk ends it with :meth:`activity_end`)."""
+
+    def update_instructions(self, text: str) -> None:
+        """Give the session in progress new instructions (``session.update``)."""
+        self._send(SessionUpdate(session={"type": "realtime", "instructions": text}))
 
     def answer_tools(self, answers: list[ToolAnswer]) -> None:
         """Send each answer as a ``function_call_output`` item; once every call of the reply is answered

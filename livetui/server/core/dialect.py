@@ -36,6 +36,8 @@ class ServerContext:
     """Seconds a client has to open its session, in dialects that wait for an opening message."""
     max_session: float
     """Seconds a session may last, in dialects that limit it."""
+    lenient: bool = False
+    """Accept opening fields the dialect does not know, where the real service refuses them."""
 
 
 class Dialect(Protocol):

@@ -25,7 +25,7 @@ STATUS_STYLES: dict[str, str] = {
 }
 """How each status is drawn."""
 
-WAITING = {"approval": "awaiting approval", "answer": "awaiting your answer"}
+WAITING = {"approval": "awaiting approval", "answer": "awaiting your answer", "arguments": "streaming"}
 """What a pending call waits for, in words."""
 
 
@@ -49,7 +49,8 @@ class CallView:
     status: ev.ToolStatus = "pending"
     """Where it stands."""
     awaiting: str | None = None
-    """While pending: ``approval`` or ``answer`` (confirm and manual modes)."""
+    """While pending: ``approval`` or ``answer`` (confirm and manual modes), or ``arguments`` while they
+    stream."""
     result: dict[str, Any] | None = None
     """The response sent."""
     duration: float | None = None

@@ -41,7 +41,11 @@ def short_id(call_id: str) -> str:
 class ToolsPane(Vertical):
     """Function calls: a table of every call and the details of the highlighted one."""
 
-    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (ev.ToolCallRequested, ev.ToolCallStatus)
+    CONSUMES: ClassVar[tuple[type[ev.Event], ...]] = (
+        ev.ToolCallRequested,
+        ev.ToolCallStatus,
+        ev.ToolCallArguments,
+    )
     """The session events the pane shows."""
 
     @dataclass
@@ -84,6 +88,8 @@ class ToolsPane(Vertical):
         if isinstance(event, ev.ToolCallRequested):
             for call in event.calls:
                 self._add(CallView(call))
+        elif isinstance(event, ev.ToolCallArguments):
+            self._growing(event)
         elif isinstance(event, ev.ToolCallStatus):
             view = self.calls.get(event.call_id)
             if view is None:
@@ -113,6 +119,16 @@ class ToolsPane(Vertical):
             table.move_cursor(row=table.row_count - 1)
             self._show(view.call.call_id)
         self._count()
+
+    def _growing(self, event: ev.ToolCallArguments) -> None:
+        """A call whose arguments are still streaming: listed at once, its details growing."""
+        call = ev.ToolCall(turn=event.turn, call_id=event.call_id, name=event.name, args=event.args)
+        view = self.calls.get(event.call_id)
+        if view is None:
+            self._add(CallView(call, awaiting="arguments"))
+            return
+        view.call = call
+        self._refresh_row(view)
 
     def _refresh_row(self, view: CallView) -> None:
         table = self.query_one("#tools-table", DataTable)

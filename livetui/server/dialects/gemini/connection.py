@@ -23,6 +23,7 @@ from livetui.providers.gemini import close_codes
 from livetui.providers.gemini.client import (
     ClientContentMessage,
     ClientMessage,
+    ContextUpdateMessage,
     RealtimeInputMessage,
     SetupMessage,
     ToolResponseMessage,
@@ -42,9 +43,11 @@ from livetui.server.core.handles import Handles
 from livetui.server.core.listening import Listener
 from livetui.server.core.senses.asr import SpeechModel
 from livetui.server.dialects.gemini.hearing import bad_audio, take
+from livetui.server.dialects.gemini.paths import is_vertex_path
 from livetui.server.dialects.gemini.resumption import NOT_FOUND_REASON, ResumableSend, resumed_history
-from livetui.server.dialects.gemini.sink import MALFORMED_FRAME, GeminiSink
-from livetui.server.dialects.gemini.turns import answer_of, settings_of, turn_of
+from livetui.server.dialects.gemini.sink import MALFORMED_FRAME, GeminiSink, new_session_id
+from livetui.server.dialects.gemini.strict import unknown_name_reason, unknown_setup_fields
+from livetui.server.dialects.gemini.turns import answer_of, settings_of, traits_of, turn_of, updated_settings
 
 log = logging.getLogger("livetui.server")
 
@@ -69,9 +72,17 @@ class Connection:
         hearing: SpeechModel | None = None,
         handles: Handles | None = None,
         setup_timeout: float = SETUP_TIMEOUT,
+        *,
+        lenient: bool = False,
     ) -> None:
         self.websocket = websocket
         """The connection being served."""
+        self.lenient = lenient
+        """Accept setup fields Google does not know (Google closes with 1007)."""
+        self.consumed = 0
+        """The index of the last client message acted on (``setup`` is 0)."""
+        self.vertex = is_vertex_path(websocket.request.path if websocket.request is not None else "")
+        """The client came by Vertex AI's path: its session is served as Vertex serves it."""
         self.brain = brain
         """The server's brain, shared by every connection."""
         self.setup_timeout = setup_timeout
@@ -116,6 +127,9 @@ class Connection:
             reason = f"the first message must be setup, got {_kind(message)}"
             await self.websocket.close(close_codes.INVALID, reason)
             return
+        if not self.lenient and (unknown := unknown_setup_fields(first)):
+            await self.websocket.close(close_codes.INVALID, fit_reason(unknown_name_reason(unknown[0])))
+            return
         resumption = message.setup.session_resumption
         history = resumed_history(self.handles, resumption)
         if history is None:
@@ -123,15 +137,17 @@ class Connection:
             return
         resumable = None
         if resumption is not None and self.handles is not None:
-            resumable = ResumableSend(self.send, self.handles)
-        if resumable is not None:
-            self.sink = GeminiSink(resumable)
+            consumed = (lambda: self.consumed) if resumption.transparent else None
+            resumable = ResumableSend(self.send, self.handles, consumed)
+        traits = traits_of(message.setup, vertex=self.vertex)
+        self.sink = GeminiSink(resumable if resumable is not None else self.send, traits)
         settings = settings_of(message.setup)
         self.conversation = Conversation(settings, self.brain, self.sink, self._brain_failed, self.faults)
         self.conversation.resume(history)
         if self.hearing is not None:
             self.listener = Listener(self.hearing, self.conversation)
-        await self.send(ServerMessage(setup_complete=SetupComplete()))
+        session_id = new_session_id() if self.vertex else None
+        await self.send(ServerMessage(setup_complete=SetupComplete(session_id=session_id)))
         if resumable is not None:
             resumable.attach(self.conversation.history)
             await resumable.offer()
@@ -139,6 +155,7 @@ class Connection:
             message = await self._decode(frame)
             if message is None or not await self._handle(message):
                 return
+            self.consumed += 1
 
     async def _decode(self, frame: str | bytes) -> ClientMessage | None:
         """The message in `frame`, or None after closing the connection with 1007."""
@@ -178,6 +195,8 @@ class Connection:
                 take(self.listener, realtime)  # audio and activity signals, recognised off the loop
         elif isinstance(message, ToolResponseMessage):
             conversation.answer_calls([answer_of(r) for r in message.tool_response.function_responses])
+        elif isinstance(message, ContextUpdateMessage):
+            conversation.settings = updated_settings(conversation.settings, message.context_update)
         return True
 
     async def send(self, message: ServerMessage) -> None:

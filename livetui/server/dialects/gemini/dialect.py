@@ -31,6 +31,11 @@ class GeminiDialect:
     async def serve(self, websocket: ServerConnection, context: ServerContext) -> None:
         """Serve one connection: ``setup`` first, then the reader loop."""
         connection = Connection(
-            websocket, context.brain, context.hearing, context.handles, context.setup_timeout
+            websocket,
+            context.brain,
+            context.hearing,
+            context.handles,
+            context.setup_timeout,
+            lenient=context.lenient,
         )
         await connection.run()

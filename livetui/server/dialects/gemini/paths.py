@@ -18,6 +18,10 @@ _LIVE_PATH = re.compile(
     r"\.GenerativeService\.BidiGenerateContent(?:Constrained)?"
 )
 
+_VERTEX_PATH = re.compile(
+    r"/ws/google\.cloud\.aiplatform\.(?:v1|v1beta1)\.LlmBidiService/BidiGenerateContent"
+)
+
 EXAMPLE_PATH = LIVE_PATH
 """A path the server answers on, named in the 404 body."""
 
@@ -26,13 +30,23 @@ BAD_KEY_REASON = "API key not valid. Please pass a valid API key."
 
 
 def is_live_path(target: str) -> bool:
-    """True for a Live endpoint path (v1, v1beta or v1alpha; plain or Constrained).
+    """True for a Live endpoint path (v1, v1beta or v1alpha; plain or Constrained; or Vertex AI's).
 
     `target` is the request target, query included. Leading slashes are collapsed, since the Python SDK
     requests ``//ws/...`` (its base URL ends in a slash).
     """
-    path = "/" + target.partition("?")[0].lstrip("/")
-    return _LIVE_PATH.fullmatch(path) is not None
+    path = _path(target)
+    return _LIVE_PATH.fullmatch(path) is not None or _VERTEX_PATH.fullmatch(path) is not None
+
+
+def is_vertex_path(target: str) -> bool:
+    """True for Vertex AI's Live path (``/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/...``)."""
+    return _VERTEX_PATH.fullmatch(_path(target)) is not None
+
+
+def _path(target: str) -> str:
+    """The path of a request target, its query left out and its leading slashes collapsed."""
+    return "/" + target.partition("?")[0].lstrip("/")
 
 
 def presented_key(target: str, headers: Headers) -> str | None:

@@ -7,11 +7,14 @@ When ``setup`` carries ``sessionResumption`` (``{}``), the connection's frames g
 true``; when a reply starts it sends ``resumable: false`` (a reply in progress cannot be resumed). Every
 handle names the conversation in the server-wide registry (`livetui.server.core.handles`), so a later
 ``setup`` with ``sessionResumption.handle`` continues it, its history (and so the ``{turn}`` count)
-intact. An unknown handle (never issued, or forgotten) is refused with 1008 ``BidiGenerateContent
-session not found``, as Google does.
+intact. A ``transparent`` setup (Vertex's) also gets ``lastConsumedClientMessageIndex``, the index of
+the last client message the server has acted on (``setup`` is 0). An unknown handle (never issued, or
+forgotten) is refused with 1008 ``BidiGenerateContent session not found``, as Google does.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from livetui.providers.gemini.client import SessionResumptionConfig
 from livetui.providers.gemini.server import ServerMessage, SessionResumptionUpdate
@@ -49,9 +52,10 @@ def _ends_turn(message: ServerMessage) -> bool:
 class ResumableSend:
     """A connection's `Send` that also keeps the client supplied with resumption handles."""
 
-    def __init__(self, send: Send, handles: Handles) -> None:
+    def __init__(self, send: Send, handles: Handles, consumed: Callable[[], int] | None = None) -> None:
         self._send = send
         self._handles = handles
+        self._consumed = consumed
         self._history = History()
         self._replying = False
 
@@ -74,5 +78,8 @@ class ResumableSend:
     async def offer(self) -> None:
         """Send a fresh handle (resumable)."""
         handle = self._handles.issue(self._history)
-        update = SessionResumptionUpdate(new_handle=handle, resumable=True)
+        index = self._consumed() if self._consumed is not None else None
+        update = SessionResumptionUpdate(
+            new_handle=handle, resumable=True, last_consumed_client_message_index=index
+        )
         await self._send(ServerMessage(session_resumption_update=update))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from livetui.live.tools import ToolAnswer, ToolDeclaration
-from livetui.providers.gemini.client import FunctionDeclaration, Setup
+from livetui.providers.gemini.client import ContextUpdate, FunctionDeclaration, Setup, Tool
 from livetui.providers.gemini.codec import encode
 from livetui.providers.gemini.content import Content, FunctionResponse
 from livetui.server.core.turns import Role, SessionSettings, Turn
+from livetui.server.dialects.gemini.sink import Traits, once_model
 
 
 def content_text(content: Content) -> str:
@@ -30,11 +32,39 @@ def turn_of(content: Content) -> Turn:
     return Turn(role, content_text(content), size=_size(content))
 
 
+def _declared(tools: tuple[Tool, ...]) -> list[FunctionDeclaration]:
+    """The functions `tools` declare."""
+    return [declaration for tool in tools for declaration in tool.function_declarations or ()]
+
+
+def updated_settings(settings: SessionSettings, update: ContextUpdate) -> SessionSettings:
+    """`settings` with what a ``contextUpdate`` replaces: the system instruction, the tools, or both."""
+    if update.system_instruction is not None:
+        settings = replace(settings, system_text=content_text(update.system_instruction))
+    if update.tools is not None:
+        declared = _declared(update.tools.tools)
+        functions = frozenset(declaration.name for declaration in declared)
+        tools = tuple(declaration_of(declaration) for declaration in declared)
+        settings = replace(settings, functions=functions, tools=tools)
+    return settings
+
+
+def traits_of(setup: Setup, *, vertex: bool = False) -> Traits:
+    """What `setup` (and the path it came by) says about the session's output."""
+    return Traits(
+        heard=setup.input_audio_transcription is not None,
+        spoken=setup.output_audio_transcription is not None,
+        once=once_model(setup.model),
+        vertex=vertex,
+        modality=setup.modality,
+    )
+
+
 def settings_of(setup: Setup) -> SessionSettings:
     """What `setup` asks for."""
     instruction = setup.system_instruction
     config = setup.generation_config
-    declared = [declaration for tool in setup.tools or () for declaration in tool.function_declarations or ()]
+    declared = _declared(setup.tools or ())
     functions = frozenset(declaration.name for declaration in declared)
     return SessionSettings(
         system_text=content_text(instruction) if instruction else "",
