@@ -12,7 +12,7 @@ import pytest
 from livetui.server.app import LiveServer
 from tests.server.wire import read_turn, session
 from tests.voice.conftest import Speech, pcm_of
-from tests.voice.wire_audio import finished_input, read_until, send_audio
+from tests.voice.wire_audio import HEARS_ONCE, finished_input, read_until, send_audio
 
 PAUSE_SECONDS = 0.3
 """The pause inside the sentence."""
@@ -39,7 +39,7 @@ def with_pause(speech: Speech, before: str, after: str) -> bytes:
 async def test_a_300_ms_pause_inside_a_sentence_does_not_end_the_turn(
     voice_server: LiveServer, speech: Speech, before: str, after: str
 ) -> None:
-    async with session(voice_server, modality="TEXT") as ws:
+    async with session(voice_server, modality="TEXT", **HEARS_ONCE) as ws:
         await send_audio(ws, with_pause(speech, before, after))
         frames = await read_turn(ws)
     assert finished_input(frames) == [f"{before} {after}"], "one utterance, all of it"
@@ -48,7 +48,7 @@ async def test_a_300_ms_pause_inside_a_sentence_does_not_end_the_turn(
 async def test_the_end_of_speech_is_found_in_the_silence_after_it(
     voice_server: LiveServer, speech: Speech
 ) -> None:
-    async with session(voice_server, modality="TEXT") as ws:
+    async with session(voice_server, modality="TEXT", **HEARS_ONCE) as ws:
         await send_audio(ws, pcm_of(speech("what is the capital of france", before=0.5, after=1.0)))
         frames = await read_until(ws, key="turnComplete")  # no audioStreamEnd: the silence ends the turn
     assert finished_input(frames) == ["what is the capital of france"]

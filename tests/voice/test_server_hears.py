@@ -15,6 +15,7 @@ from tests.conftest import ServerStarter
 from tests.server.wire import Frame, model_text, read_turn, send, session, user_turn
 from tests.voice.conftest import Speech, pcm_of
 from tests.voice.wire_audio import (
+    HEARS_ONCE,
     audio_bytes,
     audio_parts,
     content,
@@ -28,8 +29,6 @@ WEATHER = "It is sunny and warm today. Expect a light breeze this afternoon."
 """The test script's reply to the weather question."""
 HEARS_IN_CHUNKS: dict[str, Any] = {"inputAudioTranscription": {}, "outputAudioTranscription": {}}
 """A setup asking for both transcripts of a 2.5-class model: the user's words in append-only chunks."""
-HEARS_ONCE: dict[str, Any] = {**HEARS_IN_CHUNKS, "model": "models/gemini-3.1-flash-live-preview"}
-"""The same for a 3.1-class model: the user's utterance once, finished."""
 
 
 async def weather_asked(server: LiveServer, speech: Speech, fields: dict[str, Any]) -> list[Frame]:

@@ -9,7 +9,7 @@ from livetui.server.core.senses.whisper import whisper_installed
 from tests.conftest import ServerStarter
 from tests.server.wire import model_text, read_turn, session
 from tests.voice.conftest import SCRIPT, Speech, pcm_of
-from tests.voice.wire_audio import finished_input, send_audio
+from tests.voice.wire_audio import HEARS_ONCE, finished_input, send_audio
 
 pytestmark = pytest.mark.skipif(not whisper_installed(), reason="the [whisper] extra is not installed")
 
@@ -23,7 +23,7 @@ async def free_speech_server(start_live_server: ServerStarter) -> LiveServer:
 async def test_free_speech_is_heard_nearly_word_for_word(
     free_speech_server: LiveServer, speech: Speech
 ) -> None:
-    async with session(free_speech_server, modality="TEXT") as ws:
+    async with session(free_speech_server, modality="TEXT", **HEARS_ONCE) as ws:
         await send_audio(ws, pcm_of(speech("what is the capital of france")))
         frames = await read_turn(ws)
     [heard] = finished_input(frames)

@@ -12,6 +12,14 @@ from tests.server.wire import Frame, recv, send
 BLOCK_BYTES = 640
 """20 ms of 16 kHz PCM16: what a microphone sends at a time."""
 
+HEARS_ONCE: dict[str, Any] = {
+    "inputAudioTranscription": {},
+    "outputAudioTranscription": {},
+    "model": "models/gemini-3.1-flash-live-preview",
+}
+"""Setup fields asking for both transcripts of a 3.1-class model, which sends the user's utterance once,
+finished (a 2.5-class model sends append-only chunks and never marks one finished)."""
+
 
 async def send_audio(ws: ClientConnection, pcm: bytes, rate: int = 16000, block: int = BLOCK_BYTES) -> None:
     """Stream `pcm` as ``realtimeInput.audio`` blocks, as fast as the socket takes them."""

@@ -102,7 +102,6 @@ class GeminiSink:
         self._send = send
         self.traits = traits or Traits()
         """What the session's setup and path say about its output."""
-        self._heard = ""
 
     def new_call_id(self) -> str:
         """A fresh id, shaped like Google's."""
@@ -152,20 +151,18 @@ class GeminiSink:
 
     async def heard(self, text: str, *, finished: bool) -> None:
         """``inputTranscription``, when the setup asked for it: the utterance once, finished (3.1-class),
-        or append-only chunks, the whole utterance adding only what the chunks did not say (2.5-class)."""
-        if not self.traits.heard:
+        or append-only chunks, a word each (2.5-class).
+
+        The recogniser's partial hypotheses revise themselves ("what is the" becomes "what is six times
+        seven"), and an append-only chunk can never be taken back, so the chunks are the words of the
+        finished utterance: what a client joins is exactly what was heard."""
+        if not self.traits.heard or not finished or not text:
             return
         if self.traits.once:
-            if finished and text:
-                await self._send_heard(Transcription(text=text, finished=True))
+            await self._send_heard(Transcription(text=text, finished=True))
             return
-        if finished:
-            said, self._heard = self._heard, ""
-            text = text[len(said) :] if text.startswith(said) else ""
-        else:
-            self._heard += text
-        if text:
-            await self._send_heard(Transcription(text=text))
+        for index, word in enumerate(text.split()):
+            await self._send_heard(Transcription(text=word if index == 0 else f" {word}"))
 
     async def _send_heard(self, transcription: Transcription) -> None:
         await self._send(_content(ServerContent(input_transcription=transcription)))
