@@ -112,11 +112,17 @@ class Target:
     """The protocol a local server is spoken to in (a provider's own service speaks its own)."""
 
     @property
+    def shown_model(self) -> str:
+        """The model as the status bar shows it: with the dialect of a local server that speaks OpenAI's
+        (`scripted · openai`)."""
+        if self.provider == "local" and self.dialect != "gemini":
+            return f"{self.model} · {self.dialect}"
+        return self.model
+
+    @property
     def label(self) -> str:
-        """`provider · model` as the status bar shows it, with the dialect of a local server that speaks
-        OpenAI's (`local · scripted · openai`)."""
-        shown = f"{self.provider} · {self.model}"
-        return f"{shown} · {self.dialect}" if self.provider == "local" and self.dialect != "gemini" else shown
+        """`provider · model` as the status bar shows it (`local · scripted · openai`)."""
+        return f"{self.provider} · {self.shown_model}"
 
     @classmethod
     def of(cls, settings: Settings) -> Target:

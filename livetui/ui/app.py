@@ -188,7 +188,7 @@ class LiveApp(HistoryKeys):
         """Makes the local server's plan, for Continue on the local server (None: not offered)."""
         self.main = MainScreen(
             provider=self.target.provider,
-            model=self.target.model,
+            model=self.target.shown_model,
             notices=notices,
             camera=self.runtime.camera is not None,
             prices=settings.prices,

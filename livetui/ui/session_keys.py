@@ -87,7 +87,7 @@ class SessionKeys(MediaKeys):
         """Replace the session with a new one from the connector (the old one ends and keeps its journal)."""
         self.renew()
         await self.main.chat.clear()
-        self.main.status.new_session(self.target.provider, self.target.model)
+        self.main.status.new_session(self.target.provider, self.target.shown_model)
         for line in (*notices, why):
             self._notice(line)
         self.run_session()
