@@ -33,6 +33,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from livetui.config import data_dir
+from livetui.live.limits import LimitError, bounded_json
 from livetui.server.errors import StartupError
 
 log = logging.getLogger("livetui.server.replay")
@@ -129,13 +130,17 @@ def load_recorded(directory: Path) -> Recorded:
     for line in lines:
         try:
             data = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue  # a line cut off by a crash
-        event = data.get("event") or {}
+        event = data.get("event") if isinstance(data, dict) else None
+        if not isinstance(event, dict):
+            continue
         if event.get("kind") == "wire_frame":
             try:
                 frame = json.loads(event["text"])
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, RecursionError):
+                continue
+            if not isinstance(frame, dict):
                 continue
             sent.append((event.get("direction", ""), frame))
             waiting = list(_payloads(frame)) if event.get("direction") == "in" else waiting
@@ -197,8 +202,8 @@ class ReplayServer:
                 await websocket.send(frame)
             async for message in websocket:
                 try:
-                    frame = json.loads(message)
-                except ValueError:
+                    frame = bounded_json(message)
+                except LimitError:
                     continue
                 if isinstance(frame, dict) and asks_for_reply(recorded.dialect, frame):
                     for reply in next(turns, []):

@@ -14,8 +14,9 @@ import pytest
 from websockets.asyncio.client import ClientConnection
 
 from livetui.server.app import LiveServer, ServerConfig
-from livetui.server.core.brains.openai_compat import BridgeTarget
+from livetui.server.core.brains.openai_compat import BridgeTarget, check_url
 from livetui.server.core.brains.smollm2 import smollm2_unavailable
+from livetui.server.errors import StartupError
 from livetui.server.main import main
 from tests.conftest import ServerStarter
 from tests.server import wire
@@ -222,3 +223,10 @@ def test_serve_refuses_a_url_that_is_not_one(capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().err == (
         "livetui serve: --brain-url must be an http:// or https:// URL, not 'localhost:11434'\n"
     )
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://host:99999/v1", "ftp://user:secret@host/v1"])
+def test_a_brain_url_that_cannot_be_used_is_one_line_without_its_password(url: str) -> None:
+    with pytest.raises(StartupError) as error:
+        check_url(url)
+    assert "secret" not in str(error.value) and "\n" not in str(error.value)

@@ -154,6 +154,17 @@ async def test_a_frame_that_is_no_event_gets_an_error_and_the_session_goes_on(
             "session.output_modalities",
         ),
         ({"type": "session.update", "session": {"type": "transcription"}}, "invalid_value", "session.type"),
+        ({"type": []}, "invalid_value", "type"),
+        (
+            {"type": "session.update", "session": {"type": "realtime", "max_output_tokens": -1}},
+            "invalid_value",
+            "session.max_output_tokens",
+        ),
+        (
+            {"type": "session.update", "session": {"type": "realtime", "max_output_tokens": True}},
+            "invalid_value",
+            "session.max_output_tokens",
+        ),
     ],
 )
 async def test_an_event_the_server_cannot_take_gets_an_error_naming_it_and_the_session_goes_on(
@@ -258,3 +269,11 @@ def test_a_replayed_spoken_turn_is_remembered_by_its_transcript() -> None:
     assert read.item["id"].startswith("item_") and read.item["status"] == "completed"
     typed = read_item(user_text("one ") | {"content": [{"type": "input_text", "text": "one "}] * 2})
     assert typed.text == "one one "
+
+
+def test_a_function_output_too_deep_for_json_is_kept_as_text() -> None:
+    deep = "[" * 300_000
+    read = read_item({"type": "function_call_output", "call_id": "call_x", "output": deep})
+    assert read.answer is not None and read.answer.output == {"output": deep}
+    lone = read_item({"type": "function_call_output", "call_id": "call_y", "output": '"\\ud800"'})
+    assert lone.answer is not None and lone.answer.output == {"output": '"\\ud800"'}

@@ -24,21 +24,31 @@ LOCAL_ID_PREFIX = "local-call-"
 _STEP = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\['([^']*)'\]")
 
 
+MAX_PATH_CHARS = 1000
+"""The longest ``jsonPath`` of one streamed argument piece."""
+MAX_PATH_STEPS = 32
+"""The most keys and indices in one path (as deep as the frame bounds allow JSON)."""
+MAX_INDEX = 1024
+"""Array indices in a path are below this: a piece cannot make a list of a billion empty items."""
+
+
 def path_steps(json_path: str) -> list[str | int]:
     """The keys and indices of a ``jsonPath`` (``$.stops[1].name`` → ``["stops", 1, "name"]``).
 
     Raises:
         ValueError: it is not a path of keys and indices from ``$``.
     """
-    if not json_path.startswith("$"):
-        raise ValueError(f"not a JSON path: {json_path!r}")
+    if not json_path.startswith("$") or len(json_path) > MAX_PATH_CHARS:
+        raise ValueError(f"not a JSON path: {json_path[:100]!r}")
     steps: list[str | int] = []
     rest = json_path[1:]
     while rest:
         match = _STEP.match(rest)
-        if match is None:
-            raise ValueError(f"not a JSON path: {json_path!r}")
+        if match is None or len(steps) >= MAX_PATH_STEPS:
+            raise ValueError(f"not a JSON path of at most {MAX_PATH_STEPS} steps: {json_path[:100]!r}")
         key, index, quoted = match.groups()
+        if index is not None and (len(index) > 4 or int(index) >= MAX_INDEX):
+            raise ValueError(f"an index past {MAX_INDEX - 1} in {json_path[:100]!r}")
         steps.append(int(index) if index is not None else key if key is not None else quoted)
         rest = rest[match.end() :]
     return steps
@@ -64,7 +74,7 @@ def _place(container: Any, steps: list[str | int], value: object, *, append: boo
     step, rest = steps[0], steps[1:]
     if isinstance(step, int):
         items = container if isinstance(container, list) else []
-        while len(items) <= step:
+        while len(items) <= step:  # bounded: `path_steps` refuses an index past MAX_INDEX
             items.append(None)
         items[step] = _place(items[step], rest, value, append=append)
         return items

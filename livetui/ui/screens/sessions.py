@@ -52,7 +52,7 @@ class SessionsScreen(Screen[None]):
         with Vertical(id="sessions-dialog"):
             yield Label("Past sessions", id="sessions-title")
             yield Input(placeholder="search: words the session mentions", id="sessions-search")
-            yield OptionList(id="sessions-list")
+            yield OptionList(id="sessions-list", markup=False)  # what was said is data, never markup
             yield Label("reading the sessions…", id="sessions-note")
 
     def on_mount(self) -> None:

@@ -135,8 +135,8 @@ class LatencyPane(Vertical):
         yield Label(f"total, last {HISTORY} turns", id="history-caption")
         yield Sparkline([], id="latency-history")
         yield Label(format_link(None, None, None), id="latency-link")
-        yield Label("", id="latency-limits")
-        yield Label("", id="latency-usage")
+        yield Label("", id="latency-limits", markup=False)  # names from the server: data, never markup
+        yield Label("", id="latency-usage", markup=False)
 
     def on_mount(self) -> None:
         """One row per stage, all empty."""

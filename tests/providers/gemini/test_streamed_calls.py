@@ -162,3 +162,10 @@ def test_usage_keeps_its_details_by_modality_from_either_api() -> None:
     assert (reported.prompt_tokens, reported.response_tokens, reported.thoughts_tokens) == (30, 12, 8)
     assert reported.prompt_details == {"text": 10, "audio": 20}
     assert reported.response_details == {"audio": 12}
+
+
+@pytest.mark.parametrize("path", ["$.a[2000000000]", "$.a[1024]", "$" + ".a" * 33, "$." + "a" * 2000])
+def test_a_path_that_would_cost_unbounded_memory_is_refused(path: str) -> None:
+    with pytest.raises(ValueError):
+        path_steps(path)
+    assert path_steps("$.a[1023].b") == ["a", 1023, "b"]

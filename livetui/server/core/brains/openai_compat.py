@@ -57,10 +57,7 @@ class BridgeTarget:
     @property
     def shown_url(self) -> str:
         """The URL without any user name or password in it, as messages show it."""
-        parts = urlsplit(self.url)
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        return urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
+        return _without_credentials(self.url)
 
 
 def check_url(url: str) -> str:
@@ -69,10 +66,27 @@ def check_url(url: str) -> str:
     Raises:
         StartupError: it cannot.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port out of range raises here
+    except ValueError:
+        raise StartupError(f"--brain-url is not a URL: {_without_credentials(url)!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StartupError(f"--brain-url must be an http:// or https:// URL, not {url!r}")
+        shown = _without_credentials(url)
+        raise StartupError(f"--brain-url must be an http:// or https:// URL, not {shown!r}")
     return url.rstrip("/")
+
+
+def _without_credentials(url: str) -> str:
+    """`url` as a message may show it: without a user name, a password or a query (a URL that cannot be
+    read shows as its scheme only)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+    except ValueError:
+        return url.split(":", 1)[0][:20] + ":…"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
 
 
 def tool_of(declaration: ToolDeclaration) -> dict[str, Any]:

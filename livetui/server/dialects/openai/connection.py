@@ -56,6 +56,12 @@ def requested_model(target: str) -> str:
     return values[0] if values else DEFAULT_MODEL
 
 
+MAX_PENDING_OUTPUTS = 128
+"""Function outputs a client may add before it asks for the response that reads them."""
+MAX_SYSTEM_CHARS = 200_000
+"""The longest the instructions may grow through system message items."""
+
+
 class RealtimeConnection:
     """Serves one WebSocket connection of the OpenAI Realtime dialect."""
 
@@ -129,12 +135,13 @@ class RealtimeConnection:
             await self.wire.error(ClientError("An event must be a JSON object.", code="invalid_json"), None)
             return
         event_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
-        handler = self._handlers.get(event.get("type"))  # type: ignore[arg-type]
+        kind = event.get("type")
+        handler = self._handlers.get(kind) if isinstance(kind, str) else None
         try:
             if handler is None:
                 supported = ", ".join(f"'{name}'" for name in self._handlers)
                 raise ClientError(
-                    f"Invalid value: {event.get('type')!r}. Supported values are: {supported}.", param="type"
+                    f"Invalid value: {str(kind)[:100]!r}. Supported values are: {supported}.", param="type"
                 )
             await handler(event)
         except ClientError as error:
@@ -184,10 +191,21 @@ class RealtimeConnection:
         for image in new.images:
             conversation.look(image)  # analysed off the loop, latest wins
         if new.answer is not None:
+            if len(self._outputs) >= MAX_PENDING_OUTPUTS:
+                raise ClientError(
+                    f"Too many function_call_output items before a response.create (at most "
+                    f"{MAX_PENDING_OUTPUTS}).",
+                    param="item",
+                )
             self._outputs.append(new.answer)
         elif new.role == "system" and new.text:
             settings = conversation.settings
             system_text = "\n".join(filter(None, (settings.system_text, new.text)))
+            if len(system_text) > MAX_SYSTEM_CHARS:
+                raise ClientError(
+                    f"The system messages are too long (at most {MAX_SYSTEM_CHARS:,} characters).",
+                    param="item.content",
+                )
             conversation.settings = replace(settings, system_text=system_text)
         elif new.text:
             role: Role = "model" if new.role == "assistant" else "user"

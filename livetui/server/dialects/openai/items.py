@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from livetui.live.limits import LimitError, bounded_json
 from livetui.live.tools import ToolAnswer
 from livetui.server.dialects.openai.wire import ClientError, Event, new_id
 
@@ -72,8 +72,8 @@ def _image(url: Any, param: str) -> bytes:
 def _output(value: Any) -> dict[str, Any]:
     """A function output string as the JSON object the brains read (``{"output": ...}`` unless it is one)."""
     try:
-        parsed = json.loads(value)
-    except ValueError:
+        parsed = bounded_json(value)
+    except LimitError:  # not JSON, or JSON past the frame's own bounds: the text as given
         return {"output": value}
     return parsed if isinstance(parsed, dict) else {"output": parsed}
 

@@ -25,6 +25,10 @@ TURN_DETECTION_TYPES = ("server_vad", "semantic_vad")
 """The voice-activity detection modes (both served by the local listener)."""
 
 
+MAX_OUTPUT_TOKENS = 4096
+"""The most tokens a reply may be asked for (OpenAI's own cap)."""
+
+
 def _pcm() -> Event:
     return {"type": "audio/pcm", "rate": RATE}
 
@@ -112,6 +116,14 @@ def _check(update: dict[str, Any]) -> None:
     if kind != "realtime":
         raise ClientError(
             f"Invalid session type {kind!r}: the local server serves realtime sessions.", param="session.type"
+        )
+    limit = update.get("max_output_tokens")
+    counted = type(limit) is int and 1 <= limit <= MAX_OUTPUT_TOKENS
+    if limit is not None and limit != "inf" and not counted:
+        raise ClientError(
+            "Invalid value for 'session.max_output_tokens': 'inf' or an integer from 1 to "
+            f"{MAX_OUTPUT_TOKENS}.",
+            param="session.max_output_tokens",
         )
     modalities = update.get("output_modalities")
     if modalities is not None and modalities not in (["audio"], ["text"]):
