@@ -214,40 +214,33 @@ def plan_local(settings: Settings, *, resolve: BrainChoice, tools: ToolRegistry 
     brain, reasons = resolve(settings.local.brain)
     local = settings.model_copy(update={"provider": "local"})
     route = Route("local", brain, settings.local.dialect)
-    if route.dialect == "openai":
-        connector = lambda: open_local_openai(route, local, tools=tools)  # noqa: E731
-    else:
-        connector = lambda: open_session(local, brain=brain, tools=tools)  # noqa: E731
+    connector = lambda: open_local(local, brain, tools=tools)  # noqa: E731
     notices = tuple(f"The local server uses the {brain} brain: {reason}." for reason in reasons)
     target = Target("local", brain, settings.local.dialect)
     return SessionPlan(connector, target, notices, tuple(reasons), route)
 
 
 def openai_session(route: Route, settings: Settings, *, tools: ToolRegistry | None = None) -> LiveSession:
-    """The OpenAI Realtime session of `route`: its endpoint (the URL from the base URL, model, Azure
-    deployment and api-version; the key in its header, `Authorization` or Azure's `api-key`), or the
-    local server's OpenAI dialect when the route is local.
+    """The OpenAI Realtime session of `route`: its endpoint is the URL from the base URL, model, Azure
+    deployment and api-version, with the key in its header (`Authorization`, or Azure's `api-key`).
 
     Raises:
+        MissingKeyError: the route has no key.
         EndpointSettingsError: the base URL or the Azure options cannot make an endpoint.
     """
-    config = build_config(settings, tools=tools)
-    if route.provider == "local" or route.api_key is None:
-        # On the local server the model that answers is its brain: say so (and so in the status bar).
-        config = replace(config, model=route.model)
-        endpoint = registry.local_endpoint(route.base_url or "", settings.url_key, dialect="openai")
-    else:
-        options = EndpointOptions(
-            model=route.model,
-            base_url=route.base_url,
-            deployment=route.azure_deployment,
-            api_version=route.api_version,
-        )
-        try:
-            endpoint = registry.endpoint("openai", route.api_key, options)
-        except ValueError as error:
-            raise EndpointSettingsError(str(error)) from None
-    return LiveSession(endpoint, registry.provider("openai", settings), config)
+    if route.api_key is None:
+        raise MissingKeyError("openai")
+    options = EndpointOptions(
+        model=route.model,
+        base_url=route.base_url,
+        deployment=route.azure_deployment,
+        api_version=route.api_version,
+    )
+    try:
+        endpoint = registry.endpoint("openai", route.api_key, options)
+    except ValueError as error:
+        raise EndpointSettingsError(str(error)) from None
+    return LiveSession(endpoint, registry.provider("openai", settings), build_config(settings, tools=tools))
 
 
 @contextlib.asynccontextmanager
@@ -259,14 +252,18 @@ async def open_openai(
 
 
 @contextlib.asynccontextmanager
-async def open_local_openai(
-    route: Route, settings: Settings, *, tools: ToolRegistry | None = None
+async def open_local(
+    settings: Settings, brain: str, *, tools: ToolRegistry | None = None
 ) -> AsyncIterator[LiveSession]:
-    """A session with the local server in the OpenAI Realtime dialect; the server is stopped on exit."""
-    server = await start_local(settings, route.model)
+    """A session with the embedded server, started as a child with `brain` and spoken to in the settings'
+    dialect; the server is stopped on exit.
+
+    Raises:
+        LocalServerError: the local server could not be started.
+    """
+    server = await start_local(settings, brain)
     try:
-        here = Route("local", route.model, "openai", base_url=server.url)
-        yield openai_session(here, settings, tools=tools)
+        yield local_session(server.url, settings, model=brain, tools=tools)
     finally:
         await server.stop()
 
@@ -275,7 +272,7 @@ async def open_local_openai(
 async def open_session(
     settings: Settings, *, brain: str = "scripted", tools: ToolRegistry | None = None
 ) -> AsyncIterator[LiveSession]:
-    """A session for these settings; a local server it started is stopped on exit.
+    """A session for these settings: Gemini with its key, or else the embedded server (see `open_local`).
 
     Args:
         settings: the user's settings.
@@ -286,21 +283,31 @@ async def open_session(
         LocalServerError: the local server could not be started.
         MissingKeyError: the settings ask for Gemini and there is no key.
     """
-    config = build_config(settings, tools=tools)
-    if settings.use_gemini:
-        if settings.gemini.api_key is None:
-            raise MissingKeyError("gemini")
-        endpoint = registry.endpoint("gemini", settings.gemini.api_key)
-        yield LiveSession(endpoint, registry.provider("gemini", settings), config)
+    if not settings.use_gemini:
+        async with open_local(settings, brain, tools=tools) as session:
+            yield session
         return
-    # On the local server the model that answers is its brain: say so in setup (and so in the status bar).
-    config = replace(config, model=brain)
-    server = await start_local(settings, brain)
-    try:
-        endpoint = registry.local_endpoint(server.url, dialect="gemini")
-        yield LiveSession(endpoint, registry.provider("gemini", settings), config)
-    finally:
-        await server.stop()
+    if settings.gemini.api_key is None:
+        raise MissingKeyError("gemini")
+    endpoint = registry.endpoint("gemini", settings.gemini.api_key)
+    yield LiveSession(endpoint, registry.provider("gemini", settings), build_config(settings, tools=tools))
+
+
+def local_session(
+    url: str,
+    settings: Settings,
+    *,
+    model: str,
+    key: SecretStr | None = None,
+    tools: ToolRegistry | None = None,
+) -> LiveSession:
+    """A session with a local server at ``ws://HOST:PORT`` in the settings' dialect, presenting `key` if
+    given. On a local server the model that answers is its brain: `model` names it in the session's
+    configuration (and so in the status bar)."""
+    config = replace(build_config(settings, tools=tools), model=model)
+    dialect = settings.local.dialect
+    endpoint = registry.local_endpoint(url, key, dialect=dialect)
+    return LiveSession(endpoint, registry.provider(dialect, settings), config)
 
 
 async def start_local(settings: Settings, brain: str) -> LocalServer:
@@ -335,10 +342,7 @@ def connect_to(
     @contextlib.asynccontextmanager
     async def connector() -> AsyncIterator[LiveSession]:
         # Which brain answers is the server's business: the status bar names the server, not a Gemini model.
-        config = replace(build_config(settings, tools=tools), model="local")
-        dialect = settings.local.dialect
-        endpoint = registry.local_endpoint(url, settings.url_key, dialect=dialect)
-        session = LiveSession(endpoint, registry.provider(dialect, settings), config)
+        session = local_session(url, settings, model="local", key=settings.url_key, tools=tools)
         if clock is not None:
             session.clock = clock
         yield session
