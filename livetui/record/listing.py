@@ -10,6 +10,7 @@ from datetime import datetime
 
 from livetui.record.catalog import SessionSummary, session_summaries
 from livetui.record.paths import sessions_root
+from livetui.wording import counted
 
 PROG = "livetui sessions"
 
@@ -32,7 +33,7 @@ def started(summary: SessionSummary) -> str:
 def columns(summary: SessionSummary) -> tuple[str, str, str, str]:
     """What a list shows of a session: its start, ``provider · model``, its turns and its duration."""
     target = f"{summary.provider} · {summary.model}" if summary.model else summary.provider
-    turns = f"{summary.turns} turn{'' if summary.turns == 1 else 's'}"
+    turns = counted(summary.turns, "turn")
     return started(summary), target, turns, duration(summary.duration)
 
 

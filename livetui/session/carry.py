@@ -14,6 +14,7 @@ from pathlib import Path
 from livetui.live.codec import Exchange
 from livetui.record.reader import read_recording
 from livetui.session.replay import Replay
+from livetui.wording import counted
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Carried:
     @property
     def notice(self) -> str:
         """The line that says what the new session carries."""
-        turns = f"{self.turns} turn{'' if self.turns == 1 else 's'}"
+        turns = counted(self.turns, "turn")
         return f"continuing {self.name}: {turns} of its conversation carried as context"
 
 

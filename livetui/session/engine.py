@@ -45,6 +45,7 @@ from livetui.session.latency import LatencyTracker
 from livetui.session.reconnect import ERRORS, Backoff, Resumption, is_retryable
 from livetui.session.replay import Replay
 from livetui.session.unreachable import describe_unreachable
+from livetui.wording import counted
 
 Emit = Callable[[ev.AnyEvent], None]
 """Where the engine hands its events (called on the event loop, never from a thread)."""
@@ -463,7 +464,7 @@ class LiveSession:
             self._emit(ev.Notice(message="the session resumed on a new connection"))
         elif self._replaying:
             self._emit(ev.Resumed(attempt=self._attempt))
-            turns = f"{self._replaying} turn{'s' if self._replaying != 1 else ''}"
+            turns = counted(self._replaying, "turn")
             self._emit(ev.Notice(message=f"the session resumed on a new connection by replaying {turns}"))
         else:
             self._emit(

@@ -33,6 +33,7 @@ from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.archive import ArchiveBlock, ArchivedEntry
 from livetui.ui.widgets.composer import ChatScroll
 from livetui.ui.widgets.first_hint import FirstHint
+from livetui.wording import counted
 
 FIRST_TURN = (ev.UserText, ev.InputTranscript, ev.TextDelta, ev.OutputTranscript, ev.ToolCallRequested)
 """Events that start the conversation (the first one removes the hint, as does the session ending)."""
@@ -233,4 +234,4 @@ class NavigableLog(VerticalScroll):
 
 def _size(text: str) -> str:
     lines = text.count("\n") + 1
-    return f"{len(text)} characters, {lines} line{'s' if lines != 1 else ''}"
+    return f"{len(text)} characters, {counted(lines, 'line')}"
