@@ -12,10 +12,12 @@ SECRET_QUERY_KEYS = frozenset(("key", "access_token", "api-key", "api_key"))
 
 
 def redact(url: str) -> str:
-    """The URL with any credential query value replaced by ``***``."""
+    """The URL with any credential query value replaced by ``***``, and no user name or password."""
     parts = urlsplit(url)
+    if "@" in parts.netloc:
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
     if not parts.query:
-        return url
+        return urlunsplit(parts)
     query = [(k, "***" if k.lower() in SECRET_QUERY_KEYS else v) for k, v in parse_qsl(parts.query)]
     return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
 

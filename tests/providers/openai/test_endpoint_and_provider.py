@@ -7,6 +7,7 @@ import pytest
 from pydantic import SecretStr
 
 from livetui.live.codec import Codec, Exchange
+from livetui.live.endpoint import EndpointOptions
 from livetui.live.provider import Provider
 from livetui.providers import registry
 from livetui.providers.openai.codec import OpenAICodec
@@ -124,3 +125,11 @@ def test_the_registry_names_it() -> None:
 )
 def test_close_codes_are_one_line(code: int, reason: str, expected: str) -> None:
     assert OpenAIProvider().explain_close(code, reason) == expected
+
+
+def test_a_base_url_with_a_password_is_shown_without_it() -> None:
+    endpoint = registry.endpoint(
+        "openai", KEY, EndpointOptions(base_url="https://user:hunter2@host.example/v1")
+    )
+    assert "hunter2" not in endpoint.safe_url and "user" not in endpoint.safe_url
+    assert endpoint.safe_url == "wss://host.example/v1/realtime?model=gpt-realtime"
