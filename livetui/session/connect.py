@@ -34,7 +34,7 @@ BrainChoice = Callable[[str], tuple[str, list[str]]]
 `resolve_brain`, which may look at the server's brains; the client itself never does)."""
 
 LocalPlanner = Callable[[], "SessionPlan"]
-"""Makes the plan for the local server, on demand (to continue there when Gemini cannot be reached)."""
+"""Makes the plan for the local server, on demand (to continue there when its provider cannot be reached)."""
 
 GEMINI_HINT = (
     "to talk to Gemini or OpenAI instead, set GEMINI_API_KEY or OPENAI_API_KEY and start livetui again"

@@ -153,7 +153,10 @@ class LiveApp(HistoryKeys):
             "use_local",
             "Go local",
             id="use_local",
-            tooltip="Continue on the embedded local server in a new session (when Gemini cannot be reached).",
+            tooltip=(
+                "Continue on the embedded local server in a new session (when the provider cannot be "
+                "reached)."
+            ),
         ),
     ]
     """The app-wide keys; each has an id the `[keymap]` setting can rebind."""

@@ -50,7 +50,7 @@ class SessionKeys(MediaKeys):
             f"{keys.get('reconnect', 'reconnect')} reconnects",
             f"{keys.get('new_session', 'new_session')} starts a new session",
         ]
-        if provider == "gemini" and self.local is not None:
+        if provider != "local" and self.local is not None:  # any provider but the embedded server
             offers.append(f"{keys.get('use_local', 'use_local')} continues on the local server")
         self._notice(f"the session has ended: {', '.join(offers)} (or Ctrl+P for the command palette)")
 

@@ -1,5 +1,5 @@
 """A session that has ended for good leaves a working app: Reconnect, New session, and Continue on the
-local server when Gemini cannot be reached, each a key and a palette command."""
+local server when its provider cannot be reached, each a key and a palette command."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pydantic import SecretStr
 from textual.app import SystemCommand
 from textual.pilot import Pilot
@@ -175,21 +176,22 @@ async def test_reconnect_after_a_bad_script_starts_the_local_server_again(
         await until(pilot, lambda: replied(app, 1, "pong"), "the reply from the fixed script")
 
 
-async def test_an_unreachable_gemini_offers_the_local_server(
-    start_live_server: ServerStarter, settings: Settings
+@pytest.mark.parametrize("provider", ["gemini", "openai"])
+async def test_an_unreachable_provider_offers_the_local_server(
+    start_live_server: ServerStarter, settings: Settings, provider: str
 ) -> None:
     server = await start_live_server()
     # `.invalid` never resolves (RFC 2606): the lookup fails here, with no network traffic.
     gemini = Endpoint(
         url="wss://livetui.invalid/ws",
-        provider="gemini",
+        provider=provider,
         secret_headers=(("x-goog-api-key", SecretStr("k")),),
     )
     local = SessionPlan(connect_to(server.url, settings), Target("local", "scripted"))
     app = make_app(
         settings,
         session_connector(gemini, settings),
-        target=Target("gemini", "gemini-live-2.5-flash-preview"),
+        target=Target(provider, "a-live-model"),
         local=lambda: local,
     )
     async with app.run_test(size=(120, 40)) as pilot:
