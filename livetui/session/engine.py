@@ -9,8 +9,8 @@ configuration, then runs a reader (frames → domain events → `emit`) and a wr
 until the session ends or the task is cancelled. A session outlives its connections
 (`livetui.session.reconnect`): it moves to a new connection when the server announces `goAway`, and
 reconnects with backoff after an abnormal close; turn numbers carry on across connections. A provider that
-resumes by handle gets the latest one; for one that cannot, the engine keeps the conversation so far
-(`livetui.session.replay`) and the new connection replays it.
+resumes by handle gets the latest one; for one that cannot, the engine keeps the conversation so far and
+the new connection replays it (`livetui.session.continuity`).
 
 Inputs are plain methods (`send_text`, `interrupt`, `send_audio`, ...) called on the same event loop; they
 update the protocol state at once and queue frames, so a keystroke's effect (for example dropping the rest
@@ -41,11 +41,10 @@ from livetui.live.config import SessionConfig
 from livetui.live.endpoint import Endpoint
 from livetui.live.provider import Provider
 from livetui.live.tools import ToolAnswer
+from livetui.session.continuity import Continuity
 from livetui.session.latency import LatencyTracker
-from livetui.session.reconnect import ERRORS, Backoff, Resumption, is_retryable
-from livetui.session.replay import Replay
+from livetui.session.reconnect import ERRORS, Backoff, is_retryable
 from livetui.session.unreachable import describe_unreachable
-from livetui.wording import counted
 
 Emit = Callable[[ev.AnyEvent], None]
 """Where the engine hands its events (called on the event loop, never from a thread)."""
@@ -120,12 +119,9 @@ class LiveSession:
         """Seconds allowed for the handshake and for the server to accept the configuration."""
         self.ping_interval = ping_interval
         """Seconds between round-trip pings (no ping ever closes the session: Gemini pongs can be slow)."""
-        self._resumption = Resumption(handle)
-        self._carried: tuple[Exchange, ...] = tuple(history)
-        self._replay = None if provider.capabilities.resumable else Replay(self._carried)
-        self._replaying = 0
-        self._resuming_with = handle if self._replay is None else None
-        self._protocol: Codec = self._new_codec(first_turn=1)
+        self._continuity = Continuity(provider, handle=handle, history=history)
+        self._resumption = self._continuity.resumption
+        self._protocol: Codec = self._continuity.codec(config, first_turn=1)
         self._outbox: asyncio.Queue[str] = asyncio.Queue()
         self._ready = asyncio.Event()
         self._changed = asyncio.Event()
@@ -238,15 +234,13 @@ class LiveSession:
         """
         self._fallback = (self.config, otherwise)
         self.config = config
-        self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
+        self._protocol = self._new_codec()
 
     def carry(self, history: Sequence[Exchange]) -> None:
         """Open with an earlier conversation as context (before `run`): the codec replays `history` as
         turns not answered; a reconnect that cannot resume replays it again, with what followed."""
-        self._carried = tuple(history)
-        if self._replay is not None:
-            self._replay = Replay(self._carried)
-        self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
+        self._continuity.carry(history)
+        self._protocol = self._new_codec()
 
     def _flush(self) -> None:
         for frame in self._protocol.data_to_send():
@@ -260,9 +254,7 @@ class LiveSession:
 
     def _follow(self, event: ev.AnyEvent) -> None:
         """Keep the resumption state (or the conversation to replay) up to date, and explain a `goAway`."""
-        self._resumption.observe(event)
-        if self._replay is not None:
-            self._replay.observe(event)
+        self._continuity.observe(event)
         if isinstance(event, ev.TurnComplete) and event.reason != "disconnected":
             self._turns_done += 1
         elif isinstance(event, ev.GoAway):
@@ -300,7 +292,7 @@ class LiveSession:
                 emit(ev.Disconnected(code=ending.code, reason=MOVING_REASON, will_retry=True))
                 continue
             message = ending.error or self.provider.explain_close(
-                ending.code, ending.reason, resuming=self._resuming_with is not None
+                ending.code, ending.reason, resuming=self._continuity.resuming_with is not None
             )
             retryable = self._ever_live if ending.error else is_retryable(ending.code)
             will_retry = retryable and failures < self.backoff.attempts
@@ -337,22 +329,15 @@ class LiveSession:
         self._emit(ev.Notice(message=f"{otherwise} ({explained})"))
         return True
 
-    def _new_codec(self, *, first_turn: int) -> Codec:
-        """The codec of a connection: resuming by the handle in force where the provider can, replaying
-        the conversation so far where it cannot."""
-        if self._replay is None:
-            handle = self._resuming_with
-            carried = self._carried if handle is None else ()  # a resumed session has it already
-            return self.provider.codec(self.config, first_turn=first_turn, handle=handle, history=carried)
-        history = self._replay.exchanges()
-        self._replaying = self._replay.turns if history else 0
-        return self.provider.codec(self.config, first_turn=first_turn, history=history)
+    def _new_codec(self) -> Codec:
+        """The next connection's codec (see `Continuity.codec`), turn numbers carrying on."""
+        return self._continuity.codec(self.config, first_turn=self._protocol.next_turn)
 
     def _next_connection(self) -> None:
         """Prepare a new connection: a fresh codec that resumes the session and carries on the turn
         numbers; frames queued for the old connection are dropped."""
-        self._resuming_with = self._resumption.handle if self._replay is None else None
-        self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
+        self._continuity.next_connection()
+        self._protocol = self._new_codec()
         self._resumption.new_connection()
         self._go_away.clear()
         while not self._outbox.empty():
@@ -457,22 +442,8 @@ class LiveSession:
     def _went_live(self) -> None:
         self._ready.set()
         self._ever_live = True
-        if self._attempt == 1:
-            return
-        if self._resuming_with is not None:
-            self._emit(ev.Resumed(attempt=self._attempt))
-            self._emit(ev.Notice(message="the session resumed on a new connection"))
-        elif self._replaying:
-            self._emit(ev.Resumed(attempt=self._attempt))
-            turns = counted(self._replaying, "turn")
-            self._emit(ev.Notice(message=f"the session resumed on a new connection by replaying {turns}"))
-        else:
-            self._emit(
-                ev.Notice(
-                    message="reconnected without a resumption handle: "
-                    "the model starts afresh, without the conversation so far"
-                )
-            )
+        for event in self._continuity.resumed(self._attempt):
+            self._emit(event)
 
     async def _follow_go_away(self, ws: ClientConnection) -> None:
         """After a `goAway`, close this connection as soon as moving loses nothing, or at the deadline."""
