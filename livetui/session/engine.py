@@ -19,7 +19,8 @@ of an interrupted reply) does not wait for the network.
 Every failure becomes events: `Disconnected` with the close code (and whether a reconnect follows), and a
 one-line `SessionError` when the session cannot go on (a refused connection, a bad key, an invalid setup,
 a stale handle, or too many failed reconnects). A frame that cannot be read or handled is one non-fatal
-`SessionError`, and the connection reads on. A reply cut off by a lost connection is closed locally
+`SessionError`, and the connection reads on; so is an event its consumer fails on, and the events after
+it (of the same frame too) are still delivered. A reply cut off by a lost connection is closed locally
 with ``TurnComplete(reason="disconnected")``.
 """
 
@@ -83,6 +84,26 @@ class _Ending:
     """Why the connection could not be opened or set up, when it could not."""
     opened: bool = True
     """A socket was open (so there is a close to report)."""
+
+
+def _one_line(error: BaseException) -> str:
+    """An exception's message on one line (at most 200 characters), or its type's name."""
+    return " ".join(str(error).split())[:200] or type(error).__name__
+
+
+def guarded(emit: Emit) -> Emit:
+    """`emit`, made safe to call with each event in turn: an event its consumer fails on becomes one
+    non-fatal `SessionError` (delivered the same way), and the caller goes on with the next event."""
+
+    def deliver(event: ev.AnyEvent) -> None:
+        try:
+            emit(event)
+        except Exception as error:  # one consumer's failure must not drop the events after it
+            message = f"could not handle a {event.kind} event: {_one_line(error)}"
+            with contextlib.suppress(Exception):  # nothing more to do if the error cannot be told either
+                emit(ev.SessionError(message=message))
+
+    return deliver
 
 
 class LiveSession:
@@ -275,7 +296,7 @@ class LiveSession:
         Connections come and go under it (see the module docstring). It returns after a fatal
         `SessionError`, or when the server closed the session normally.
         """
-        self._emit = emit
+        self._emit = emit = guarded(emit)
         failures = 0
         while True:
             self._attempt += 1
@@ -435,8 +456,8 @@ class LiveSession:
             self._protocol.receive(frame, at=self.clock())
             self._flush()
         except Exception as error:  # one bad frame must not end the session
-            detail = " ".join(str(error).split())[:200] or type(error).__name__
-            self._emit(ev.SessionError(message=f"could not handle a frame from the server: {detail}"))
+            message = f"could not handle a frame from the server: {_one_line(error)}"
+            self._emit(ev.SessionError(message=message))
             self._flush()
 
     def _went_live(self) -> None:

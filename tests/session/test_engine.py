@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
 from typing import ClassVar
@@ -204,3 +205,36 @@ async def test_a_burst_of_buffered_frames_is_read_in_slices_that_let_the_loop_ru
             ticker.cancel()
     assert len(Ticks.seen) == count
     assert len(set(Ticks.seen)) == count  # another task ran between every two frames
+
+
+COMPLETING = {"gemini": '"turnComplete":true', "openai": '"type":"response.done"'}
+"""What the frame that completes a reply holds, in each dialect."""
+
+
+@both_dialects
+async def test_an_event_its_consumer_fails_on_does_not_drop_the_rest_of_the_frame(dialect: Dialect) -> None:
+    recorder = Recorder()
+
+    def fragile(event: ev.AnyEvent) -> None:
+        """Fails on the reply's completing frame as it is shown (the events after it come from that frame)."""
+        recorder(event)
+        if isinstance(event, ev.WireFrame) and event.direction == "in" and COMPLETING[dialect] in event.text:
+            raise ValueError("the events pane\nbroke")
+
+    async with local_server() as server:
+        session = local_session(server.url, dialect)
+        task = asyncio.create_task(session.run(fragile))
+        try:
+            await recorder.first(ev.SetupComplete)
+            turn = session.send_text("hello")
+            done = await recorder.first(ev.TurnComplete)
+            second = session.send_text("again")
+            await recorder.first(ev.TurnComplete, lambda e: e.turn == second)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    assert (done.turn, done.reason) == (turn, "complete"), "the frame's own TurnComplete still came"
+    errors = [e.message for e in recorder.of(ev.SessionError)]
+    assert errors == ["could not handle a wire_frame event: the events pane broke"] * 2
+    assert not any(e.fatal for e in recorder.of(ev.SessionError))
