@@ -2,9 +2,12 @@
 resume, by replaying the conversation so far where it cannot.
 
 `Continuity` follows every event of the session (`observe`): the latest resumable handle and a pending
-`goAway` (`livetui.session.reconnect.Resumption`), and, for a provider that cannot resume, the
-conversation to replay (`livetui.session.replay.Replay`). It makes each connection's codec (`codec`), and
-says in one line how a new connection took the session on once it is live (`resumed`).
+`goAway` (`livetui.session.reconnect.Resumption`), and the conversation to replay
+(`livetui.session.replay.Replay`). It makes each connection's codec (`codec`), and says in one line how a
+new connection took the session on once it is live (`resumed`).
+
+A server that no longer knows the handle a connection resumed with (`forget`) gets a new session that
+replays the conversation, as a provider that cannot resume would, until it hands out a handle of its own.
 """
 
 from __future__ import annotations
@@ -36,41 +39,54 @@ class Continuity:
         self.resuming_with = handle if provider.capabilities.resumable else None
         """The handle the current connection resumes with (None: it opened a fresh session)."""
         self._carried: tuple[Exchange, ...] = tuple(history)
-        self._replay = None if provider.capabilities.resumable else Replay(self._carried)
+        self._replay = Replay(self._carried)
         self._replaying = 0
+        self._replays = not provider.capabilities.resumable  # new connections replay, not resume
+        self._told = False  # `forget` said how the session goes on: `resumed` need not
 
     def carry(self, history: Sequence[Exchange]) -> None:
         """Open with an earlier conversation as context: the next codec replays `history` as turns not
         answered; a reconnect that cannot resume replays it again, with what followed."""
         self._carried = tuple(history)
-        if self._replay is not None:
-            self._replay = Replay(self._carried)
+        self._replay = Replay(self._carried)
 
     def observe(self, event: ev.AnyEvent) -> None:
         """Follow one event of the session."""
         self.resumption.observe(event)
-        if self._replay is not None:
-            self._replay.observe(event)
+        self._replay.observe(event)
+        if isinstance(event, ev.ResumptionHandle) and event.resumable:
+            self._replays = not self.provider.capabilities.resumable  # a handle to resume with again
 
     def codec(self, config: SessionConfig, *, first_turn: int) -> Codec:
         """The codec of a connection: resuming by the handle in force where the provider can, replaying
         the conversation so far where it cannot."""
-        if self._replay is None:
-            handle = self.resuming_with
-            carried = self._carried if handle is None else ()  # a resumed session has it already
-            return self.provider.codec(config, first_turn=first_turn, handle=handle, history=carried)
-        history = self._replay.exchanges()
-        self._replaying = self._replay.turns if history else 0
+        handle = self.resuming_with
+        if handle is not None:  # a resumed session has the conversation already
+            return self.provider.codec(config, first_turn=first_turn, handle=handle)
+        history = self._replay.exchanges() if self._replays else list(self._carried)
+        self._replaying = self._replay.turns if self._replays and history else 0
         return self.provider.codec(config, first_turn=first_turn, history=history)
 
     def next_connection(self) -> None:
         """A new connection is about to be made: it resumes with the latest handle, where there is one."""
-        self.resuming_with = self.resumption.handle if self._replay is None else None
+        self.resuming_with = None if self._replays else self.resumption.handle
+
+    def forget(self) -> str:
+        """The server no longer knows the handle the connection resumed with: drop it; the next
+        connections open a new session that replays the conversation. Returns what it replays, in words
+        (``replaying 3 turns``)."""
+        self.resumption.handle = self.resuming_with = None
+        self._replays = self._told = True
+        turns = self._replay.turns
+        return f"replaying {counted(turns, 'turn')}" if turns else "with no conversation to replay"
 
     def resumed(self, attempt: int) -> list[ev.AnyEvent]:
         """What to say once connection number `attempt` is live (nothing for the first)."""
         if attempt == 1:
             return []
+        if self._told:
+            self._told = False
+            return [ev.Resumed(attempt=attempt)] if self._replaying else []
         if self.resuming_with is not None:
             return [ev.Resumed(attempt=attempt), ev.Notice(message="the session resumed on a new connection")]
         if self._replaying:

@@ -305,7 +305,7 @@ class LiveSession:
             ending = await self._connect_once()
             self._protocol.abandon()
             self._flush()
-            if self._fall_back(ending):
+            if self._fall_back(ending) or self._forget_handle(ending):
                 continue
             if ending.healthy:
                 failures = 0
@@ -348,6 +348,22 @@ class LiveSession:
         self._attempt = 0  # the refused connection does not count: the next one is the session's first
         explained = self.provider.explain_close(ending.code, ending.reason)
         self._emit(ev.Notice(message=f"{otherwise} ({explained})"))
+        return True
+
+    def _forget_handle(self, ending: _Ending) -> bool:
+        """After a connection that tried to resume by handle: True, with the handle dropped, if the server
+        no longer knows it; the next connection, at once, opens a new session replaying the conversation."""
+        resuming, code, reason = self._continuity.resuming_with, ending.code, ending.reason
+        if (
+            resuming is None
+            or not ending.opened
+            or ending.live
+            or not self.provider.forgot_handle(code, reason)
+        ):
+            return False
+        replaying = self._continuity.forget()
+        explained = self.provider.explain_close(code, reason, resuming=True)
+        self._emit(ev.Notice(message=f"{explained}: it goes on as a new session, {replaying}"))
         return True
 
     def _new_codec(self) -> Codec:

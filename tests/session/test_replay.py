@@ -63,6 +63,9 @@ class Forgetful:
     def explain_close(self, code: int, reason: str, *, resuming: bool = False) -> str:
         return self.inner.explain_close(code, reason, resuming=resuming)
 
+    def forgot_handle(self, code: int, reason: str) -> bool:
+        return self.inner.forgot_handle(code, reason)
+
     def refuses_config(self, code: int) -> bool:
         return self.inner.refuses_config(code)
 
