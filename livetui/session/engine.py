@@ -192,10 +192,14 @@ class LiveSession:
         self._flush()
         return turn
 
-    def interrupt(self, *, at: float | None = None, heard_ms: int | None = None) -> int | None:
+    def interrupt(
+        self, *, at: float | None = None, heard_ms: int | None = None, playing: int | None = None
+    ) -> int | None:
         """Interrupt the reply in progress; returns the interrupted turn, or None if nothing was replying.
-        `heard_ms` is how much of the reply's audio was played (for a provider that truncates)."""
-        turn = self._protocol.interrupt(at=self.clock() if at is None else at, heard_ms=heard_ms)
+        `heard_ms` is how much of turn `playing`'s audio was played (None: the turn interrupted), for a
+        provider that truncates; speech of a finished reply still playing is cut there too."""
+        at = self.clock() if at is None else at
+        turn = self._protocol.interrupt(at=at, heard_ms=heard_ms, playing=playing)
         self._flush()
         return turn
 
