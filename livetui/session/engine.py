@@ -201,6 +201,11 @@ class LiveSession:
         at = self.clock() if at is None else at
         turn = self._protocol.interrupt(at=at, heard_ms=heard_ms, playing=playing)
         self._flush()
+        cut = turn if playing is None else playing
+        if heard_ms is not None and cut is not None:
+            heard = ev.Heard(turn=cut, ms=heard_ms)
+            self._emit(heard)
+            self._follow(heard)
         return turn
 
     def send_audio(self, pcm: bytes, *, rate: int | None = None) -> None:
