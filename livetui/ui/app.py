@@ -398,7 +398,7 @@ class LiveApp(HistoryKeys):
     def export_transcript(self, directory: Path) -> None:
         """Read the journal and write ``transcript.md``, off the event loop (a long session takes a while)."""
         try:
-            exported = export_session(directory, "md")
+            exported = export_session(directory, "md", prices=self.settings.prices)
         except ExportError as error:
             message = f"could not export the transcript: {error}"
         else:
