@@ -37,6 +37,7 @@ from textual.worker import Worker, WorkerState
 
 from livetui import events as ev
 from livetui.config import Settings, data_dir
+from livetui.providers.registry import filter_example
 from livetui.record.export import ExportError, export_session
 from livetui.session.connect import Connector, LocalPlanner, Target
 from livetui.session.local_server import LocalServerError
@@ -195,6 +196,7 @@ class LiveApp(HistoryKeys):
             notices=notices,
             camera=self.runtime.camera is not None,
             prices=settings.prices,
+            filter_example=filter_example(self.target.wire),
         )
         """The main screen (kept while other screens are pushed over it)."""
 
