@@ -30,7 +30,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -43,6 +43,8 @@ from livetui.live.endpoint import Endpoint
 from livetui.live.provider import Provider
 from livetui.live.tools import ToolAnswer
 from livetui.session.continuity import Continuity
+from livetui.session.delivery import guarded, one_line
+from livetui.session.ending import Ending, close_of
 from livetui.session.latency import LatencyTracker
 from livetui.session.reconnect import ERRORS, Backoff, is_retryable
 from livetui.session.unreachable import describe_unreachable
@@ -64,46 +66,6 @@ READ_SLICE = 0.002
 A socket's buffer can hold thousands of frames (a fast server, or a burst after a stall), and `recv` hands
 over a buffered frame without suspending: without a pause the reader would handle them all before the chat
 could lay out or paint any of them."""
-
-
-@dataclass(frozen=True)
-class _Ending:
-    """How one connection ended."""
-
-    code: int
-    """The close code (1006 when there was no close frame, or no socket at all)."""
-    reason: str
-    """The server's close reason."""
-    live: bool = False
-    """The server accepted the session's configuration."""
-    healthy: bool = False
-    """The connection completed a turn, or lasted `Backoff.healthy_after` seconds."""
-    moving: bool = False
-    """The engine closed it to follow a `goAway`."""
-    error: str | None = None
-    """Why the connection could not be opened or set up, when it could not."""
-    opened: bool = True
-    """A socket was open (so there is a close to report)."""
-
-
-def _one_line(error: BaseException) -> str:
-    """An exception's message on one line (at most 200 characters), or its type's name."""
-    return " ".join(str(error).split())[:200] or type(error).__name__
-
-
-def guarded(emit: Emit) -> Emit:
-    """`emit`, made safe to call with each event in turn: an event its consumer fails on becomes one
-    non-fatal `SessionError` (delivered the same way), and the caller goes on with the next event."""
-
-    def deliver(event: ev.AnyEvent) -> None:
-        try:
-            emit(event)
-        except Exception as error:  # one consumer's failure must not drop the events after it
-            message = f"could not handle a {event.kind} event: {_one_line(error)}"
-            with contextlib.suppress(Exception):  # nothing more to do if the error cannot be told either
-                emit(ev.SessionError(message=message))
-
-    return deliver
 
 
 class LiveSession:
@@ -344,7 +306,7 @@ class LiveSession:
             )
             await asyncio.sleep(delay)
 
-    def _fall_back(self, ending: _Ending) -> bool:
+    def _fall_back(self, ending: Ending) -> bool:
         """After the first connection that opened with a preferred configuration: True, with the
         session's own back in force, if the server refused the preferred one."""
         if self._fallback is None or not ending.opened:
@@ -359,7 +321,7 @@ class LiveSession:
         self._emit(ev.Notice(message=f"{otherwise} ({explained})"))
         return True
 
-    def _forget_handle(self, ending: _Ending) -> bool:
+    def _forget_handle(self, ending: Ending) -> bool:
         """After a connection that tried to resume by handle: True, with the handle dropped, if the server
         no longer knows it; the next connection, at once, opens a new session replaying the conversation."""
         resuming, code, reason = self._continuity.resuming_with, ending.code, ending.reason
@@ -389,14 +351,14 @@ class LiveSession:
         while not self._outbox.empty():
             self._outbox.get_nowait()
 
-    async def _connect_once(self) -> _Ending:
+    async def _connect_once(self) -> Ending:
         """Open one connection and serve it until it ends."""
         self._emit(ev.Connecting(url=self.endpoint.safe_url, attempt=self._attempt))
         try:
             async with asyncio.timeout(self.open_timeout):
                 ws = await self._connect()
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as error:
-            return _Ending(CloseCode.ABNORMAL_CLOSURE, "", error=self._connect_error(error), opened=False)
+            return Ending(CloseCode.ABNORMAL_CLOSURE, "", error=self._connect_error(error), opened=False)
         self._ws = ws
         self._emit(ev.Connected(url=self.endpoint.safe_url))
         try:
@@ -421,7 +383,7 @@ class LiveSession:
     def _connect_error(self, error: BaseException) -> str:
         return describe_unreachable(self.endpoint.url, error, self.open_timeout)
 
-    async def _serve(self, ws: ClientConnection) -> _Ending:
+    async def _serve(self, ws: ClientConnection) -> Ending:
         self._moving = False
         self._turns_done = 0
         started = asyncio.get_running_loop().time()
@@ -443,12 +405,12 @@ class LiveSession:
                     helper.cancel()
         except* ConnectionClosed:
             pass
-        code, reason = self._close_info(ws)
+        code, reason = close_of(ws)
         error = "the server did not answer setup in time" if timed_out else None
         lasted = asyncio.get_running_loop().time() - started
         healthy = self._turns_done > 0 or lasted >= self.backoff.healthy_after
         live = self._ready.is_set()
-        return _Ending(code, reason, live=live, healthy=healthy, moving=self._moving, error=error)
+        return Ending(code, reason, live=live, healthy=healthy, moving=self._moving, error=error)
 
     async def _read(self, ws: ClientConnection) -> bool:
         """Read frames until the connection closes; True if the server did not answer setup in time."""
@@ -481,7 +443,7 @@ class LiveSession:
             self._protocol.receive(frame, at=self.clock())
             self._flush()
         except Exception as error:  # one bad frame must not end the session
-            message = f"could not handle a frame from the server: {_one_line(error)}"
+            message = f"could not handle a frame from the server: {one_line(error)}"
             self._emit(ev.SessionError(message=message))
             self._flush()
 
@@ -524,11 +486,3 @@ class LiveSession:
                     rtt = await waiter
                 self._emit(ev.RoundTrip(seconds=rtt))
             await asyncio.sleep(self.ping_interval)
-
-    def _close_info(self, ws: ClientConnection) -> tuple[int, str]:
-        received, sent = ws.protocol.close_rcvd, ws.protocol.close_sent
-        if received is not None:
-            return received.code, received.reason
-        if sent is not None:
-            return sent.code, sent.reason
-        return CloseCode.ABNORMAL_CLOSURE, ""

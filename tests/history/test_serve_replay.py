@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Literal
 
 import pytest
 from websockets.asyncio.client import connect
@@ -106,7 +107,7 @@ def test_the_schedule_keeps_each_pause_up_to_the_longest_gap() -> None:
     assert schedule(segment, max_gap=0.0) == [0.0, 0.0, 0.0, 0.0]
 
 
-GEMINI_TURN = (
+GEMINI_TURN: tuple[tuple[float, Literal["in", "out"], dict[str, Any]], ...] = (
     (0.0, "out", {"setup": {"model": "models/m"}}),
     (0.05, "in", {"setupComplete": {}}),
     (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from pathlib import Path
 from typing import ClassVar
@@ -213,27 +212,26 @@ COMPLETING = {"gemini": '"turnComplete":true', "openai": '"type":"response.done"
 
 @both_dialects
 async def test_an_event_its_consumer_fails_on_does_not_drop_the_rest_of_the_frame(dialect: Dialect) -> None:
-    recorder = Recorder()
-
-    def fragile(event: ev.AnyEvent) -> None:
+    class Fragile(Recorder):
         """Fails on the reply's completing frame as it is shown (the events after it come from that frame)."""
-        recorder(event)
-        if isinstance(event, ev.WireFrame) and event.direction == "in" and COMPLETING[dialect] in event.text:
-            raise ValueError("the events pane\nbroke")
+
+        def __call__(self, event: ev.AnyEvent) -> None:
+            super().__call__(event)
+            if (
+                isinstance(event, ev.WireFrame)
+                and event.direction == "in"
+                and COMPLETING[dialect] in event.text
+            ):
+                raise ValueError("the events pane\nbroke")
 
     async with local_server() as server:
         session = local_session(server.url, dialect)
-        task = asyncio.create_task(session.run(fragile))
-        try:
+        async with running(session, Fragile()) as recorder:
             await recorder.first(ev.SetupComplete)
             turn = session.send_text("hello")
             done = await recorder.first(ev.TurnComplete)
             second = session.send_text("again")
             await recorder.first(ev.TurnComplete, lambda e: e.turn == second)
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
     assert (done.turn, done.reason) == (turn, "complete"), "the frame's own TurnComplete still came"
     errors = [e.message for e in recorder.of(ev.SessionError)]
     assert errors == ["could not handle a wire_frame event: the events pane broke"] * 2

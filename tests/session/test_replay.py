@@ -156,6 +156,12 @@ async def test_after_a_drop_the_conversation_is_replayed_and_goes_on(script: Pat
     ], "what was shown, and only that, in order"
 
 
+def observed(replay: Replay, events: list[ev.AnyEvent]) -> None:
+    """Let `replay` see `events`, in order."""
+    for event in events:
+        replay.observe(event)
+
+
 def test_the_replay_keeps_typed_and_heard_turns_and_what_was_shown_or_said() -> None:
     replay = Replay()
     events: list[ev.AnyEvent] = [
@@ -169,8 +175,7 @@ def test_the_replay_keeps_typed_and_heard_turns_and_what_was_shown_or_said() -> 
         ev.OutputTranscript(turn=2, text="noon"),
         ev.InputTranscript(turn=3, text="never finished"),
     ]
-    for event in events:
-        replay.observe(event)
+    observed(replay, events)
     assert replay.exchanges() == [
         Exchange("user", "hi"),
         Exchange("model", "Hello"),
@@ -212,8 +217,7 @@ def test_speech_cut_short_is_replayed_up_to_where_it_was_heard() -> None:
         ev.AudioOut(turn=2, pcm=second),
         ev.Heard(turn=2, ms=0),
     ]
-    for event in events:
-        replay.observe(event)
+    observed(replay, events)
     assert replay.exchanges() == [
         Exchange("user", "tell me"),
         Exchange("model", "Once upon a time "),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, TabbedContent
 
 from livetui import events as ev
@@ -21,15 +22,20 @@ from tests.conftest import Dialect, both_dialects
 from tests.ui.waiting import send, until, until_live
 
 
+async def one_reply(pilot: Pilot[None], app: LiveApp) -> EventsPane:
+    """Say "hi" once the session is live and wait for the reply; the events pane, with the frames."""
+    await until_live(pilot)
+    await send(pilot, "hi")
+    await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
+    return app.main.query_one("#events", EventsPane)
+
+
 async def test_the_events_pane_lists_frames_both_ways_and_filters_them(
     live_server: LiveServer, settings: Settings
 ) -> None:
     app = make_app(settings, connect_to(live_server.url, settings))
     async with app.run_test(size=(120, 40)) as pilot:
-        await until_live(pilot)
-        await send(pilot, "hi")
-        await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
-        pane = app.main.query_one("#events", EventsPane)
+        pane = await one_reply(pilot, app)
         assert not pane.frame_log.lines, "the log is not written before it is first shown"
         app.main.query_one("#side", TabbedContent).active = "events-tab"
         await until(pilot, lambda: len(pane.frame_log.lines) >= 2 * len(pane.frames), "the log to fill")
@@ -216,10 +222,7 @@ async def test_the_events_filter_gives_an_example_from_the_protocol_spoken(
 ) -> None:
     app = make_app(settings, connect_to(live_server.url, settings))
     async with app.run_test(size=(120, 40)) as pilot:
-        await until_live(pilot)
-        await send(pilot, "hi")
-        await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
-        pane = app.main.query_one("#events", EventsPane)
+        pane = await one_reply(pilot, app)
         placeholder = pane.query_one("#events-filter", Input).placeholder
         example = FILTER_EXAMPLES[dialect]
         received = [frame.summary for frame in pane.frames if frame.direction == "in"]
