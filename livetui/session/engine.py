@@ -18,7 +18,8 @@ of an interrupted reply) does not wait for the network.
 
 Every failure becomes events: `Disconnected` with the close code (and whether a reconnect follows), and a
 one-line `SessionError` when the session cannot go on (a refused connection, a bad key, an invalid setup,
-a stale handle, or too many failed reconnects). A frame that cannot be read or handled is one non-fatal
+or too many failed reconnects). A handle the server no longer knows is one `Notice`: a new session opens
+at once and the conversation is replayed into it. A frame that cannot be read or handled is one non-fatal
 `SessionError`, and the connection reads on; so is an event its consumer fails on, and the events after
 it (of the same frame too) are still delivered. A reply cut off by a lost connection is closed locally
 with ``TurnComplete(reason="disconnected")``.
