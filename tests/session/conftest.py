@@ -53,9 +53,10 @@ class Recorder:
 
 
 @contextlib.asynccontextmanager
-async def running(session: LiveSession) -> AsyncIterator[Recorder]:
-    """Run a session in a task; on exit cancel it and wait for it to end."""
-    recorder = Recorder()
+async def running(session: LiveSession, recorder: Recorder | None = None) -> AsyncIterator[Recorder]:
+    """Run a session in a task, its events going to `recorder` (a new one if None); on exit cancel it and
+    wait for it to end."""
+    recorder = Recorder() if recorder is None else recorder
     task = asyncio.create_task(session.run(recorder))
     try:
         yield recorder

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Label, TabbedContent
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Label, TabbedContent
 
 from livetui import events as ev
 from livetui.config import CameraSettings, Settings
@@ -17,7 +18,16 @@ from livetui.ui.screens.main import NARROW_BELOW
 from livetui.ui.widgets.camera import CameraPreview
 from livetui.ui.widgets.chat import MAX_ENTRIES
 from livetui.ui.widgets.events_pane import EventsPane
+from tests.conftest import Dialect, both_dialects
 from tests.ui.waiting import send, until, until_live
+
+
+async def one_reply(pilot: Pilot[None], app: LiveApp) -> EventsPane:
+    """Say "hi" once the session is live and wait for the reply; the events pane, with the frames."""
+    await until_live(pilot)
+    await send(pilot, "hi")
+    await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
+    return app.main.query_one("#events", EventsPane)
 
 
 async def test_the_events_pane_lists_frames_both_ways_and_filters_them(
@@ -25,10 +35,7 @@ async def test_the_events_pane_lists_frames_both_ways_and_filters_them(
 ) -> None:
     app = make_app(settings, connect_to(live_server.url, settings))
     async with app.run_test(size=(120, 40)) as pilot:
-        await until_live(pilot)
-        await send(pilot, "hi")
-        await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
-        pane = app.main.query_one("#events", EventsPane)
+        pane = await one_reply(pilot, app)
         assert not pane.frame_log.lines, "the log is not written before it is first shown"
         app.main.query_one("#side", TabbedContent).active = "events-tab"
         await until(pilot, lambda: len(pane.frame_log.lines) >= 2 * len(pane.frames), "the log to fill")
@@ -203,3 +210,21 @@ async def test_at_80x24_the_help_screen_fits_and_its_table_scrolls(
         assert table.max_scroll_y > 0
         await pilot.press("pagedown")
         await until(pilot, lambda: table.scroll_y > 0, "the table to scroll")
+
+
+FILTER_EXAMPLES = {"gemini": "serverContent", "openai": "response."}
+"""What the events filter offers as an example in each dialect: a part of that protocol's summaries."""
+
+
+@both_dialects
+async def test_the_events_filter_gives_an_example_from_the_protocol_spoken(
+    live_server: LiveServer, settings: Settings, dialect: Dialect
+) -> None:
+    app = make_app(settings, connect_to(live_server.url, settings))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await one_reply(pilot, app)
+        placeholder = pane.query_one("#events-filter", Input).placeholder
+        example = FILTER_EXAMPLES[dialect]
+        received = [frame.summary for frame in pane.frames if frame.direction == "in"]
+    assert placeholder == f"filter by summary (e.g. {example})"
+    assert any(example in summary for summary in received), "the example matches frames of the reply"
