@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 
 from livetui.config import CameraSettings, Settings
 from livetui.server.app import LiveServer
+from livetui.session.camera_stream import CameraStream
 from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
 from livetui.ui.screens.help import HelpScreen
@@ -108,9 +109,23 @@ async def test_help_screen(
     assert await asyncio.to_thread(shot, snap_compare, app, size, help_open)
 
 
+@pytest.fixture
+def one_camera_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The camera stream sends its first frame and no other: the next would come a second later, and on a
+    busy machine the exchange the snapshot waits for can take longer than that."""
+    send = CameraStream._send
+    monkeypatch.setattr(
+        CameraStream, "_send", lambda self, frame: send(self, frame) if not self.sent else None
+    )
+
+
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_camera_session(
-    live_server: LiveServer, tmp_path: Path, snap_compare: SnapCompare, size: tuple[int, int]
+    live_server: LiveServer,
+    tmp_path: Path,
+    snap_compare: SnapCompare,
+    size: tuple[int, int],
+    one_camera_frame: None,
 ) -> None:
     photo = tmp_path / "photo.png"
     cv2.imwrite(str(photo), gradient(640, 480))
@@ -121,8 +136,7 @@ async def test_camera_session(
         app = live_app(pilot)
         camera = app.camera
         assert camera is not None
-        # Frozen at the first frame, the moment it is sent (a second one comes a whole second later): the
-        # exchange that follows may take longer than that on a busy machine.
+        # One frame only (see `one_camera_frame`), then the stream stops and its state stays.
         await until(pilot, lambda: camera.sent >= 1, "the first frame")
         for task in asyncio.all_tasks():  # the runtime's camera task: the stream stops, its state stays
             if task.get_name() == "camera":
