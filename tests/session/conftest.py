@@ -39,8 +39,8 @@ class Recorder:
         """The events of one kind so far."""
         return [e for e in self.events if isinstance(e, kind)]
 
-    async def wait_for(self, condition: Callable[[], bool], timeout: float = 15.0) -> None:
-        """Wait until `condition()` holds (checked after every event)."""
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+        """Wait until `condition()` holds (checked after every event); `timeout` only guards a hang."""
         async with asyncio.timeout(timeout):
             while not condition():
                 self._changed.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -179,12 +180,19 @@ async def test_a_long_session_keeps_the_newest_entries_and_follows_the_bottom(
         await until_live(pilot)
         session = app.session
         assert session is not None
-        for turn in range(100, 210):  # 220 entries: more than the cap
-            app.main.deliver(ev.UserText(turn=turn, text=f"message {turn}"), app.runtime)
-            app.main.deliver(ev.TextDelta(turn=turn, text=f"reply {turn}"), app.runtime)
-            app.main.deliver(ev.TurnComplete(turn=turn), app.runtime)
         chat = app.main.chat
-        await until(pilot, lambda: (t := chat.turn(209)) is not None and t.complete, "the last reply")
+
+        def complete(turn: int) -> bool:
+            return (t := chat.turn(turn)) is not None and t.complete
+
+        # 220 entries, more than the cap, ten turns at a time: all at once, a loaded machine takes longer
+        # to handle them than Pilot waits for the screen's messages.
+        for first in range(100, 210, 10):
+            for turn in range(first, first + 10):
+                app.main.deliver(ev.UserText(turn=turn, text=f"message {turn}"), app.runtime)
+                app.main.deliver(ev.TextDelta(turn=turn, text=f"reply {turn}"), app.runtime)
+                app.main.deliver(ev.TurnComplete(turn=turn), app.runtime)
+            await until(pilot, functools.partial(complete, first + 9), f"the reply to turn {first + 9}")
         await pilot.pause()
         assert chat.entry_count == MAX_ENTRIES
         assert chat.turn(100) is None and chat.turn(209) is not None
