@@ -33,7 +33,7 @@ from textual.widgets.markdown import MarkdownStream
 from livetui.events import Mark
 from livetui.session.runtime import Runtime
 from livetui.ui.widgets.archive import ArchivedEntry
-from livetui.ui.widgets.growing import GrowingStatic, ReplyMarkdown
+from livetui.ui.widgets.growing import GrowingStatic, LaidOutOnce, ReplyMarkdown
 
 PARSER = MarkdownIt("gfm-like")
 """One Markdown parser for every reply: `Markdown` would build a new one for each streamed append."""
@@ -43,7 +43,7 @@ def _parser() -> MarkdownIt:
     return PARSER
 
 
-class ModelTurn(Vertical):
+class ModelTurn(Vertical, LaidOutOnce):
     """A model reply: header, dimmed thoughts, the streamed Markdown, the spoken transcript, a marker."""
 
     @dataclass
