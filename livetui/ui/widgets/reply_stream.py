@@ -14,18 +14,25 @@ from __future__ import annotations
 import asyncio
 
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Markdown
 
 
-def paint_now(screen: Screen[object]) -> None:
-    """Paint what changed on `screen` now, rather than at the next tick of its frame timer (up to a frame
-    away); the tick then finds nothing left to paint.
+def paint_now(screen: Screen[object], *changed: Widget) -> None:
+    """Lay out and paint `screen` now, with the `changed` widgets drawn afresh, rather than at the next
+    tick of its frame timer (up to a frame away).
 
     Textual has no public way to do this; it is pinned exactly (8.2.8), where `Screen._on_timer_update` is
-    what the frame timer calls. Inside `App.batch_update` nothing is painted: the batch's end paints.
+    what the frame timer calls. The widgets' own requests (an `Update` or `Layout` message to the screen)
+    may still be queued, so the layout and the widgets are asked for here; when those messages come the
+    next tick lays out once more, finding nothing new. Inside `App.batch_update` nothing is painted: the
+    batch's end paints.
     """
-    if not screen.app._batch_count:
-        screen._on_timer_update()
+    if screen.app._batch_count:
+        return
+    screen._dirty_widgets.update(changed)
+    screen._layout_required = True
+    screen._on_timer_update()
 
 
 class ReplyStream:
@@ -69,6 +76,6 @@ class ReplyStream:
                 await self.markdown.append(text)
                 if not self._painted and self.markdown.is_attached:
                     self._painted = True
-                    paint_now(self.markdown.screen)
+                    paint_now(self.markdown.screen, *self.markdown.children)
             if self._stopping and not self._pending:
                 return
