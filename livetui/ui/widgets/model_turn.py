@@ -168,11 +168,8 @@ class ModelTurn(Vertical, LaidOutOnce):
 
     async def _write(self, text: str) -> None:
         if self._stream is None:
-            self._stream = ReplyStream(self.markdown)
-            await self._stream.write(text)
-            self.call_after_refresh(self._check_painted)
-        else:
-            await self._stream.write(text)
+            self._stream = ReplyStream(self.markdown, self._text_painted)
+        await self._stream.write(text)
 
     def _stop_waiting(self) -> None:
         """Hide "waiting for the reply…" by the line's own style: a class change would restyle the turn and
@@ -211,6 +208,12 @@ class ModelTurn(Vertical, LaidOutOnce):
         transcript = self.query_one(".transcript", Static)
         transcript.update(self.transcript.strip())
         transcript.display = True
+
+    def _text_painted(self) -> None:
+        """Record `t2` when the stream painted the reply's first text (unless the transcript was first)."""
+        if not self._painted and self._live:
+            self._painted = True
+            self._post_mark("t2")
 
     def _check_painted(self) -> None:
         """Record `t2` once the first text is on screen (after a refresh that includes it)."""

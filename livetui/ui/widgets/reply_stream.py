@@ -12,35 +12,39 @@ to do.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Markdown
 
 
-def paint_now(screen: Screen[object], *changed: Widget) -> None:
+def paint_now(screen: Screen[object], *changed: Widget) -> bool:
     """Lay out and paint `screen` now, with the `changed` widgets drawn afresh, rather than at the next
     tick of its frame timer (up to a frame away).
 
     Textual has no public way to do this; it is pinned exactly (8.2.8), where `Screen._on_timer_update` is
     what the frame timer calls. The widgets' own requests (an `Update` or `Layout` message to the screen)
     may still be queued, so the layout and the widgets are asked for here; when those messages come the
-    next tick lays out once more, finding nothing new. Inside `App.batch_update` nothing is painted: the
-    batch's end paints.
+    next tick lays out once more, finding nothing new. Inside `App.batch_update` nothing is painted (the
+    batch's end paints): returns False then, True when it painted.
     """
     if screen.app._batch_count:
-        return
+        return False
     screen._dirty_widgets.update(changed)
     screen._layout_required = True
     screen._on_timer_update()
+    return True
 
 
 class ReplyStream:
     """Feeds text to a `Markdown` by `Markdown.append`, one append at a time, from a task of its own."""
 
-    def __init__(self, markdown: Markdown) -> None:
+    def __init__(self, markdown: Markdown, painted: Callable[[], None]) -> None:
         self.markdown = markdown
         """The widget the text goes into."""
+        self.painted = painted
+        """Called once, as soon as the first text is on screen."""
         self._pending: list[str] = []
         self._wake = asyncio.Event()
         self._stopping = False
@@ -76,6 +80,9 @@ class ReplyStream:
                 await self.markdown.append(text)
                 if not self._painted and self.markdown.is_attached:
                     self._painted = True
-                    paint_now(self.markdown.screen, *self.markdown.children)
+                    if paint_now(self.markdown.screen, *self.markdown.children):
+                        self.painted()
+                    else:
+                        self.markdown.call_after_refresh(self.painted)
             if self._stopping and not self._pending:
                 return
