@@ -132,7 +132,12 @@ async def test_the_cursor_holds_still_when_idle_and_blinks_again_at_a_key(
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", blink)
     held: list[Composer] = []
     hold = Composer._hold_cursor
-    monkeypatch.setattr(Composer, "_hold_cursor", lambda self: (held.append(self), hold(self))[1])
+
+    def spy(self: Composer) -> None:
+        held.append(self)
+        hold(self)
+
+    monkeypatch.setattr(Composer, "_hold_cursor", spy)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: bool(held), "the cursor to hold still")
         await pilot.pause()
