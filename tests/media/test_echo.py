@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import numpy as np
@@ -115,3 +116,27 @@ def test_a_streams_blocks_are_placed_end_to_end() -> None:
     assert line.place(1.09, 0.04) == 1.08
     assert line.place(1.10, 0.04) == 1.10, "early: the timeline was late, and moves"
     assert line.place(2.0, 0.04) == 2.0, "after a pause it starts afresh"
+
+
+async def test_a_block_heard_before_the_late_sink_pulled_waits_for_that_far_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("livetui.media.audio.echo.FAR_WAIT_SECONDS", 60.0)  # however loaded the machine
+    clock, recording = StepClock(), Recording()
+    canceller = EchoCanceller(load=lambda echo, noise: recording, clock=clock)
+    await canceller.start()
+    canceller.render(bytes(960), SPEAKER_RATE)  # 0-20 ms played
+    clock.now = 0.04
+    heard = asyncio.create_task(canceller.capture(bytes(1280), MIC_RATE))  # 0-40 ms heard
+    async with asyncio.timeout(30):
+        while canceller.far_waits == 0:  # the worker has taken the first 20 ms and waits for the rest
+            await asyncio.sleep(0.001)
+    clock.now = 0.02
+    canceller.render(bytes(960), SPEAKER_RATE)  # the sink, late, pulls 20-40 ms
+    await heard
+    canceller.close()
+    kinds = [kind for kind, _, _ in recording.calls]
+    assert kinds == ["far", "near", "far", "near", "far", "near", "far", "near"], (
+        "each frame after its far end"
+    )
+    assert canceller.far_waits == 1 and canceller.far_late == 0

@@ -30,6 +30,10 @@ from livetui.media.audio.pcm import SAMPLE_BYTES, duration, frames_in, samples
 
 FAR_SECONDS = 2.0
 """Far-end audio held for the worker at most; older audio is dropped (nothing is capturing)."""
+FAR_WAIT_SECONDS = 0.25
+"""How long a microphone block waits, at most, for the far end that played while it was heard: a sink
+pulled late (a busy event loop) would otherwise leave the canceller a frame or two short of far end, and
+it loses the room for a while (a burst of echo gets through)."""
 GAP_SECONDS = 0.5
 """A stream handed over this much later than its previous block ended has paused: its timeline restarts."""
 LEARN_SECONDS = 4.0
@@ -106,6 +110,10 @@ class EchoCanceller:
         """CPU time the worker spent processing (far and near)."""
         self.far_dropped = 0
         """Far-end blocks dropped because nothing was capturing."""
+        self.far_waits = 0
+        """Microphone blocks that waited for the far end played while they were heard (the sink was late)."""
+        self.far_late = 0
+        """Microphone blocks processed before the far end caught up (it was `FAR_WAIT_SECONDS` late)."""
         self.learned = 0.0
         """Seconds of sound (not silence) from the speaker the canceller has learned from."""
         self.converged = False
@@ -114,6 +122,7 @@ class EchoCanceller:
         self._load = load
         self._clock = clock
         self._lock = threading.Lock()
+        self._handed = threading.Condition(self._lock)
         self._far: deque[tuple[float, bytes, int]] = deque()
         self._far_seconds = 0.0
         self._frames: deque[tuple[float, bytes, int]] = deque()  # the worker's: 10 ms far-end frames
@@ -152,6 +161,7 @@ class EchoCanceller:
         at = self._clock()
         with self._lock:
             self._far.append((at, pcm, rate))
+            self._handed.notify_all()
             self._far_seconds += duration(pcm, rate)
             while self._far_seconds > FAR_SECONDS and len(self._far) > 1:
                 _, old, old_rate = self._far.popleft()
@@ -187,10 +197,10 @@ class EchoCanceller:
         if processor is None:
             return block
         started = time.thread_time()
-        self._take_far()
         size = frames_in(FRAME_SECONDS, rate) * SAMPLE_BYTES
         seconds = duration(block, rate)
         first = self._near_line.place(arrived - seconds, seconds)
+        self._await_far(first + seconds)
         delay_ms = round(self.delay * 1000)
         out = bytearray()
         for index, offset in enumerate(range(0, len(block), size)):
@@ -220,6 +230,27 @@ class EchoCanceller:
         self._removed.append(math.inf if heard < QUIET else 10 * math.log10(heard / max(left, 1.0)))
         if self.learned >= LEARN_SECONDS and len(self._removed) == TRUST_FRAMES:
             self.converged = statistics.median(self._removed) >= TRUST_DB
+
+    def _await_far(self, until: float) -> None:
+        """Take the far end, waiting (at most `FAR_WAIT_SECONDS`) until it reaches `until`: every frame
+        played while the microphone heard its block is given to the processor before that block. A far end
+        that has stopped (closed, or behind by more than `GAP_SECONDS`) is not waited for."""
+        deadline = time.monotonic() + FAR_WAIT_SECONDS
+        waited = False
+        while True:
+            self._take_far()
+            end = self._far_line.end
+            if end is None or end >= until - 1e-6 or end < until - GAP_SECONDS:
+                return
+            with self._lock:
+                remaining = deadline - time.monotonic()
+                if not self._far and remaining <= 0:
+                    self.far_late += 1
+                    return
+                if not self._far:
+                    self.far_waits += not waited
+                    waited = True
+                    self._handed.wait(remaining)
 
     def _take_far(self) -> None:
         """Move the far-end blocks into 10 ms frames, each stamped with when it was played."""
