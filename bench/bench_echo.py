@@ -8,7 +8,8 @@ devices would drive it: a 20 ms far-end block pulled every 20 ms, a 40 ms microp
 
 - **ERLE**: echo return loss enhancement per 100 ms over the echo-only stretch, median after convergence;
   **convergence**: from the start of the reply to the time from which the ERLE stays at 30 dB (5-window
-  median); **user kept**: the user's speech after the echo has died away, against the user alone.
+  median); **user kept**: the user's speech after the echo has died away, against the user alone; and
+  how many frames the double-talk detector turned down as residual echo, or sent as heard (the user).
 - **CPU**: the worker's CPU time per 10 ms microphone frame (its far-end frames included), and as % of a
   core, beside a pass-through processor on the same path (the cost of the thread hop alone); rounds
   interleaved, medians printed.
@@ -68,7 +69,9 @@ async def room_figures() -> None:
         print(
             f"room delay {delay * 1000:.0f} ms: ERLE after convergence {median(after):.1f} dB median "
             f"(p10 {low:.1f}; budget >= 30), converged {settled - REPLY_STARTS:.1f} s into the reply, "
-            f"user's speech {user_kept(room, out):+.2f} dB (budget within 1)",
+            f"user's speech {user_kept(room, out):+.2f} dB (budget within 1); double talk: "
+            f"{canceller.double_talk.gated} frames of residual echo turned down, "
+            f"{canceller.double_talk.talked} of the user sent as heard",
             flush=True,
         )
 

@@ -35,6 +35,9 @@ async def test_the_echo_is_cancelled_and_the_users_speech_kept(delay: float) -> 
     after = [db for at, db in measured if at >= settled]
     assert float(np.median(after)) >= 30.0
     assert abs(user_kept(room, out)) <= 1.0, "the user's speech within 1 dB"
+    talk = canceller.double_talk
+    assert talk.path.lag is not None and talk.gated > 0, "what it left of the echo was turned down"
+    assert talk.talked > 0, "the user talking over the reply was sent as heard"
 
 
 async def test_without_cancellation_the_room_measures_its_echo() -> None:

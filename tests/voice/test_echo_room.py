@@ -57,12 +57,6 @@ async def test_without_echo_cancellation_the_model_hears_itself_and_stops(voice_
         assert room.played > 0 and label(app, "#aec") == ""
 
 
-@pytest.mark.skip(
-    reason="not yet reliable (4 runs in 22 failed under load): WebRTC's canceller now and then lets a "
-    "burst of echo through only 10 dB down and the model stops itself, or, while the user talks over the "
-    "reply, suppresses the user's first syllables so the server hears the words too late or not at all; "
-    "the offline room in tests/media/test_echo.py measures the canceller itself"
-)
 @pytest.mark.timeout(90)
 async def test_with_echo_cancellation_the_model_talks_on_until_the_user_speaks(
     voice_server: LiveServer,

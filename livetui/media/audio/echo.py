@@ -7,7 +7,11 @@ block (:meth:`EchoCanceller.capture`, awaited on the event loop), stamped with t
 are processed on the canceller's own worker thread, in 10 ms frames, in the order they were played and
 heard: before each microphone frame, every far-end frame pulled by the time that frame was captured is
 given to the processor first. What remains between playing and hearing (the devices' own buffers) is the
-`delay` hint: the speaker's reported output latency plus the microphone's input latency.
+`delay` hint: the speaker's reported output latency plus the microphone's input latency. A microphone
+block handed over before the sink pulled the far end that played while it was heard (a busy event loop)
+waits for it, at most :data:`FAR_WAIT_SECONDS`. Each cleaned frame then goes through a double-talk
+detector (:mod:`livetui.media.audio.residual`): residual echo is turned down, the user talking over the
+model is sent as heard.
 
 A processor that fails raises :class:`EchoFailed` from `capture`; the caller goes on without it.
 """
@@ -27,6 +31,7 @@ import numpy as np
 
 from livetui.media.audio.apm import FRAME_SECONDS, EchoUnavailable, Processor, WebRtcProcessor
 from livetui.media.audio.pcm import SAMPLE_BYTES, duration, frames_in, samples
+from livetui.media.audio.residual import DoubleTalk, attenuated
 
 FAR_SECONDS = 2.0
 """Far-end audio held for the worker at most; older audio is dropped (nothing is capturing)."""
@@ -118,6 +123,9 @@ class EchoCanceller:
         """Seconds of sound (not silence) from the speaker the canceller has learned from."""
         self.converged = False
         """It has learned the room (`LEARN_SECONDS`, then `TRUST_DB` removed): its echo is cancelled."""
+        self.double_talk = DoubleTalk()
+        """Decides what is sent of each cleaned frame: residual echo is turned down, the user talking over
+        the model is sent as heard (see :mod:`livetui.media.audio.residual`)."""
         self._removed: deque[float] = deque(maxlen=TRUST_FRAMES)
         self._load = load
         self._clock = clock
@@ -209,15 +217,23 @@ class EchoCanceller:
             captured = first + (index + 1) * FRAME_SECONDS
             playing = False
             while self._frames and self._frames[0][0] < captured:  # it plays before the frame ends
-                _, far, far_rate = self._frames.popleft()
+                at, far, far_rate = self._frames.popleft()
                 processor.render(far, far_rate)
                 if far.strip(b"\x00"):
                     self.learned += FRAME_SECONDS
                     playing = True
-            heard = power(frame) if playing and not self.converged else 0.0
+                    self.double_talk.far(at, power(far))
+            heard, raw = power(frame), bytes(frame)
             processor.capture(frame, rate, delay_ms)
+            left = power(frame)
             if playing and not self.converged:
-                self._judge(heard, power(frame))
+                self._judge(heard, left)
+            if self.echo_cancellation:
+                choice = self.double_talk.choose(captured, heard, left)
+                if choice == "heard":
+                    frame = bytearray(raw)
+                elif choice == "residual":
+                    frame = attenuated(frame)
             out += frame[: len(piece)]
             self.frames += 1
         while self._frames and self._frames[0][0] < arrived - FAR_SECONDS:
