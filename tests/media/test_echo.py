@@ -143,3 +143,17 @@ async def test_a_block_heard_before_the_late_sink_pulled_waits_for_that_far_end(
         "each frame after its far end"
     )
     assert canceller.far_waits == 1 and canceller.far_late == 0
+
+
+async def test_a_sink_that_stopped_is_waited_for_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("livetui.media.audio.echo.FAR_WAIT_SECONDS", 0.0)  # a wait that gives up at once
+    clock, recording = StepClock(), Recording()
+    canceller = EchoCanceller(load=lambda echo, noise: recording, clock=clock)
+    await canceller.start()
+    canceller.render(bytes(960), SPEAKER_RATE)  # 0-20 ms played, then the sink closes
+    for block in range(1, 6):
+        clock.now = block * 0.04
+        await canceller.capture(bytes(1280), MIC_RATE)
+    canceller.close()
+    assert canceller.far_late == 1, "the first block gave up on it; the next did not wait"
+    assert sum(1 for kind, _, _ in recording.calls if kind == "near") == 20

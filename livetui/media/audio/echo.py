@@ -136,6 +136,7 @@ class EchoCanceller:
         self._frames: deque[tuple[float, bytes, int]] = deque()  # the worker's: 10 ms far-end frames
         self._carry = (b"", 0)
         self._far_line = Timeline()
+        self._gave_up: float | None = None
         self._near_line = Timeline()
         self._executor: ThreadPoolExecutor | None = None
         self._processor: Processor | None = None
@@ -250,18 +251,20 @@ class EchoCanceller:
     def _await_far(self, until: float) -> None:
         """Take the far end, waiting (at most `FAR_WAIT_SECONDS`) until it reaches `until`: every frame
         played while the microphone heard its block is given to the processor before that block. A far end
-        that has stopped (closed, or behind by more than `GAP_SECONDS`) is not waited for."""
+        that has stopped (closed, or behind by more than `GAP_SECONDS`) is not waited for, nor, once one block
+        has waited for it in vain, until it plays again."""
         deadline = time.monotonic() + FAR_WAIT_SECONDS
         waited = False
         while True:
             self._take_far()
             end = self._far_line.end
-            if end is None or end >= until - 1e-6 or end < until - GAP_SECONDS:
+            if end is None or end >= until - 1e-6 or end < until - GAP_SECONDS or end == self._gave_up:
                 return
             with self._lock:
                 remaining = deadline - time.monotonic()
                 if not self._far and remaining <= 0:
                     self.far_late += 1
+                    self._gave_up = end  # the sink stopped: not waited for again until it plays
                     return
                 if not self._far:
                     self.far_waits += not waited
