@@ -68,8 +68,23 @@ def test_a_burst_of_echo_the_canceller_let_through_is_turned_down() -> None:
     at, echo = room.step(detector)
     assert detector.choose(at, echo, echo / 1000) == "residual", "what is left of a well cancelled echo"
     at, echo = room.step(detector)
-    assert detector.choose(at, echo, echo / 2) == "cleaned", "a frame the canceller hardly touched"
-    assert detector.gated == gated + 2
+    assert detector.choose(at, echo, echo) == "residual", "where the canceller lost the room for a moment"
+    at, echo = room.step(detector)
+    bound = detector.path.gain * detector.path.envelope(at)
+    assert detector.choose(at, 1.5 * bound, bound) == "cleaned", "louder than the echo can be, not yet 3 dB"
+    assert detector.gated == gated + 3
+
+
+def test_when_the_streams_delay_changes_it_learns_the_room_again() -> None:
+    detector, room = learned()
+    detector.path.forget()
+    assert detector.path.lag is None and detector.path.gain == 0.0
+    at, echo = room.step(detector)
+    assert detector.choose(at, echo, echo) == "cleaned", "until it has learned the new delay"
+    for _ in range(MIN_FRAMES):
+        at, echo = room.step(detector)
+        detector.choose(at, echo, echo / 1000)
+    assert detector.path.lag == LAG
 
 
 def test_the_user_louder_than_the_echo_is_sent_as_heard_and_the_sounds_between_are_not_turned_down() -> None:

@@ -117,8 +117,11 @@ def test_a_streams_blocks_are_placed_end_to_end() -> None:
     assert line.place(1.0, 0.04) == 1.0
     assert line.place(1.05, 0.04) == 1.04, "handed over late (a busy loop): it still followed on"
     assert line.place(1.09, 0.04) == 1.08
+    assert line.moved == 0.0
     assert line.place(1.10, 0.04) == 1.10, "early: the timeline was late, and moves"
+    assert round(line.moved, 9) == -0.02
     assert line.place(2.0, 0.04) == 2.0, "after a pause it starts afresh"
+    assert round(line.moved, 9) == 0.86
 
 
 async def test_a_block_heard_before_the_late_sink_pulled_waits_for_that_far_end(
@@ -157,3 +160,20 @@ async def test_a_sink_that_stopped_is_waited_for_once(monkeypatch: pytest.Monkey
     canceller.close()
     assert canceller.far_late == 1, "the first block gave up on it; the next did not wait"
     assert sum(1 for kind, _, _ in recording.calls if kind == "near") == 20
+
+
+async def test_a_stream_that_restarts_makes_the_double_talk_detector_learn_the_room_again() -> None:
+    clock = StepClock()
+    canceller = EchoCanceller(load=lambda echo, noise: Recording(), clock=clock)
+    await canceller.start()
+    clock.now = 0.04
+    await canceller.capture(bytes(1280), MIC_RATE)
+    path = canceller.double_talk.path
+    path.lag, path.gain = 12, 0.5  # as if learned
+    clock.now = 0.08
+    await canceller.capture(bytes(1280), MIC_RATE)
+    assert path.lag == 12, "the next block followed on"
+    clock.now = 3.0  # the event loop stalled: the microphone's timeline starts afresh
+    await canceller.capture(bytes(1280), MIC_RATE)
+    canceller.close()
+    assert path.lag is None and path.gain == 0.0

@@ -39,6 +39,8 @@ FAR_WAIT_SECONDS = 0.25
 """How long a microphone block waits, at most, for the far end that played while it was heard: a sink
 pulled late (a busy event loop) would otherwise leave the canceller a frame or two short of far end, and
 it loses the room for a while (a burst of echo gets through)."""
+MOVED_SECONDS = 0.02
+"""A timeline moved more than this (two frames) changes the echo's delay as the streams' clocks see it."""
 GAP_SECONDS = 0.5
 """A stream handed over this much later than its previous block ended has paused: its timeline restarts."""
 LEARN_SECONDS = 4.0
@@ -78,12 +80,15 @@ class Timeline:
     def __init__(self) -> None:
         self.end: float | None = None
         """When the last block ended (None before the first)."""
+        self.moved = 0.0
+        """Seconds the last block moved the timeline (later after a pause, earlier when it was early)."""
 
     def place(self, start: float, seconds: float) -> float:
         """The start of a block of `seconds` that was handed over as if it began at `start`."""
         end = self.end
         if end is not None and end <= start <= end + GAP_SECONDS:
             start = end
+        self.moved = 0.0 if end is None else start - end
         self.end = start + seconds
         return start
 
@@ -209,6 +214,7 @@ class EchoCanceller:
         size = frames_in(FRAME_SECONDS, rate) * SAMPLE_BYTES
         seconds = duration(block, rate)
         first = self._near_line.place(arrived - seconds, seconds)
+        self._moved(self._near_line)
         self._await_far(first + seconds)
         delay_ms = round(self.delay * 1000)
         out = bytearray()
@@ -271,6 +277,12 @@ class EchoCanceller:
                     waited = True
                     self._handed.wait(remaining)
 
+    def _moved(self, line: Timeline) -> None:
+        """A stream's timeline moved (after a pause, or a stall of the event loop): the delay between
+        playing and hearing is not what it was, so the double-talk detector learns the echo path again."""
+        if abs(line.moved) > MOVED_SECONDS:
+            self.double_talk.path.forget()
+
     def _take_far(self) -> None:
         """Move the far-end blocks into 10 ms frames, each stamped with when it was played."""
         with self._lock:
@@ -281,6 +293,7 @@ class EchoCanceller:
             if carry_rate != rate:
                 carry = b""  # another sink, at another rate
             start = self._far_line.place(at, duration(pcm, rate)) - duration(carry, rate)
+            self._moved(self._far_line)
             data = carry + pcm
             size = frames_in(FRAME_SECONDS, rate) * SAMPLE_BYTES
             whole = len(data) - len(data) % size

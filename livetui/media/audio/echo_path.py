@@ -72,6 +72,12 @@ class EchoPath:
             old = here - round(HISTORY_SECONDS / SLOT_SECONDS)
             self._far = {s: p for s, p in self._far.items() if s >= old}
 
+    def forget(self) -> None:
+        """The delay between the streams changed: learn the lag and gain afresh from what comes next."""
+        self.lag, self.gain = None, 0.0
+        self._echo.clear()
+        self._new = 0
+
     def playing(self, at: float) -> bool:
         """The far end played something, in the time its echo could still be heard at `at`."""
         return slot(at) - self._sounded <= _SLOTS + _TAIL

@@ -18,9 +18,9 @@ for each frame:
   least that much quieter, which the canceller would have cut into), and, until
   :data:`HANGOVER_SECONDS` after the last of them, the quieter frames between are sent as the canceller
   left them;
-- otherwise, a cleaned frame that is :data:`RESIDUAL_DB` below the bound, or no louder than the bound and
-  :data:`REMOVED_DB` quieter than heard, is what the canceller left of the echo: it is turned down by
-  :data:`ATTENUATION_DB`;
+- otherwise, a frame the microphone heard no louder than the bound, or cleaned to :data:`RESIDUAL_DB`
+  below it, holds nothing but what the canceller left of the echo (a burst it let through only 10 dB
+  down, or where it lost the room for a moment): it is turned down by :data:`ATTENUATION_DB`;
 - anything else (the far end silent, or the path not learned yet) is sent as the canceller left it.
 
 The path is learned from frames the canceller removed at least :data:`LEARN_DB` from (the echo alone),
@@ -44,9 +44,6 @@ HANGOVER_SECONDS = 0.4
 quieter sounds between their syllables)."""
 RESIDUAL_DB = 20.0
 """A cleaned frame this far below the loudest echo possible now is residual echo."""
-REMOVED_DB = 6.0
-"""A frame no louder than the echo can be, that the canceller took this much out of, is echo too (a burst
-the canceller let through only 10 dB down)."""
 ATTENUATION_DB = 40.0
 """How much a frame of residual echo is turned down: below the noise of a quiet room."""
 LEARN_DB = 20.0
@@ -98,8 +95,7 @@ class DoubleTalk:
             return "heard"
         if at <= self._talking_until:
             return "cleaned"
-        removed = heard >= left * 10 ** (REMOVED_DB / 10)
-        if left < bound * 10 ** (-RESIDUAL_DB / 10) or (heard <= bound and removed):
+        if heard <= bound or left < bound * 10 ** (-RESIDUAL_DB / 10):
             self.gated += 1
             return "residual"
         return "cleaned"
