@@ -8,7 +8,9 @@ devices would drive it: a 20 ms far-end block pulled every 20 ms, a 40 ms microp
 
 - **ERLE**: echo return loss enhancement per 100 ms over the echo-only stretch, median after convergence;
   **convergence**: from the start of the reply to the time from which the ERLE stays at 30 dB (5-window
-  median); **user kept**: the user's speech after the echo has died away, against the user alone.
+  median); **user kept**: the user's speech after the echo has died away, against the user alone. Each
+  for the canceller alone, then for what is sent (after the double-talk detector, which turns residual
+  echo down and sends the user talking over the reply as heard), with how many frames it did each to.
 - **CPU**: the worker's CPU time per 10 ms microphone frame (its far-end frames included), and as % of a
   core, beside a pass-through processor on the same path (the cost of the thread hop alone); rounds
   interleaved, medians printed.
@@ -27,6 +29,7 @@ import numpy as np
 from livetui.media.audio.apm import Processor
 from livetui.media.audio.echo import EchoCanceller
 from livetui.media.audio.pcm import MIC_RATE, samples
+from livetui.media.audio.residual import Choice, DoubleTalk
 from tests.media.echo_room import StepClock, converged, erle, play_through, scene, speech, user_kept
 
 DELAYS = (0.03, 0.06, 0.12)
@@ -52,25 +55,46 @@ def pass_through(cancel: bool, noise: bool) -> Processor:
     return PassThrough()
 
 
+class CleanedOnly(DoubleTalk):
+    """A double-talk detector that sends every frame as the canceller left it (the canceller alone)."""
+
+    def choose(self, at: float, heard: float, left: float) -> Choice:
+        """The canceller's output, always."""
+        return "cleaned"
+
+
 async def room_figures() -> None:
-    """ERLE, convergence and the user's speech, per room delay."""
+    """ERLE, convergence and the user's speech, per room delay: the canceller alone, then what is sent
+    (after the double-talk detector)."""
     for delay in DELAYS:
         room = scene(delay)
-        clock = StepClock()
-        canceller = EchoCanceller(clock=clock)
-        await canceller.start()
-        out = await play_through(room, canceller, clock)
-        canceller.close()
-        measured = erle(room, out)
-        settled = converged(measured)
-        after = [db for at, db in measured if at >= settled]
-        low = float(np.percentile(after, 10)) if after else float("nan")
-        print(
-            f"room delay {delay * 1000:.0f} ms: ERLE after convergence {median(after):.1f} dB median "
-            f"(p10 {low:.1f}; budget >= 30), converged {settled - REPLY_STARTS:.1f} s into the reply, "
-            f"user's speech {user_kept(room, out):+.2f} dB (budget within 1)",
-            flush=True,
-        )
+        for alone in (True, False):
+            clock = StepClock()
+            canceller = EchoCanceller(clock=clock)
+            if alone:
+                canceller.double_talk = CleanedOnly()
+            await canceller.start()
+            out = await play_through(room, canceller, clock)
+            canceller.close()
+            measured = erle(room, out)
+            settled = converged(measured)
+            after = [db for at, db in measured if at >= settled]
+            low = float(np.percentile(after, 10)) if after else float("nan")
+            talk = canceller.double_talk
+            what = (
+                "canceller alone"
+                if alone
+                else (
+                    f"sent ({talk.gated} frames of residual echo turned down, {talk.talked} of the user "
+                    "sent as heard)"
+                )
+            )
+            print(
+                f"room delay {delay * 1000:.0f} ms, {what}: ERLE after convergence {median(after):.1f} dB "
+                f"median (p10 {low:.1f}; budget >= 30), converged {settled - REPLY_STARTS:.1f} s into the "
+                f"reply, user's speech {user_kept(room, out):+.2f} dB (budget within 1)",
+                flush=True,
+            )
 
 
 async def timed_run(load: bool) -> tuple[float, list[float]]:

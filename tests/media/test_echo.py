@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import numpy as np
@@ -34,6 +35,9 @@ async def test_the_echo_is_cancelled_and_the_users_speech_kept(delay: float) -> 
     after = [db for at, db in measured if at >= settled]
     assert float(np.median(after)) >= 30.0
     assert abs(user_kept(room, out)) <= 1.0, "the user's speech within 1 dB"
+    talk = canceller.double_talk
+    assert talk.path.lag is not None and talk.gated > 0, "what it left of the echo was turned down"
+    assert talk.talked > 0, "the user talking over the reply was sent as heard"
 
 
 async def test_without_cancellation_the_room_measures_its_echo() -> None:
@@ -113,5 +117,63 @@ def test_a_streams_blocks_are_placed_end_to_end() -> None:
     assert line.place(1.0, 0.04) == 1.0
     assert line.place(1.05, 0.04) == 1.04, "handed over late (a busy loop): it still followed on"
     assert line.place(1.09, 0.04) == 1.08
+    assert line.moved == 0.0
     assert line.place(1.10, 0.04) == 1.10, "early: the timeline was late, and moves"
+    assert round(line.moved, 9) == -0.02
     assert line.place(2.0, 0.04) == 2.0, "after a pause it starts afresh"
+    assert round(line.moved, 9) == 0.86
+
+
+async def test_a_block_heard_before_the_late_sink_pulled_waits_for_that_far_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("livetui.media.audio.echo.FAR_WAIT_SECONDS", 60.0)  # however loaded the machine
+    clock, recording = StepClock(), Recording()
+    canceller = EchoCanceller(load=lambda echo, noise: recording, clock=clock)
+    await canceller.start()
+    canceller.render(bytes(960), SPEAKER_RATE)  # 0-20 ms played
+    clock.now = 0.04
+    heard = asyncio.create_task(canceller.capture(bytes(1280), MIC_RATE))  # 0-40 ms heard
+    async with asyncio.timeout(30):
+        while canceller.far_waits == 0:  # the worker has taken the first 20 ms and waits for the rest
+            await asyncio.sleep(0.001)
+    clock.now = 0.02
+    canceller.render(bytes(960), SPEAKER_RATE)  # the sink, late, pulls 20-40 ms
+    await heard
+    canceller.close()
+    kinds = [kind for kind, _, _ in recording.calls]
+    assert kinds == ["far", "near", "far", "near", "far", "near", "far", "near"], (
+        "each frame after its far end"
+    )
+    assert canceller.far_waits == 1 and canceller.far_late == 0
+
+
+async def test_a_sink_that_stopped_is_waited_for_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("livetui.media.audio.echo.FAR_WAIT_SECONDS", 0.0)  # a wait that gives up at once
+    clock, recording = StepClock(), Recording()
+    canceller = EchoCanceller(load=lambda echo, noise: recording, clock=clock)
+    await canceller.start()
+    canceller.render(bytes(960), SPEAKER_RATE)  # 0-20 ms played, then the sink closes
+    for block in range(1, 6):
+        clock.now = block * 0.04
+        await canceller.capture(bytes(1280), MIC_RATE)
+    canceller.close()
+    assert canceller.far_late == 1, "the first block gave up on it; the next did not wait"
+    assert sum(1 for kind, _, _ in recording.calls if kind == "near") == 20
+
+
+async def test_a_stream_that_restarts_makes_the_double_talk_detector_learn_the_room_again() -> None:
+    clock = StepClock()
+    canceller = EchoCanceller(load=lambda echo, noise: Recording(), clock=clock)
+    await canceller.start()
+    clock.now = 0.04
+    await canceller.capture(bytes(1280), MIC_RATE)
+    path = canceller.double_talk.path
+    path.lag, path.gain = 12, 0.5  # as if learned
+    clock.now = 0.08
+    await canceller.capture(bytes(1280), MIC_RATE)
+    assert path.lag == 12, "the next block followed on"
+    clock.now = 3.0  # the event loop stalled: the microphone's timeline starts afresh
+    await canceller.capture(bytes(1280), MIC_RATE)
+    canceller.close()
+    assert path.lag is None and path.gain == 0.0

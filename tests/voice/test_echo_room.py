@@ -57,11 +57,6 @@ async def test_without_echo_cancellation_the_model_hears_itself_and_stops(voice_
         assert room.played > 0 and label(app, "#aec") == ""
 
 
-@pytest.mark.skip(
-    reason="not yet reliable: on a busy machine, bursts of residual echo sometimes reach the server "
-    "after the canceller has converged, and the model stops itself (about one run in three under load); "
-    "the offline room in tests/media/test_echo.py measures the canceller itself"
-)
 @pytest.mark.timeout(90)
 async def test_with_echo_cancellation_the_model_talks_on_until_the_user_speaks(
     voice_server: LiveServer,

@@ -7,7 +7,11 @@ block (:meth:`EchoCanceller.capture`, awaited on the event loop), stamped with t
 are processed on the canceller's own worker thread, in 10 ms frames, in the order they were played and
 heard: before each microphone frame, every far-end frame pulled by the time that frame was captured is
 given to the processor first. What remains between playing and hearing (the devices' own buffers) is the
-`delay` hint: the speaker's reported output latency plus the microphone's input latency.
+`delay` hint: the speaker's reported output latency plus the microphone's input latency. A microphone
+block handed over before the sink pulled the far end that played while it was heard (a busy event loop)
+waits for it, at most :data:`FAR_WAIT_SECONDS`. Each cleaned frame then goes through a double-talk
+detector (:mod:`livetui.media.audio.residual`): residual echo is turned down, the user talking over the
+model is sent as heard.
 
 A processor that fails raises :class:`EchoFailed` from `capture`; the caller goes on without it.
 """
@@ -27,9 +31,16 @@ import numpy as np
 
 from livetui.media.audio.apm import FRAME_SECONDS, EchoUnavailable, Processor, WebRtcProcessor
 from livetui.media.audio.pcm import SAMPLE_BYTES, duration, frames_in, samples
+from livetui.media.audio.residual import DoubleTalk, attenuated
 
 FAR_SECONDS = 2.0
 """Far-end audio held for the worker at most; older audio is dropped (nothing is capturing)."""
+FAR_WAIT_SECONDS = 0.25
+"""How long a microphone block waits, at most, for the far end that played while it was heard: a sink
+pulled late (a busy event loop) would otherwise leave the canceller a frame or two short of far end, and
+it loses the room for a while (a burst of echo gets through)."""
+MOVED_SECONDS = 0.02
+"""A timeline moved more than this (two frames) changes the echo's delay as the streams' clocks see it."""
 GAP_SECONDS = 0.5
 """A stream handed over this much later than its previous block ended has paused: its timeline restarts."""
 LEARN_SECONDS = 4.0
@@ -69,12 +80,15 @@ class Timeline:
     def __init__(self) -> None:
         self.end: float | None = None
         """When the last block ended (None before the first)."""
+        self.moved = 0.0
+        """Seconds the last block moved the timeline (later after a pause, earlier when it was early)."""
 
     def place(self, start: float, seconds: float) -> float:
         """The start of a block of `seconds` that was handed over as if it began at `start`."""
         end = self.end
         if end is not None and end <= start <= end + GAP_SECONDS:
             start = end
+        self.moved = 0.0 if end is None else start - end
         self.end = start + seconds
         return start
 
@@ -106,19 +120,28 @@ class EchoCanceller:
         """CPU time the worker spent processing (far and near)."""
         self.far_dropped = 0
         """Far-end blocks dropped because nothing was capturing."""
+        self.far_waits = 0
+        """Microphone blocks that waited for the far end played while they were heard (the sink was late)."""
+        self.far_late = 0
+        """Microphone blocks processed before the far end caught up (it was `FAR_WAIT_SECONDS` late)."""
         self.learned = 0.0
         """Seconds of sound (not silence) from the speaker the canceller has learned from."""
         self.converged = False
         """It has learned the room (`LEARN_SECONDS`, then `TRUST_DB` removed): its echo is cancelled."""
+        self.double_talk = DoubleTalk()
+        """Decides what is sent of each cleaned frame: residual echo is turned down, the user talking over
+        the model is sent as heard (see :mod:`livetui.media.audio.residual`)."""
         self._removed: deque[float] = deque(maxlen=TRUST_FRAMES)
         self._load = load
         self._clock = clock
         self._lock = threading.Lock()
+        self._handed = threading.Condition(self._lock)
         self._far: deque[tuple[float, bytes, int]] = deque()
         self._far_seconds = 0.0
         self._frames: deque[tuple[float, bytes, int]] = deque()  # the worker's: 10 ms far-end frames
         self._carry = (b"", 0)
         self._far_line = Timeline()
+        self._gave_up: float | None = None
         self._near_line = Timeline()
         self._executor: ThreadPoolExecutor | None = None
         self._processor: Processor | None = None
@@ -152,6 +175,7 @@ class EchoCanceller:
         at = self._clock()
         with self._lock:
             self._far.append((at, pcm, rate))
+            self._handed.notify_all()
             self._far_seconds += duration(pcm, rate)
             while self._far_seconds > FAR_SECONDS and len(self._far) > 1:
                 _, old, old_rate = self._far.popleft()
@@ -187,10 +211,11 @@ class EchoCanceller:
         if processor is None:
             return block
         started = time.thread_time()
-        self._take_far()
         size = frames_in(FRAME_SECONDS, rate) * SAMPLE_BYTES
         seconds = duration(block, rate)
         first = self._near_line.place(arrived - seconds, seconds)
+        self._moved(self._near_line)
+        self._await_far(first + seconds)
         delay_ms = round(self.delay * 1000)
         out = bytearray()
         for index, offset in enumerate(range(0, len(block), size)):
@@ -199,15 +224,23 @@ class EchoCanceller:
             captured = first + (index + 1) * FRAME_SECONDS
             playing = False
             while self._frames and self._frames[0][0] < captured:  # it plays before the frame ends
-                _, far, far_rate = self._frames.popleft()
+                at, far, far_rate = self._frames.popleft()
                 processor.render(far, far_rate)
                 if far.strip(b"\x00"):
                     self.learned += FRAME_SECONDS
                     playing = True
-            heard = power(frame) if playing and not self.converged else 0.0
+                    self.double_talk.far(at, power(far))
+            heard, raw = power(frame), bytes(frame)
             processor.capture(frame, rate, delay_ms)
+            left = power(frame)
             if playing and not self.converged:
-                self._judge(heard, power(frame))
+                self._judge(heard, left)
+            if self.echo_cancellation:
+                choice = self.double_talk.choose(captured, heard, left)
+                if choice == "heard":
+                    frame = bytearray(raw)
+                elif choice == "residual":
+                    frame = attenuated(frame)
             out += frame[: len(piece)]
             self.frames += 1
         while self._frames and self._frames[0][0] < arrived - FAR_SECONDS:
@@ -221,6 +254,35 @@ class EchoCanceller:
         if self.learned >= LEARN_SECONDS and len(self._removed) == TRUST_FRAMES:
             self.converged = statistics.median(self._removed) >= TRUST_DB
 
+    def _await_far(self, until: float) -> None:
+        """Take the far end, waiting (at most `FAR_WAIT_SECONDS`) until it reaches `until`: every frame
+        played while the microphone heard its block is given to the processor before that block. A far end
+        that has stopped (closed, or behind by more than `GAP_SECONDS`) is not waited for, nor, once one block
+        has waited for it in vain, until it plays again."""
+        deadline = time.monotonic() + FAR_WAIT_SECONDS
+        waited = False
+        while True:
+            self._take_far()
+            end = self._far_line.end
+            if end is None or end >= until - 1e-6 or end < until - GAP_SECONDS or end == self._gave_up:
+                return
+            with self._lock:
+                remaining = deadline - time.monotonic()
+                if not self._far and remaining <= 0:
+                    self.far_late += 1
+                    self._gave_up = end  # the sink stopped: not waited for again until it plays
+                    return
+                if not self._far:
+                    self.far_waits += not waited
+                    waited = True
+                    self._handed.wait(remaining)
+
+    def _moved(self, line: Timeline) -> None:
+        """A stream's timeline moved (after a pause, or a stall of the event loop): the delay between
+        playing and hearing is not what it was, so the double-talk detector learns the echo path again."""
+        if abs(line.moved) > MOVED_SECONDS:
+            self.double_talk.path.forget()
+
     def _take_far(self) -> None:
         """Move the far-end blocks into 10 ms frames, each stamped with when it was played."""
         with self._lock:
@@ -231,6 +293,7 @@ class EchoCanceller:
             if carry_rate != rate:
                 carry = b""  # another sink, at another rate
             start = self._far_line.place(at, duration(pcm, rate)) - duration(carry, rate)
+            self._moved(self._far_line)
             data = carry + pcm
             size = frames_in(FRAME_SECONDS, rate) * SAMPLE_BYTES
             whole = len(data) - len(data) % size
