@@ -36,8 +36,10 @@ MAX_WORDS = 12
 """A phrase without punctuation is cut at a word boundary once it has this many words."""
 FIRST_CLAUSE_WORDS = 3
 """`CLAUSE_WORDS` for the reply's first phrase, kept short so the first sound comes early."""
-FIRST_MAX_WORDS = 8
-"""`MAX_WORDS` for the reply's first phrase."""
+FIRST_MAX_WORDS = 5
+"""`MAX_WORDS` for the reply's first phrase: the first sound waits for its words (and the next one, which
+shows the last is whole). A turn's reply starts about a quarter of a second before the turn ends, time
+for smollm2's first token (about 0.1 s) and a few more on a quiet machine, not for nine words."""
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s)|\n")
 _CLAUSE_END = re.compile(r"[,;:]+(?=\s)")
