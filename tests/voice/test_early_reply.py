@@ -95,13 +95,23 @@ def grammar(tmp_path: Path) -> Path:
     return path
 
 
-async def noting_server(
-    start: ServerStarter, write_script: ScriptWriter, grammar: Path, early_reply: float = PAUSE_SECONDS
-) -> tuple[LiveServer, NotingBrain]:
-    """A server hearing `grammar`, starting replies after `early_reply` seconds of silence (0: at the
-    end of the utterance), whose brain notes what it is asked."""
-    brain = NotingBrain(write_script(SCRIPT))
-    return await start(ServerConfig(grammar=grammar, early_reply=early_reply), brain=brain), brain
+NotingStarter = Callable[..., Awaitable[tuple[LiveServer, NotingBrain]]]
+"""``await start(early_reply=PAUSE_SECONDS)``: a server hearing the grammar, starting replies after
+`early_reply` seconds of silence (0: at the end of the utterance), and its noting brain."""
+
+
+@pytest.fixture
+def noting_server(
+    start_live_server: ServerStarter, write_script: ScriptWriter, grammar: Path
+) -> NotingStarter:
+    """Starts servers whose brain notes what it is asked."""
+
+    async def start(early_reply: float = PAUSE_SECONDS) -> tuple[LiveServer, NotingBrain]:
+        brain = NotingBrain(write_script(SCRIPT))
+        config = ServerConfig(grammar=grammar, early_reply=early_reply)
+        return await start_live_server(config, brain=brain), brain
+
+    return start
 
 
 async def until(ws: ClientConnection, last: Callable[[Frame], bool]) -> list[Frame]:
@@ -216,13 +226,9 @@ async def spoken_turn(
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 async def test_speech_going_on_after_a_pause_drops_the_early_reply_unseen(
-    start_live_server: ServerStarter,
-    write_script: ScriptWriter,
-    grammar: Path,
-    speech: Speech,
-    dialect: Dialect,
+    noting_server: NotingStarter, speech: Speech, dialect: Dialect
 ) -> None:
-    server, brain = await noting_server(start_live_server, write_script, grammar)
+    server, brain = await noting_server()
 
     async def written() -> None:  # the reply to the words before the pause has its words, held back
         await asyncio.wait_for(brain.written.wait(), TIMEOUT)
@@ -240,14 +246,10 @@ async def test_speech_going_on_after_a_pause_drops_the_early_reply_unseen(
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 async def test_the_reply_released_at_the_end_is_the_reply_a_late_start_gives(
-    start_live_server: ServerStarter,
-    write_script: ScriptWriter,
-    grammar: Path,
-    speech: Speech,
-    dialect: Dialect,
+    noting_server: NotingStarter, speech: Speech, dialect: Dialect
 ) -> None:
-    early, early_brain = await noting_server(start_live_server, write_script, grammar)
-    late, late_brain = await noting_server(start_live_server, write_script, grammar, early_reply=0)
+    early, early_brain = await noting_server()
+    late, late_brain = await noting_server(early_reply=0)
 
     def question(rate: int) -> list[bytes]:
         return [pcm_of(speech("what is the weather like today", rate=rate))]

@@ -285,7 +285,6 @@ class Conversation:
         task.cancel()
         await asyncio.wait([task])
         self._generating = False
-        self._pending = None
         return True
 
     def _replying(self) -> bool:
