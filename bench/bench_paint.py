@@ -8,6 +8,12 @@ Every screen update either app renders is timestamped with the length of the rep
 delta's lag is the time from its send to the first update that shows it. Printed per rate, medians over the
 rounds: lag p50/p95/max, first paint (first delta sent → shown), finish lag (last delta sent → shown),
 deltas/s (deltas over first send → last shown), and livetui / bare ratios. `BENCH_PAINT_ROUNDS` (default 3).
+
+Both sides are measured alike, by the source their `Markdown` holds at each update. The bare `Markdown` is
+as wide as livetui's reply and its view as high as livetui's chat log (both measured from livetui's app
+at the same terminal size), so both wrap the same text into the same lines and scroll the same way; at
+the full width of the terminal the bare reply would wrap into about half the lines and, at 500 deltas,
+never scroll.
 """
 
 from __future__ import annotations
@@ -57,6 +63,20 @@ class Run:
     """The last delta's lag."""
     rate: float
     """Deltas over first send → last delta shown, per second."""
+
+
+@dataclass
+class View:
+    """livetui's reply as laid out in its chat log: the bare `Markdown` is given the same."""
+
+    width: int = 0
+    """The reply's text width, in cells."""
+    height: int = 0
+    """The chat log's view height, in lines."""
+
+
+VIEW = View()
+"""Measured from livetui's app at :data:`SIZE` before the first bare round."""
 
 
 class Paints:
@@ -109,15 +129,22 @@ async def _until(condition: Callable[[], bool]) -> None:
 
 class BareApp(App[None]):
     """A `Markdown` widget streamed into through `Markdown.get_stream`, in a scroll view anchored to its end
-    (as Textual's own chat examples have it: text below the screen would never be painted)."""
+    (as Textual's own chat examples have it: text below the screen would never be painted), sized as
+    livetui's reply (:data:`VIEW`)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Markdown()
 
     def on_mount(self) -> None:
-        """Keep the end of the reply in view."""
-        self.query_one(VerticalScroll).anchor()
+        """Size the view and the text as livetui's, and keep the end of the reply in view."""
+        view, markdown = self.query_one(VerticalScroll), self.query_one(Markdown)
+        view.styles.height = VIEW.height
+        view.styles.width = VIEW.width + 1  # and a scroll bar, as the chat log has
+        view.styles.scrollbar_size_vertical = 1
+        markdown.styles.padding = 0
+        markdown.styles.width = VIEW.width
+        view.anchor()
 
     async def converse(self, url: str, words: str) -> None:
         """One text turn: setup, the user's words, then every text delta written to the stream."""
@@ -159,6 +186,17 @@ def _shown_by(app: LiveApp) -> Callable[[], int]:
     return shown
 
 
+def _measure_view(app: LiveApp) -> None:
+    """Note the size of livetui's reply text and chat view, once, for the bare app."""
+    if VIEW.width:
+        return
+    chat = app.query_one(ChatLog)
+    turn = chat.turn(1)
+    assert turn is not None
+    VIEW.width = turn.markdown.content_size.width
+    VIEW.height = chat.scrollable_content_region.height
+
+
 async def _livetui(url: str, words: str, count: int, sent_line: asyncio.StreamReader) -> Run:
     total = _visible(count)
     settings = load_settings(provider="local", text_only=True)
@@ -171,6 +209,7 @@ async def _livetui(url: str, words: str, count: int, sent_line: asyncio.StreamRe
         app.post_message(events.Key("enter", "\r"))
         sent = json.loads(await asyncio.wait_for(sent_line.readline(), TIMEOUT))["sent"]
         await _until(lambda: paints.done(total))
+        _measure_view(app)
     return paints.run(sent, count)
 
 
@@ -223,7 +262,7 @@ async def main() -> None:
                 ours: list[Run] = []
                 bare: list[Run] = []
                 for round_ in range(ROUNDS):
-                    order = [(_livetui, ours), (_bare, bare)]
+                    order = [(_livetui, ours), (_bare, bare)]  # livetui first: the bare app takes its VIEW
                     for client, runs in order if round_ % 2 == 0 else order[::-1]:
                         runs.append(await client(url, words, count, server.stdout))
                 print(

@@ -11,6 +11,12 @@ null sink; after a warm-up, its CPU time (all threads) over the window is divide
 - **SDK floor** (`bench.sdk_floor`): connect, send the file as the mic in blocks of the same length,
   write replies to ``/dev/null``; with a 1 fps JPEG test pattern for the camera run.
 
+What differs between the two is what livetui does beyond the floor, and nothing else: the same server,
+file, block length, pacing and TLS; the SDK offers permessage-deflate (livetui does not, so the floor pays
+for compressing its frames); the floor writes reply audio as it arrives, while livetui's file sink is
+clocked as a device would be (a 40 ms block at a time, silences included), and livetui also journals
+every event and draws its UI (headless, the same screen as in a terminal).
+
 Rounds are interleaved (livetui, floor, floor, livetui, ...) and the medians of each are printed with
 their ratio, RSS at the end of the window, and what each client sent and received.
 

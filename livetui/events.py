@@ -213,6 +213,16 @@ class Interrupted(Event):
     by: Literal["user", "server"]
 
 
+class Heard(Event):
+    """How much of a turn's speech was played before it was cut (by the interrupt key, a message typed
+    over it, or the user talking over it): the conversation remembers that turn only up to there."""
+
+    kind: Literal["heard"] = "heard"
+    turn: int
+    ms: int
+    """Milliseconds of the turn's speech played."""
+
+
 class TurnComplete(Event):
     """The server closed the turn."""
 
@@ -447,6 +457,7 @@ AnyEvent: TypeAlias = Annotated[
     | ToolCallArguments
     | GenerationComplete
     | Interrupted
+    | Heard
     | TurnComplete
     | Usage
     | RateLimits

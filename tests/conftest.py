@@ -64,6 +64,18 @@ def _is_table_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
 
 
+LLM_TIMEOUT = 300
+"""Seconds a test of the real model (marked `llm`) may run before pytest-timeout stops it: on a loaded
+machine two short replies took about a minute, half the suite's default; its own waits still catch a hang."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give the tests of the real model their longer timeout, unless a test sets its own."""
+    for item in items:
+        if item.get_closest_marker("llm") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(LLM_TIMEOUT))
+
+
 @pytest.fixture(autouse=True)
 def isolated_state(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep the developer's remembered theme out of every test (and the tests' themes out of theirs)."""

@@ -96,9 +96,10 @@ class Codec(Protocol):
         """Send a typed user turn (interrupting a reply in progress first); returns its number."""
         ...
 
-    def interrupt(self, *, at: float, heard_ms: int | None = None) -> int | None:
+    def interrupt(self, *, at: float, heard_ms: int | None = None, playing: int | None = None) -> int | None:
         """Interrupt the reply in progress; returns its turn, or None if none was. `heard_ms` is how much
-        of the reply's audio was played, for a provider that truncates (None: all that arrived)."""
+        of the audio of turn `playing` (None: the turn interrupted) was played, for a provider that
+        truncates (None: all that arrived)."""
         ...
 
     def send_audio(self, pcm: bytes, *, rate: int) -> None:

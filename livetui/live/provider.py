@@ -39,6 +39,12 @@ class Provider(Protocol):
         (`resuming`: the connection tried to resume a session by handle)."""
         ...
 
+    def forgot_handle(self, code: int, reason: str) -> bool:
+        """True when a close with `code` and `reason` of a connection that tried to resume by handle means
+        the server no longer knows the session (the engine then opens a new one, replaying the
+        conversation)."""
+        ...
+
     def refuses_config(self, code: int) -> bool:
         """True when a close with `code` before the session is live means the configuration was refused
         (the engine may then try the session's fallback configuration, such as audio instead of text)."""

@@ -18,9 +18,11 @@ from livetui.live.provider import Provider
 from livetui.providers.gemini.endpoint import gemini_endpoint, local_endpoint as gemini_local
 from livetui.providers.gemini.provider import GeminiProvider
 from livetui.providers.gemini.setup import SetupOptions
+from livetui.providers.gemini.summary import FILTER_EXAMPLE as GEMINI_FILTER
 from livetui.providers.gemini.vertex import DEFAULT_LOCATION, vertex_endpoint, vertex_model_prefix
 from livetui.providers.openai.endpoint import local_endpoint as openai_local, service_endpoint
 from livetui.providers.openai.provider import OpenAIProvider
+from livetui.providers.openai.summary import FILTER_EXAMPLE as OPENAI_FILTER
 
 if TYPE_CHECKING:
     from livetui.config import Settings
@@ -36,6 +38,8 @@ class ProviderEntry:
     """The provider's service (or the server the options name), authenticated with the user's key."""
     local_endpoint: Callable[[str, SecretStr | None], Endpoint]
     """The embedded local server at a base URL, speaking this provider's dialect (with a key, if any)."""
+    filter_example: str
+    """A part of its frames' summaries, shown as an example of what the events pane filters by."""
 
 
 def _gemini_options(settings: Settings, model_prefix: str = "models/") -> SetupOptions:
@@ -68,10 +72,17 @@ def _vertex(settings: Settings | None) -> Provider:
 
 
 PROVIDERS: dict[str, ProviderEntry] = {
-    "gemini": ProviderEntry(make=_gemini, endpoint=gemini_endpoint, local_endpoint=gemini_local),
-    "vertex": ProviderEntry(make=_vertex, endpoint=vertex_endpoint, local_endpoint=gemini_local),
+    "gemini": ProviderEntry(
+        make=_gemini, endpoint=gemini_endpoint, local_endpoint=gemini_local, filter_example=GEMINI_FILTER
+    ),
+    "vertex": ProviderEntry(
+        make=_vertex, endpoint=vertex_endpoint, local_endpoint=gemini_local, filter_example=GEMINI_FILTER
+    ),
     "openai": ProviderEntry(
-        make=lambda _: OpenAIProvider(), endpoint=service_endpoint, local_endpoint=openai_local
+        make=lambda _: OpenAIProvider(),
+        endpoint=service_endpoint,
+        local_endpoint=openai_local,
+        filter_example=OPENAI_FILTER,
     ),
 }
 """Every provider, by the name `--provider` gives it."""
@@ -94,6 +105,13 @@ def entry(name: str) -> ProviderEntry:
     if found is None:
         raise UnknownProviderError(f"unknown provider {name!r}; known: {', '.join(sorted(PROVIDERS))}")
     return found
+
+
+def filter_example(name: str) -> str:
+    """The example the events pane's filter shows for the provider (or local dialect) `name`; "" for a
+    name no provider has."""
+    found = PROVIDERS.get(name)
+    return found.filter_example if found is not None else ""
 
 
 def provider(name: str, settings: Settings | None = None) -> Provider:

@@ -2,20 +2,23 @@
 said, tool calls, interruptions) and notes (notices, errors, reconnects), in the order they happened.
 
 Every export reads this, not the raw events. The tokens each turn used (and the session, added up) come
-from the server's usage reports. Times are kept both ways: wall-clock (`Entry.t`, for
+from the server's usage reports, and the session's estimated cost from those and a price table
+(`Transcript.cost`). Times are kept both ways: wall-clock (`Entry.t`, for
 timestamps a person reads) and session time (seconds since the first journal line, on the monotonic clock,
 for captions and audio placed on one timeline).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from livetui import events as ev
+from livetui.config import Price
 from livetui.record.reader import Entry, Recording
 from livetui.record.tracks import AudioRef
-from livetui.record.usage import Tokens
+from livetui.record.usage import Cost, Tokens, shown_cost
 
 
 @dataclass
@@ -139,6 +142,17 @@ class Transcript:
     """Session time of the last journal line."""
     usage: Tokens | None = None
     """Tokens the session used, added up (None: the server reported none)."""
+    provider: str | None = None
+    """Who the session was with (None: the journal does not say)."""
+    model: str | None = None
+    """The model it talked to (None: the journal does not say)."""
+
+    def cost(self, prices: Mapping[str, Price]) -> Cost | None:
+        """The session's estimated cost at `prices`, as the status bar showed it; None where none is
+        shown (no usage reported, no provider recorded, or the embedded local server)."""
+        if self.usage is None or self.provider is None or self.model is None:
+            return None
+        return shown_cost(self.usage, prices, self.provider, self.model)
 
     @property
     def turns(self) -> list[Turn]:
@@ -208,6 +222,8 @@ class _Builder:
                 turn.reason, turn.ended_at, turn.ended = reason, entry.t, at
             case ev.Usage(turn=number):
                 self._usage(self.turn(number, entry), event)
+            case ev.SessionInfo(provider=provider, model=model) if self.transcript.provider is None:
+                self.transcript.provider, self.transcript.model = provider, model
             case ev.Notice(message=text):
                 self.note(entry, "notice", text)
             case ev.SessionError(message=text):

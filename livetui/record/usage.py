@@ -121,3 +121,23 @@ def format_cost(cost: float | None) -> str:
     if cost is None:
         return NO_PRICE
     return f"${cost:.4f}" if cost < 1 else f"${cost:.2f}"
+
+
+@dataclass(frozen=True)
+class Cost:
+    """An estimated cost, as it is shown."""
+
+    usd: float | None
+    """US dollars (None: no price known)."""
+
+    @property
+    def label(self) -> str:
+        """``$0.0123``, or "no price known"."""
+        return format_cost(self.usd)
+
+
+def shown_cost(tokens: Tokens, prices: Mapping[str, Price], provider: str, model: str) -> Cost | None:
+    """What `tokens` of `model` at `provider` cost by the table `prices`; None where no cost is shown at
+    all: the embedded local server, which costs nothing (unless the table prices it)."""
+    usd = estimate(tokens, price_for(prices, provider, model))
+    return None if usd is None and provider == "local" else Cost(usd)

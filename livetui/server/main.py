@@ -28,6 +28,7 @@ from livetui.server.core.senses.asr import Vad
 from livetui.server.core.senses.endpointing import HANGOVER_SECONDS, PAUSE_SECONDS
 from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
 from livetui.server.errors import StartupError
+from livetui.server.replaying import MAX_GAP
 
 PROG = "livetui serve"
 """The command name shown in help and errors."""
@@ -120,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SESSION",
         help="answer with the server frames recorded in this session (a directory, or a name from livetui "
         "sessions), turn by turn as the client sends its turns",
+    )
+    parser.add_argument(
+        "--max-gap",
+        type=float,
+        default=MAX_GAP,
+        metavar="SECONDS",
+        help="with --replay: the longest pause kept between two recorded frames (default: %(default)g)",
     )
     parser.add_argument(
         "--grammar",
@@ -234,9 +242,9 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
     )
 
 
-async def serve(config: ServerConfig, replay: str | None = None) -> None:
-    """Run the server (or, with `replay`, the replay of that recorded session) until SIGINT or SIGTERM,
-    announcing its URL on stdout once it listens."""
+async def serve(config: ServerConfig, replay: str | None = None, max_gap: float = MAX_GAP) -> None:
+    """Run the server (or, with `replay`, the replay of that recorded session, its pauses kept up to
+    `max_gap` seconds) until SIGINT or SIGTERM, announcing its URL on stdout once it listens."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -245,7 +253,7 @@ async def serve(config: ServerConfig, replay: str | None = None) -> None:
         if replay is not None:
             from livetui.server.replaying import serve_replay
 
-            await serve_replay(replay, config.host, config.port, stop)
+            await serve_replay(replay, config.host, config.port, stop, max_gap=max_gap)
             return
         async with LiveServer(config) as server:
             print(f"listening on {server.url}", flush=True)
@@ -260,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with _logging_to_stderr():
         try:
-            asyncio.run(serve(config_from(args), args.replay))
+            asyncio.run(serve(config_from(args), args.replay, args.max_gap))
         except StartupError as error:
             print(f"{PROG}: {error}", file=sys.stderr, flush=True)
             return 2

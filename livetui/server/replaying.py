@@ -12,6 +12,10 @@ the opening after its first frame, then the next segment after each frame of its
 its other frames (audio, pictures, settings) are read and not answered. One client at a time is served
 the whole recording; each new connection starts it again.
 
+Each segment is sent with its recorded timing: every frame as long after the one before (the first, after
+the client's frame it answers) as it was in the session, a pause never longer than `max_gap` seconds
+(`schedule`), as ``livetui replay`` shortens long silences.
+
 This module reads the journal as JSON lines, not through the client's record package: the server shares
 only the wire protocol with the client.
 """
@@ -23,8 +27,9 @@ import base64
 import json
 import logging
 import re
+import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +49,31 @@ JOURNAL = "events.jsonl"
 PLACEHOLDER = re.compile(r"^<\d+ bytes>$")
 """How the journal abbreviates a base64 payload."""
 
+MAX_GAP = 3.0
+"""The longest pause kept between two frames sent, in seconds (as ``livetui replay``'s ``--max-gap``)."""
+
+
+@dataclass(frozen=True)
+class Timed:
+    """A recorded server frame, and when it was sent."""
+
+    after: float
+    """Seconds after the client frame its segment answers (journal time)."""
+    text: str
+    """The frame."""
+
+
+def schedule(segment: Sequence[Timed], max_gap: float = MAX_GAP) -> list[float]:
+    """When to send each frame of `segment`, in seconds after the client's frame it answers: as recorded,
+    but with each pause (the one before the first frame too) cut to at most `max_gap`."""
+    offsets: list[float] = []
+    at = previous = 0.0
+    for frame in segment:
+        at += min(max(frame.after - previous, 0.0), max_gap)
+        previous = max(previous, frame.after)
+        offsets.append(at)
+    return offsets
+
 
 @dataclass
 class Recorded:
@@ -51,10 +81,10 @@ class Recorded:
 
     dialect: str
     """`gemini` or `openai`: the protocol the session spoke."""
-    opening: list[str] = field(default_factory=list)
-    """The frames sent before the client's first turn."""
-    turns: list[list[str]] = field(default_factory=list)
-    """The frames sent after each of the client's turns, in order."""
+    opening: list[Timed] = field(default_factory=list)
+    """The frames sent before the client's first turn (timed from its first frame)."""
+    turns: list[list[Timed]] = field(default_factory=list)
+    """The frames sent after each of the client's turns, in order (timed from the turn's frame)."""
     missing_audio: int = 0
     """Audio payloads the model track could not fill (sent empty)."""
 
@@ -125,7 +155,7 @@ def load_recorded(directory: Path) -> Recorded:
     except (OSError, UnicodeDecodeError) as error:
         raise StartupError(f"cannot read {directory / JOURNAL}: {error}") from None
     speech = _Speech(directory / "model.wav")
-    sent: list[tuple[str, dict[str, Any]]] = []  # (direction, frame) in order
+    sent: list[tuple[str, dict[str, Any], float]] = []  # (direction, frame, journal time) in order
     waiting: list[tuple[Any, Any]] = []  # payloads of the latest server frame not yet filled
     for line in lines:
         try:
@@ -142,23 +172,28 @@ def load_recorded(directory: Path) -> Recorded:
                 continue
             if not isinstance(frame, dict):
                 continue
-            sent.append((event.get("direction", ""), frame))
+            at = data.get("m")
+            sent.append(
+                (event.get("direction", ""), frame, float(at) if isinstance(at, int | float) else 0.0)
+            )
             waiting = list(_payloads(frame)) if event.get("direction") == "in" else waiting
         elif event.get("kind") == "audio_out" and "audio" in data and waiting:
             container, key = waiting.pop(0)
             container[key] = speech.chunk(data["audio"])
-    dialect = "openai" if any(frame.get("type") == "session.update" for _, frame in sent) else "gemini"
+    dialect = "openai" if any(frame.get("type") == "session.update" for _, frame, _ in sent) else "gemini"
     recorded = Recorded(dialect)
     segment = recorded.opening
-    for direction, frame in sent:
+    started = sent[0][2] if sent else 0.0  # the opening answers the client's first frame
+    for direction, frame, at in sent:
         if direction == "out" and asks_for_reply(dialect, frame):
-            segment = []
+            segment, started = [], at
             recorded.turns.append(segment)
         elif direction == "in":
             for container, key in _payloads(frame):
                 container[key] = ""  # no audio for it in the track
                 recorded.missing_audio += 1
-            segment.append(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+            text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+            segment.append(Timed(max(0.0, at - started), text))
     if not recorded.opening and not any(recorded.turns):
         raise StartupError(f"{directory / JOURNAL} holds no frames from a server to replay")
     return recorded
@@ -167,9 +202,22 @@ def load_recorded(directory: Path) -> Recorded:
 class ReplayServer:
     """Serves a `Recorded` session on a local socket (see the module docstring)."""
 
-    def __init__(self, recorded: Recorded, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        recorded: Recorded,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        max_gap: float = MAX_GAP,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.recorded = recorded
         """What is replayed."""
+        self.max_gap = max_gap
+        """The longest pause kept between two frames sent, in seconds."""
+        self._clock = clock
+        self._sleep = sleep
         self.host = host
         """The address listened on."""
         self.port = port
@@ -198,27 +246,39 @@ class ReplayServer:
         turns = iter(recorded.turns)
         try:
             await websocket.recv()  # setup or session.update: the opening answers it
-            for frame in recorded.opening:
-                await websocket.send(frame)
+            await self._send(websocket, recorded.opening)
             async for message in websocket:
                 try:
                     frame = bounded_json(message)
                 except LimitError:
                     continue
                 if isinstance(frame, dict) and asks_for_reply(recorded.dialect, frame):
-                    for reply in next(turns, []):
-                        await websocket.send(reply)
+                    await self._send(websocket, next(turns, []))
         except ConnectionClosed:
             pass
         log.info("replayed a session to %s", websocket.remote_address)
 
+    async def _send(self, websocket: ServerConnection, segment: list[Timed]) -> None:
+        """Send a segment's frames at their scheduled times (from now)."""
+        started = self._clock()
+        for offset, frame in zip(schedule(segment, self.max_gap), segment, strict=True):
+            delay = started + offset - self._clock()
+            if delay > 0:
+                await self._sleep(delay)
+            await websocket.send(frame.text)
 
-async def serve_replay(name: str, host: str, port: int, stop: asyncio.Event) -> None:
-    """Serve the recorded session `name` until `stop` is set, announcing the URL on stdout."""
+
+async def serve_replay(
+    name: str, host: str, port: int, stop: asyncio.Event, *, max_gap: float = MAX_GAP
+) -> None:
+    """Serve the recorded session `name` until `stop` is set, announcing the URL on stdout; pauses
+    between frames are kept up to `max_gap` seconds."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise StartupError("--replay serves on loopback only (its frames may hold what the session said)")
+    if not max_gap >= 0:
+        raise StartupError("--max-gap must be at least 0 seconds")
     recorded = load_recorded(find_recording(name))
-    server = ReplayServer(recorded, host, port)
+    server = ReplayServer(recorded, host, port, max_gap=max_gap)
     await server.start()
     try:
         print(f"listening on {server.url}", flush=True)

@@ -3,7 +3,7 @@ opens with (the engine's `LiveSession.carry`).
 
 What is carried is what the replay after a reconnect would carry (`livetui.session.replay`): for each turn
 what the user typed or was heard to say, and what the model showed (or else said); an interrupted reply
-carries what was shown.
+carries what was shown, and of its speech what was heard.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from livetui import events as ev
 from livetui.live.codec import Exchange
 from livetui.record.reader import read_recording
 from livetui.session.replay import Replay
@@ -42,6 +43,9 @@ def carried_from(directory: Path) -> Carried:
         OSError: the journal cannot be read.
     """
     replay = Replay()
-    for event in read_recording(directory).events:
-        replay.observe(event)
+    for entry in read_recording(directory).entries:
+        if entry.event is not None:
+            replay.observe(entry.event)
+        if isinstance(entry.event, ev.AudioOut) and entry.audio is not None:
+            replay.spoken(entry.event.turn, entry.audio.duration)
     return Carried(directory.name, tuple(replay.exchanges()), replay.turns)

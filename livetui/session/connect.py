@@ -120,6 +120,11 @@ class Target:
         return self.model
 
     @property
+    def wire(self) -> str:
+        """The provider whose protocol is spoken: the provider's own, or the local server's dialect."""
+        return self.dialect if self.provider == "local" else self.provider
+
+    @property
     def label(self) -> str:
         """`provider · model` as the status bar shows it (`local · scripted · openai`)."""
         return f"{self.provider} · {self.shown_model}"

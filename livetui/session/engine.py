@@ -9,8 +9,8 @@ configuration, then runs a reader (frames → domain events → `emit`) and a wr
 until the session ends or the task is cancelled. A session outlives its connections
 (`livetui.session.reconnect`): it moves to a new connection when the server announces `goAway`, and
 reconnects with backoff after an abnormal close; turn numbers carry on across connections. A provider that
-resumes by handle gets the latest one; for one that cannot, the engine keeps the conversation so far
-(`livetui.session.replay`) and the new connection replays it.
+resumes by handle gets the latest one; for one that cannot, the engine keeps the conversation so far and
+the new connection replays it (`livetui.session.continuity`).
 
 Inputs are plain methods (`send_text`, `interrupt`, `send_audio`, ...) called on the same event loop; they
 update the protocol state at once and queue frames, so a keystroke's effect (for example dropping the rest
@@ -18,8 +18,10 @@ of an interrupted reply) does not wait for the network.
 
 Every failure becomes events: `Disconnected` with the close code (and whether a reconnect follows), and a
 one-line `SessionError` when the session cannot go on (a refused connection, a bad key, an invalid setup,
-a stale handle, or too many failed reconnects). A frame that cannot be read or handled is one non-fatal
-`SessionError`, and the connection reads on. A reply cut off by a lost connection is closed locally
+or too many failed reconnects). A handle the server no longer knows is one `Notice`: a new session opens
+at once and the conversation is replayed into it. A frame that cannot be read or handled is one non-fatal
+`SessionError`, and the connection reads on; so is an event its consumer fails on, and the events after
+it (of the same frame too) are still delivered. A reply cut off by a lost connection is closed locally
 with ``TurnComplete(reason="disconnected")``.
 """
 
@@ -29,7 +31,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -41,11 +43,12 @@ from livetui.live.config import SessionConfig
 from livetui.live.endpoint import Endpoint
 from livetui.live.provider import Provider
 from livetui.live.tools import ToolAnswer
+from livetui.session.continuity import Continuity
+from livetui.session.delivery import guarded, one_line
+from livetui.session.ending import Ending, close_of
 from livetui.session.latency import LatencyTracker
-from livetui.session.reconnect import ERRORS, Backoff, Resumption, is_retryable
-from livetui.session.replay import Replay
+from livetui.session.reconnect import ERRORS, Backoff, is_retryable
 from livetui.session.unreachable import describe_unreachable
-from livetui.wording import counted
 
 Emit = Callable[[ev.AnyEvent], None]
 """Where the engine hands its events (called on the event loop, never from a thread)."""
@@ -64,26 +67,6 @@ READ_SLICE = 0.002
 A socket's buffer can hold thousands of frames (a fast server, or a burst after a stall), and `recv` hands
 over a buffered frame without suspending: without a pause the reader would handle them all before the chat
 could lay out or paint any of them."""
-
-
-@dataclass(frozen=True)
-class _Ending:
-    """How one connection ended."""
-
-    code: int
-    """The close code (1006 when there was no close frame, or no socket at all)."""
-    reason: str
-    """The server's close reason."""
-    live: bool = False
-    """The server accepted the session's configuration."""
-    healthy: bool = False
-    """The connection completed a turn, or lasted `Backoff.healthy_after` seconds."""
-    moving: bool = False
-    """The engine closed it to follow a `goAway`."""
-    error: str | None = None
-    """Why the connection could not be opened or set up, when it could not."""
-    opened: bool = True
-    """A socket was open (so there is a close to report)."""
 
 
 class LiveSession:
@@ -120,12 +103,9 @@ class LiveSession:
         """Seconds allowed for the handshake and for the server to accept the configuration."""
         self.ping_interval = ping_interval
         """Seconds between round-trip pings (no ping ever closes the session: Gemini pongs can be slow)."""
-        self._resumption = Resumption(handle)
-        self._carried: tuple[Exchange, ...] = tuple(history)
-        self._replay = None if provider.capabilities.resumable else Replay(self._carried)
-        self._replaying = 0
-        self._resuming_with = handle if self._replay is None else None
-        self._protocol: Codec = self._new_codec(first_turn=1)
+        self._continuity = Continuity(provider, handle=handle, history=history)
+        self._resumption = self._continuity.resumption
+        self._protocol: Codec = self._continuity.codec(config, first_turn=1)
         self._outbox: asyncio.Queue[str] = asyncio.Queue()
         self._ready = asyncio.Event()
         self._changed = asyncio.Event()
@@ -175,11 +155,20 @@ class LiveSession:
         self._flush()
         return turn
 
-    def interrupt(self, *, at: float | None = None, heard_ms: int | None = None) -> int | None:
+    def interrupt(
+        self, *, at: float | None = None, heard_ms: int | None = None, playing: int | None = None
+    ) -> int | None:
         """Interrupt the reply in progress; returns the interrupted turn, or None if nothing was replying.
-        `heard_ms` is how much of the reply's audio was played (for a provider that truncates)."""
-        turn = self._protocol.interrupt(at=self.clock() if at is None else at, heard_ms=heard_ms)
+        `heard_ms` is how much of turn `playing`'s audio was played (None: the turn interrupted), for a
+        provider that truncates; speech of a finished reply still playing is cut there too."""
+        at = self.clock() if at is None else at
+        turn = self._protocol.interrupt(at=at, heard_ms=heard_ms, playing=playing)
         self._flush()
+        cut = turn if playing is None else playing
+        if heard_ms is not None and cut is not None:
+            heard = ev.Heard(turn=cut, ms=heard_ms)
+            self._emit(heard)
+            self._follow(heard)
         return turn
 
     def send_audio(self, pcm: bytes, *, rate: int | None = None) -> None:
@@ -238,15 +227,13 @@ class LiveSession:
         """
         self._fallback = (self.config, otherwise)
         self.config = config
-        self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
+        self._protocol = self._new_codec()
 
     def carry(self, history: Sequence[Exchange]) -> None:
         """Open with an earlier conversation as context (before `run`): the codec replays `history` as
         turns not answered; a reconnect that cannot resume replays it again, with what followed."""
-        self._carried = tuple(history)
-        if self._replay is not None:
-            self._replay = Replay(self._carried)
-        self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
+        self._continuity.carry(history)
+        self._protocol = self._new_codec()
 
     def _flush(self) -> None:
         for frame in self._protocol.data_to_send():
@@ -260,9 +247,7 @@ class LiveSession:
 
     def _follow(self, event: ev.AnyEvent) -> None:
         """Keep the resumption state (or the conversation to replay) up to date, and explain a `goAway`."""
-        self._resumption.observe(event)
-        if self._replay is not None:
-            self._replay.observe(event)
+        self._continuity.observe(event)
         if isinstance(event, ev.TurnComplete) and event.reason != "disconnected":
             self._turns_done += 1
         elif isinstance(event, ev.GoAway):
@@ -283,7 +268,7 @@ class LiveSession:
         Connections come and go under it (see the module docstring). It returns after a fatal
         `SessionError`, or when the server closed the session normally.
         """
-        self._emit = emit
+        self._emit = emit = guarded(emit)
         failures = 0
         while True:
             self._attempt += 1
@@ -292,7 +277,7 @@ class LiveSession:
             ending = await self._connect_once()
             self._protocol.abandon()
             self._flush()
-            if self._fall_back(ending):
+            if self._fall_back(ending) or self._forget_handle(ending):
                 continue
             if ending.healthy:
                 failures = 0
@@ -300,7 +285,7 @@ class LiveSession:
                 emit(ev.Disconnected(code=ending.code, reason=MOVING_REASON, will_retry=True))
                 continue
             message = ending.error or self.provider.explain_close(
-                ending.code, ending.reason, resuming=self._resuming_with is not None
+                ending.code, ending.reason, resuming=self._continuity.resuming_with is not None
             )
             retryable = self._ever_live if ending.error else is_retryable(ending.code)
             will_retry = retryable and failures < self.backoff.attempts
@@ -322,7 +307,7 @@ class LiveSession:
             )
             await asyncio.sleep(delay)
 
-    def _fall_back(self, ending: _Ending) -> bool:
+    def _fall_back(self, ending: Ending) -> bool:
         """After the first connection that opened with a preferred configuration: True, with the
         session's own back in force, if the server refused the preferred one."""
         if self._fallback is None or not ending.opened:
@@ -337,35 +322,44 @@ class LiveSession:
         self._emit(ev.Notice(message=f"{otherwise} ({explained})"))
         return True
 
-    def _new_codec(self, *, first_turn: int) -> Codec:
-        """The codec of a connection: resuming by the handle in force where the provider can, replaying
-        the conversation so far where it cannot."""
-        if self._replay is None:
-            handle = self._resuming_with
-            carried = self._carried if handle is None else ()  # a resumed session has it already
-            return self.provider.codec(self.config, first_turn=first_turn, handle=handle, history=carried)
-        history = self._replay.exchanges()
-        self._replaying = self._replay.turns if history else 0
-        return self.provider.codec(self.config, first_turn=first_turn, history=history)
+    def _forget_handle(self, ending: Ending) -> bool:
+        """After a connection that tried to resume by handle: True, with the handle dropped, if the server
+        no longer knows it; the next connection, at once, opens a new session replaying the conversation."""
+        resuming, code, reason = self._continuity.resuming_with, ending.code, ending.reason
+        if (
+            resuming is None
+            or not ending.opened
+            or ending.live
+            or not self.provider.forgot_handle(code, reason)
+        ):
+            return False
+        replaying = self._continuity.forget()
+        explained = self.provider.explain_close(code, reason, resuming=True)
+        self._emit(ev.Notice(message=f"{explained}: it goes on as a new session, {replaying}"))
+        return True
+
+    def _new_codec(self) -> Codec:
+        """The next connection's codec (see `Continuity.codec`), turn numbers carrying on."""
+        return self._continuity.codec(self.config, first_turn=self._protocol.next_turn)
 
     def _next_connection(self) -> None:
         """Prepare a new connection: a fresh codec that resumes the session and carries on the turn
         numbers; frames queued for the old connection are dropped."""
-        self._resuming_with = self._resumption.handle if self._replay is None else None
-        self._protocol = self._new_codec(first_turn=self._protocol.next_turn)
+        self._continuity.next_connection()
+        self._protocol = self._new_codec()
         self._resumption.new_connection()
         self._go_away.clear()
         while not self._outbox.empty():
             self._outbox.get_nowait()
 
-    async def _connect_once(self) -> _Ending:
+    async def _connect_once(self) -> Ending:
         """Open one connection and serve it until it ends."""
         self._emit(ev.Connecting(url=self.endpoint.safe_url, attempt=self._attempt))
         try:
             async with asyncio.timeout(self.open_timeout):
                 ws = await self._connect()
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as error:
-            return _Ending(CloseCode.ABNORMAL_CLOSURE, "", error=self._connect_error(error), opened=False)
+            return Ending(CloseCode.ABNORMAL_CLOSURE, "", error=self._connect_error(error), opened=False)
         self._ws = ws
         self._emit(ev.Connected(url=self.endpoint.safe_url))
         try:
@@ -390,7 +384,7 @@ class LiveSession:
     def _connect_error(self, error: BaseException) -> str:
         return describe_unreachable(self.endpoint.url, error, self.open_timeout)
 
-    async def _serve(self, ws: ClientConnection) -> _Ending:
+    async def _serve(self, ws: ClientConnection) -> Ending:
         self._moving = False
         self._turns_done = 0
         started = asyncio.get_running_loop().time()
@@ -412,12 +406,12 @@ class LiveSession:
                     helper.cancel()
         except* ConnectionClosed:
             pass
-        code, reason = self._close_info(ws)
+        code, reason = close_of(ws)
         error = "the server did not answer setup in time" if timed_out else None
         lasted = asyncio.get_running_loop().time() - started
         healthy = self._turns_done > 0 or lasted >= self.backoff.healthy_after
         live = self._ready.is_set()
-        return _Ending(code, reason, live=live, healthy=healthy, moving=self._moving, error=error)
+        return Ending(code, reason, live=live, healthy=healthy, moving=self._moving, error=error)
 
     async def _read(self, ws: ClientConnection) -> bool:
         """Read frames until the connection closes; True if the server did not answer setup in time."""
@@ -450,29 +444,15 @@ class LiveSession:
             self._protocol.receive(frame, at=self.clock())
             self._flush()
         except Exception as error:  # one bad frame must not end the session
-            detail = " ".join(str(error).split())[:200] or type(error).__name__
-            self._emit(ev.SessionError(message=f"could not handle a frame from the server: {detail}"))
+            message = f"could not handle a frame from the server: {one_line(error)}"
+            self._emit(ev.SessionError(message=message))
             self._flush()
 
     def _went_live(self) -> None:
         self._ready.set()
         self._ever_live = True
-        if self._attempt == 1:
-            return
-        if self._resuming_with is not None:
-            self._emit(ev.Resumed(attempt=self._attempt))
-            self._emit(ev.Notice(message="the session resumed on a new connection"))
-        elif self._replaying:
-            self._emit(ev.Resumed(attempt=self._attempt))
-            turns = counted(self._replaying, "turn")
-            self._emit(ev.Notice(message=f"the session resumed on a new connection by replaying {turns}"))
-        else:
-            self._emit(
-                ev.Notice(
-                    message="reconnected without a resumption handle: "
-                    "the model starts afresh, without the conversation so far"
-                )
-            )
+        for event in self._continuity.resumed(self._attempt):
+            self._emit(event)
 
     async def _follow_go_away(self, ws: ClientConnection) -> None:
         """After a `goAway`, close this connection as soon as moving loses nothing, or at the deadline."""
@@ -507,11 +487,3 @@ class LiveSession:
                     rtt = await waiter
                 self._emit(ev.RoundTrip(seconds=rtt))
             await asyncio.sleep(self.ping_interval)
-
-    def _close_info(self, ws: ClientConnection) -> tuple[int, str]:
-        received, sent = ws.protocol.close_rcvd, ws.protocol.close_sent
-        if received is not None:
-            return received.code, received.reason
-        if sent is not None:
-            return sent.code, sent.reason
-        return CloseCode.ABNORMAL_CLOSURE, ""

@@ -4,12 +4,16 @@ cannot resume a session by handle (and, first, any earlier conversation the sess
 Each turn keeps what the user said (the typed text, or the final transcript of their speech) and what the
 model said (its text, or else the transcript of its speech). The codec drops a reply's output once the
 turn is interrupted, so an interrupted turn keeps exactly what was shown.
+
+Speech arrives ahead of playback, so when it is cut (`Heard`) its transcript is cut where the user stopped
+hearing it, as OpenAI's server cuts its own copy of the item: each piece of the transcript is kept if the
+speech received before it (the speech it begins) began before the cut.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from livetui import events as ev
 from livetui.live.codec import Exchange
@@ -21,7 +25,17 @@ class _Lines:
 
     user: str = ""
     text: str = ""
-    transcript: str = ""
+    said: list[tuple[float, str]] = field(default_factory=list)
+    """The pieces of the speech's transcript, each with the milliseconds of speech received before it."""
+    spoken_ms: float = 0.0
+    """Milliseconds of speech received."""
+    heard_ms: float | None = None
+    """Where the speech was cut (None: it was not)."""
+
+    @property
+    def transcript(self) -> str:
+        cut = self.heard_ms
+        return "".join(piece for at, piece in self.said if cut is None or at < cut)
 
     def exchanges(self) -> list[Exchange]:
         model = self.text or self.transcript
@@ -48,7 +62,17 @@ class Replay:
         elif isinstance(event, ev.TextDelta) and not event.thought:
             self._lines(event.turn).text += event.text
         elif isinstance(event, ev.OutputTranscript):
-            self._lines(event.turn).transcript += event.text
+            lines = self._lines(event.turn)
+            lines.said.append((lines.spoken_ms, event.text))
+        elif isinstance(event, ev.AudioOut) and event.rate > 0:
+            self.spoken(event.turn, len(event.pcm) / 2 / event.rate)
+        elif isinstance(event, ev.Heard):
+            self._lines(event.turn).heard_ms = event.ms
+
+    def spoken(self, turn: int, seconds: float) -> None:
+        """`seconds` more of `turn`'s speech arrived (a journal read back gives them apart from its
+        events)."""
+        self._lines(turn).spoken_ms += seconds * 1000
 
     def _lines(self, turn: int) -> _Lines:
         return self._turns.setdefault(turn, _Lines())

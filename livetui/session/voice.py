@@ -131,7 +131,7 @@ class Voice:
                 heard = self._heard(turn)
                 self._silence(turn)
                 if heard is not None:  # a barge-in: a provider that truncates keeps only what was heard
-                    self.session.interrupt(heard_ms=heard)
+                    self.session.interrupt(heard_ms=heard, playing=turn)
             case ev.Interrupted(turn=turn):
                 self._silence(turn)
             case ev.GenerationComplete(turn=turn) | ev.TurnComplete(turn=turn):
@@ -144,6 +144,8 @@ class Voice:
             case ev.LatencyMark(turn=turn, mark="t1") if self._heard_at and self._heard_at[0] == turn:
                 self.session.mark(turn, "t0", at=self._heard_at[1])
                 self._heard_at = None
+            case ev.VoiceActivity(speaking=True):
+                self._talked_over()
             case ev.SetupComplete() | ev.Resumed():
                 self._publish()
             case _:
@@ -155,6 +157,18 @@ class Voice:
         if self.sink_open and self.player.speaking and self.player.playing_turn == turn:
             return self.player.played_ms(turn)
         return None
+
+    def _talked_over(self) -> None:
+        """The server heard the user start talking. Speech of a reply that has fully arrived (t4) but
+        still plays is stopped as a barge-in on a reply in progress is (the server interrupts only a reply
+        it is still making), and the session is told how much of it was heard."""
+        turn = self.player.playing_turn
+        heard = None if turn is None or not self.session.latency.has(turn, "t4") else self._heard(turn)
+        if turn is None or heard is None:
+            return
+        self._silence(turn)
+        self.session.interrupt(heard_ms=heard, playing=turn)
+        self._forward(ev.Interrupted(turn=turn, by="server"))  # already silenced: not through `handle`
 
     def _silence(self, turn: int) -> None:
         """Drop every queued sample now, and mark k1 (playback silent) on `turn`."""
@@ -177,7 +191,7 @@ class Voice:
         at = self.session.clock() if at is None else at
         playing = self.player.playing_turn
         heard = self.player.played_ms(playing) if playing is not None and self.sink_open else None
-        turn = self.session.interrupt(at=at, heard_ms=heard)
+        turn = self.session.interrupt(at=at, heard_ms=heard, playing=playing)
         if turn is None and self.player.speaking:
             turn = self.player.playing_turn
             if turn is not None:

@@ -37,6 +37,7 @@ from textual.worker import Worker, WorkerState
 
 from livetui import events as ev
 from livetui.config import Settings, data_dir
+from livetui.providers.registry import filter_example
 from livetui.record.export import ExportError, export_session
 from livetui.session.connect import Connector, LocalPlanner, Target
 from livetui.session.local_server import LocalServerError
@@ -195,6 +196,7 @@ class LiveApp(HistoryKeys):
             notices=notices,
             camera=self.runtime.camera is not None,
             prices=settings.prices,
+            filter_example=filter_example(self.target.wire),
         )
         """The main screen (kept while other screens are pushed over it)."""
 
@@ -398,7 +400,7 @@ class LiveApp(HistoryKeys):
     def export_transcript(self, directory: Path) -> None:
         """Read the journal and write ``transcript.md``, off the event loop (a long session takes a while)."""
         try:
-            exported = export_session(directory, "md")
+            exported = export_session(directory, "md", prices=self.settings.prices)
         except ExportError as error:
             message = f"could not export the transcript: {error}"
         else:

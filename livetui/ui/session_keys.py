@@ -17,6 +17,7 @@ runtime and start the session worker again.
 
 from __future__ import annotations
 
+from livetui.providers.registry import filter_example
 from livetui.session.connect import Connector, LocalPlanner, Target
 from livetui.ui.key_names import bound_keys
 from livetui.ui.media_keys import MediaKeys
@@ -88,6 +89,7 @@ class SessionKeys(MediaKeys):
         self.renew()
         await self.main.chat.clear()
         self.main.status.new_session(self.target.provider, self.target.shown_model)
+        self.main.events.use_example(filter_example(self.target.wire))
         for line in (*notices, why):
             self._notice(line)
         self.run_session()

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,16 +24,21 @@ pytestmark = [
 ]
 
 
-def journal_kinds(data: Path) -> list[str]:
-    """The event kinds on the complete lines of the one session journal under `data` (none before it
-    exists); microphone lines have no event."""
+def journal_events(data: Path) -> list[dict[str, Any]]:
+    """The events on the complete lines of the one session journal under `data` (none before it exists;
+    the app may be writing its last line); microphone lines have no event."""
     journals = list((data / "sessions").glob("*/events.jsonl"))
     if not journals:
         return []
     assert len(journals) == 1
-    text = journals[0].read_text()
+    text = journals[0].read_text(encoding="utf-8")
     lines = [json.loads(line) for line in text[: text.rfind("\n") + 1].splitlines()]
-    return [line["event"]["kind"] for line in lines if "event" in line]
+    return [line["event"] for line in lines if "event" in line]
+
+
+def journal_kinds(data: Path) -> list[str]:
+    """The kinds of the events in the one session journal under `data` (see `journal_events`)."""
+    return [event["kind"] for event in journal_events(data)]
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:

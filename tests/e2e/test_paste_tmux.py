@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.test_kill_export import journal_events, journal_kinds, wait_until
 from tests.terminal import Terminal, livetui_command
 
 pytestmark = [
@@ -39,8 +39,10 @@ def test_a_pasted_block_is_answered_as_one_message(terminal: Terminal, tmp_path:
     terminal.keys("Enter")
     screen = terminal.wait_for("You said: pasted line one")
     assert "Traceback" not in screen
-    [journal] = (tmp_path / "data" / "sessions").glob("*/events.jsonl")
-    events = [json.loads(line)["event"] for line in journal.read_text(encoding="utf-8").splitlines()]
+    # The screen shows the reply's first words while the rest is still coming: wait for its end.
+    data = tmp_path / "data"
+    wait_until(lambda: "turn_complete" in journal_kinds(data), "the journal's turn_complete line")
+    events = journal_events(data)
     assert [event["text"] for event in events if event["kind"] == "user_text"] == [BLOCK]
     replies = [event["text"] for event in events if event["kind"] == "text_delta"]
     assert "".join(replies).startswith("You said: pasted line one")

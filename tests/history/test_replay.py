@@ -4,7 +4,6 @@ arrow keys move between turns, and no connection is opened."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +59,6 @@ async def test_a_replay_at_speed_10_paints_the_same_turns_and_plays_the_same_spe
     settings = Settings(audio={"speaker_file": out})
     playback = Playback(cues(read_recording(directory)), speed=10, max_gap=0.5)
     replay = ReplayApp(settings, playback, directory.name)
-    started = time.monotonic()
     async with replay.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: playback.finished, "the end of the replay")
         assert turns(replay) == original
@@ -77,7 +75,6 @@ async def test_a_replay_at_speed_10_paints_the_same_turns_and_plays_the_same_spe
     assert np.array_equal(voiced(read_track(out)[0]), recorded)
     assert replay.session is None  # no connection was opened
     assert len(list_sessions()) == 1  # and nothing was journaled
-    assert time.monotonic() - started < 60
 
 
 async def test_space_pauses_and_the_arrows_move_between_turns(

@@ -4,19 +4,23 @@ session's track), in both dialects, and the command refuses what it cannot repla
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any, Literal
 
 import pytest
+from websockets.asyncio.client import connect
 
 from livetui import events as ev
 from livetui.config import Settings
 from livetui.live.tools import ToolAnswer
+from livetui.record.journal import Journal
 from livetui.record.paths import list_sessions
 from livetui.record.reader import read_recording
 from livetui.record.tracks import read_track
 from livetui.server.app import ServerConfig
 from livetui.server.main import main as serve_main
-from livetui.server.replaying import ReplayServer, load_recorded
+from livetui.server.replaying import ReplayServer, Timed, load_recorded, schedule
 from livetui.session.connect import connect_to
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.history.sessions import record_session, spoken_settings
@@ -95,3 +99,67 @@ def test_a_session_that_is_not_there_is_refused_in_one_line(capsys: pytest.Captu
 def test_replay_serves_on_loopback_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert serve_main(["--replay", str(tmp_path), "--host", "0.0.0.0"]) == 2
     assert "--replay serves on loopback only" in capsys.readouterr().err
+
+
+def test_the_schedule_keeps_each_pause_up_to_the_longest_gap() -> None:
+    segment = [Timed(0.5, "a"), Timed(0.7, "b"), Timed(10.7, "c"), Timed(10.8, "d")]
+    assert schedule(segment, max_gap=3.0) == pytest.approx([0.5, 0.7, 3.7, 3.8])
+    assert schedule(segment, max_gap=0.0) == [0.0, 0.0, 0.0, 0.0]
+
+
+GEMINI_TURN: tuple[tuple[float, Literal["in", "out"], dict[str, Any]], ...] = (
+    (0.0, "out", {"setup": {"model": "models/m"}}),
+    (0.05, "in", {"setupComplete": {}}),
+    (
+        1.0,
+        "out",
+        {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "hi"}]}], "turnComplete": True}},
+    ),
+    (0.4, "in", {"serverContent": {"modelTurn": {"parts": [{"text": "Hel"}]}}}),
+    (1.5, "in", {"serverContent": {"modelTurn": {"parts": [{"text": "lo"}]}}}),
+    (20.0, "in", {"serverContent": {"turnComplete": True}}),
+)
+"""A recorded Gemini session: (seconds since the line before, direction, frame)."""
+
+
+def write_timed_journal(directory: Path) -> None:
+    """A journal of `GEMINI_TURN`'s frames, each written when the clock says."""
+    now = [100.0]
+    journal = Journal(directory, wall=lambda: 1_800_000_000 + now[0], monotonic=lambda: now[0])
+    for gap, direction, frame in GEMINI_TURN:
+        now[0] += gap
+        text = json.dumps(frame, separators=(",", ":"))
+        journal.write(ev.WireFrame(direction=direction, summary=next(iter(frame)), text=text, size=len(text)))
+    journal.close()
+
+
+async def test_the_recorded_frames_are_sent_in_order_with_their_pauses_kept(tmp_path: Path) -> None:
+    write_timed_journal(tmp_path)
+    recorded = load_recorded(tmp_path)
+    assert [frame.after for frame in recorded.turns[0]] == pytest.approx([0.4, 1.9, 21.9])
+    now = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        """The server's sleep on a clock of its own: it moves the clock on at once."""
+        slept.append(seconds)
+        now[0] += seconds
+
+    replay = ReplayServer(recorded, max_gap=3.0, clock=lambda: now[0], sleep=sleep)
+    await replay.start()
+    try:
+        async with connect(replay.url) as ws:
+            await ws.send(json.dumps(GEMINI_TURN[0][2]))
+            opening = json.loads(await ws.recv())
+            await ws.send(json.dumps(GEMINI_TURN[2][2]))
+            received = [json.loads(await ws.recv()) for _ in range(3)]
+    finally:
+        await replay.close()
+    assert opening == {"setupComplete": {}} and received == [frame for _, _, frame in GEMINI_TURN[3:]]
+    assert slept == pytest.approx([0.05, 0.4, 1.5, 3.0]), "each pause as recorded, the long one cut to 3 s"
+
+
+def test_a_negative_gap_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_timed_journal(tmp_path)
+    assert serve_main(["--replay", str(tmp_path), "--max-gap", "-1"]) == 2
+    assert capsys.readouterr().err == "livetui serve: --max-gap must be at least 0 seconds\n"

@@ -71,7 +71,7 @@ async def test_a_wav_sink_is_written_in_real_time_silences_included(tmp_path: Pa
     clock = VirtualClock()
     path = tmp_path / "out.wav"
     sink = WavSink(path, clock=clock, sleep=clock.sleep)
-    speech = np.full(480 * 3, 1000, dtype=np.int16).tobytes()  # three blocks of speech, then nothing
+    speech = np.full(960 * 3, 1000, dtype=np.int16).tobytes()  # three blocks of speech, then nothing
     queued = [speech]
 
     def pull(frames: int) -> bytes:
@@ -87,8 +87,11 @@ async def test_a_wav_sink_is_written_in_real_time_silences_included(tmp_path: Pa
     with wave.open(str(path), "rb") as wav:
         assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (24000, 1, 2)
         frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
-    assert len(frames) == sink.blocks * 480, "one block per 20 ms that passed"
-    assert np.all(frames[:1440] == 1000) and not np.any(frames[1440:])
+    assert sink.block_frames == 960, "40 ms blocks"
+    assert len(frames) == sink.blocks * 960, "one block per 40 ms that passed"
+    assert np.all(frames[:2880] == 1000) and not np.any(frames[2880:])
+    assert len(clock.sleeps) <= sink.blocks + 1, "one wake-up per block written"
+    assert all(seconds == pytest.approx(0.04) for seconds in clock.sleeps[1:-1])
 
 
 async def test_a_fake_sink_records_blocks_and_flushes_in_order() -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from livetui import events as ev
+from livetui.config import Price
 from livetui.record.export import ExportError, export_session
 from livetui.record.journal import Journal
 from tests.record.conftest import tone
@@ -205,3 +207,56 @@ def test_a_final_input_transcript_replaces_the_partial_ones(tmp_path: Path) -> N
     markdown = export_session(tmp_path, "md").path.read_text(encoding="utf-8")
     assert "what is six times seven" in markdown
     assert "well" not in markdown and "what is it" not in markdown.replace("what is six", "")
+
+
+def _priced_session(directory: Path, provider: str, model: str) -> Path:
+    """A one-turn session with `provider`'s `model` whose server reported 1,000,000 prompt tokens (text)
+    and 500,000 response tokens (audio)."""
+    journal = Journal(directory)
+    for event in (
+        ev.SessionInfo(provider=provider, model=model),
+        ev.UserText(turn=1, text="hello"),
+        ev.TextDelta(turn=1, text="Hi."),
+        ev.Usage(
+            turn=1,
+            prompt_tokens=1_000_000,
+            response_tokens=500_000,
+            total_tokens=1_500_000,
+            prompt_details={"text": 1_000_000},
+            response_details={"audio": 500_000},
+        ),
+        ev.TurnComplete(turn=1),
+    ):
+        journal.write(event)
+    journal.close()
+    return directory
+
+
+TOKENS = "Tokens: prompt 1000000 (text 1000000) · response 500000 (audio 500000) · total 1500000"
+"""The session's tokens, as the Markdown says them."""
+
+
+@pytest.mark.parametrize(
+    ("provider", "model", "cost", "usd"),
+    [
+        ("openai", "gpt-realtime", " · $36.00", 36.0),  # 1 M text in at $4, 0.5 M audio out at $64
+        ("gemini", "models/gemini-live-2.5-flash-preview", " · $6.50", 6.5),  # $0.50 and $12
+        ("gemini", "gemini-unpriced", " · no price known", None),
+        ("local", "smollm2", "", "absent"),
+    ],
+)
+def test_exports_carry_the_estimated_cost_as_the_status_bar_shows_it(
+    tmp_path: Path, provider: str, model: str, cost: str, usd: float | None | str
+) -> None:
+    directory = _priced_session(tmp_path, provider, model)
+    markdown = export_session(directory, "md").path.read_text(encoding="utf-8")
+    assert f"\n{TOKENS}{cost}\n" in markdown
+    document = json.loads(export_session(directory, "json").path.read_text(encoding="utf-8"))
+    assert document.get("cost_usd", "absent") == usd
+
+
+def test_the_export_prices_by_the_table_it_is_given(tmp_path: Path) -> None:
+    directory = _priced_session(tmp_path, "local", "smollm2")
+    prices = {"local/smollm2": Price(text_in=1.0, text_out=1.0, audio_out=2.0, taken="2026-12-01")}
+    exported = export_session(directory, "json", prices=prices)
+    assert json.loads(exported.path.read_text(encoding="utf-8"))["cost_usd"] == 2.0

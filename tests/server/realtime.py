@@ -20,8 +20,9 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from livetui.server.app import LiveServer
 
-TIMEOUT = 10.0
-"""Longest wait for any one event (speech is paced in real time, so a little longer than Gemini's)."""
+TIMEOUT = 30.0
+"""Longest wait for any one event: only a guard against a hang (speech is paced in real time, and a
+loaded machine is slow)."""
 PATH = "/v1/realtime?model=gpt-realtime"
 """Where the SDK connects."""
 

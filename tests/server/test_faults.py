@@ -90,7 +90,7 @@ async def test_a_malformed_frame_comes_mid_reply_and_the_reply_goes_on(faulty: L
 async def test_burst_sends_the_whole_reply_without_its_pauses(faulty: LiveServer) -> None:
     async with session(faulty) as ws:
         await send(ws, user_turn("burst"))
-        # Paced, this reply would take three minutes; read_turn gives up after a few seconds per frame.
+        # Paced, this reply would take minutes; read_turn gives up after TIMEOUT (half a pause) per frame.
         assert model_text(await read_turn(ws)) == REPLY
 
 

@@ -10,6 +10,7 @@ from livetui.server.app import LiveServer, ServerConfig
 from livetui.server.core.brains.base import FunctionRequest
 from livetui.server.core.brains.intents import expression_in, phrase_answer, tool_request
 from livetui.server.core.brains.smollm2 import smollm2_unavailable
+from livetui.server.core.brains.spoken_numbers import with_digits
 from tests.conftest import ServerStarter
 from tests.server.wire import model_text, read_turn, recv, send, session, user_turn
 
@@ -27,11 +28,30 @@ BOTH = {"calculator", "current_time"}
         ("2 to the power of 10", "2 to the power of 10", "2 ** 10"),
         ("10 minus -3 plus 1.5", "10 minus -3 plus 1.5", "10 - -3 + 1.5"),
         ("17 mod 5", "17 mod 5", "17 % 5"),
+        ("what is six times seven", "6 times 7", "6 * 7"),
+        ("Forty-two divided by two?", "42 divided by 2", "42 / 2"),
+        ("one hundred and five minus five", "105 minus 5", "105 - 5"),
+        ("two thousand five hundred plus twenty one", "2500 plus 21", "2500 + 21"),
     ],
 )
 def test_arithmetic_becomes_a_calculator_call(text: str, words: str, expression: str) -> None:
     assert expression_in(text) == (words, expression)
     assert tool_request(text, BOTH) == FunctionRequest("calculator", {"expression": expression})
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("I have three cats and two dogs", "I have 3 cats and 2 dogs"),
+        ("one two three", "1 2 3"),
+        ("twenty eleven", "20 11"),
+        ("six and seven", "6 and 7"),
+        ("one hundred thousand", "100000"),
+        ("nothing to count", "nothing to count"),
+    ],
+)
+def test_spoken_numbers_are_read_in_the_order_english_says_them(text: str, written: str) -> None:
+    assert with_digits(text) == written
 
 
 @pytest.mark.parametrize(
@@ -51,6 +71,7 @@ def test_nothing_is_called_that_was_not_declared_or_asked() -> None:
     assert tool_request("what is 6 times 7", {"current_time"}) is None
     assert tool_request("what time is it", {"calculator"}) is None
     assert tool_request("I have 3 cats and 2 dogs", BOTH) is None
+    assert tool_request("I have three cats and two dogs", BOTH) is None
     assert tool_request("tell me a story", BOTH) is None
 
 
@@ -89,7 +110,7 @@ DECLARED = [
 async def test_smollm2_calls_the_calculator_and_says_the_result(start_live_server: ServerStarter) -> None:
     server: LiveServer = await start_live_server(ServerConfig(brain="smollm2"))
     async with session(server, tools=DECLARED) as ws:
-        await send(ws, user_turn("What is 6 times 7?"))
+        await send(ws, user_turn("What is six times seven?"))
         frame = await recv(ws)
         (call,) = frame["toolCall"]["functionCalls"]
         assert (call["name"], call["args"]) == ("calculator", {"expression": "6 * 7"})

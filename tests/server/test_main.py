@@ -24,7 +24,9 @@ from tests.server.wire import ask, recv, send, setup
 
 ROOT = Path(livetui.__file__).resolve().parents[1]
 READY = re.compile(r"listening on (wss?)://127\.0\.0\.1:(\d+)")
-START_TIMEOUT = 20.0
+START_TIMEOUT = 60.0
+"""Longest wait for the server process to start or end: only a guard against a hang (its imports take
+seconds on a loaded machine)."""
 
 
 @asynccontextmanager

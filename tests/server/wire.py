@@ -14,8 +14,9 @@ from websockets.exceptions import ConnectionClosed
 from livetui.providers.gemini.paths import LIVE_PATH
 from livetui.server.app import LiveServer
 
-TIMEOUT = 5.0
-"""Longest wait for any one frame; a healthy local server answers in milliseconds."""
+TIMEOUT = 30.0
+"""Longest wait for any one frame: only a guard against a hang. A healthy local server answers in
+milliseconds, but a real model (Whisper, smollm2) loading on a loaded machine can take seconds."""
 
 Frame = dict[str, Any]
 

@@ -39,8 +39,8 @@ class Recorder:
         """The events of one kind so far."""
         return [e for e in self.events if isinstance(e, kind)]
 
-    async def wait_for(self, condition: Callable[[], bool], timeout: float = 15.0) -> None:
-        """Wait until `condition()` holds (checked after every event)."""
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+        """Wait until `condition()` holds (checked after every event); `timeout` only guards a hang."""
         async with asyncio.timeout(timeout):
             while not condition():
                 self._changed.clear()
@@ -53,9 +53,10 @@ class Recorder:
 
 
 @contextlib.asynccontextmanager
-async def running(session: LiveSession) -> AsyncIterator[Recorder]:
-    """Run a session in a task; on exit cancel it and wait for it to end."""
-    recorder = Recorder()
+async def running(session: LiveSession, recorder: Recorder | None = None) -> AsyncIterator[Recorder]:
+    """Run a session in a task, its events going to `recorder` (a new one if None); on exit cancel it and
+    wait for it to end."""
+    recorder = Recorder() if recorder is None else recorder
     task = asyncio.create_task(session.run(recorder))
     try:
         yield recorder

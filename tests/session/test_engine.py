@@ -204,3 +204,35 @@ async def test_a_burst_of_buffered_frames_is_read_in_slices_that_let_the_loop_ru
             ticker.cancel()
     assert len(Ticks.seen) == count
     assert len(set(Ticks.seen)) == count  # another task ran between every two frames
+
+
+COMPLETING = {"gemini": '"turnComplete":true', "openai": '"type":"response.done"'}
+"""What the frame that completes a reply holds, in each dialect."""
+
+
+@both_dialects
+async def test_an_event_its_consumer_fails_on_does_not_drop_the_rest_of_the_frame(dialect: Dialect) -> None:
+    class Fragile(Recorder):
+        """Fails on the reply's completing frame as it is shown (the events after it come from that frame)."""
+
+        def __call__(self, event: ev.AnyEvent) -> None:
+            super().__call__(event)
+            if (
+                isinstance(event, ev.WireFrame)
+                and event.direction == "in"
+                and COMPLETING[dialect] in event.text
+            ):
+                raise ValueError("the events pane\nbroke")
+
+    async with local_server() as server:
+        session = local_session(server.url, dialect)
+        async with running(session, Fragile()) as recorder:
+            await recorder.first(ev.SetupComplete)
+            turn = session.send_text("hello")
+            done = await recorder.first(ev.TurnComplete)
+            second = session.send_text("again")
+            await recorder.first(ev.TurnComplete, lambda e: e.turn == second)
+    assert (done.turn, done.reason) == (turn, "complete"), "the frame's own TurnComplete still came"
+    errors = [e.message for e in recorder.of(ev.SessionError)]
+    assert errors == ["could not handle a wire_frame event: the events pane broke"] * 2
+    assert not any(e.fatal for e in recorder.of(ev.SessionError))

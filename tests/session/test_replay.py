@@ -4,6 +4,8 @@ against the real local server, whose scripted `{turn}` counts the user turns it 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -15,12 +17,18 @@ from livetui import events as ev
 from livetui.live.codec import Capabilities, Codec, Exchange
 from livetui.live.config import SessionConfig
 from livetui.live.provider import Provider
+from livetui.media.audio.sink import FakeSink
 from livetui.providers.registry import local_endpoint, provider
+from livetui.record.journal import Journal
+from livetui.server.app import ServerConfig
+from livetui.session.carry import carried_from
 from livetui.session.engine import LiveSession
 from livetui.session.reconnect import Backoff
 from livetui.session.replay import Replay
-from tests.conftest import Dialect, both_dialects
+from livetui.session.voice import Voice, run_with_voice
+from tests.conftest import Dialect, ServerStarter, both_dialects
 from tests.session.conftest import TEXT_CONFIG, Recorder, local_server, running
+from tests.voice.helpers import audio_config
 
 STORY = "once upon a time there was a long story told in many small pieces"
 
@@ -63,6 +71,9 @@ class Forgetful:
     def explain_close(self, code: int, reason: str, *, resuming: bool = False) -> str:
         return self.inner.explain_close(code, reason, resuming=resuming)
 
+    def forgot_handle(self, code: int, reason: str) -> bool:
+        return self.inner.forgot_handle(code, reason)
+
     def refuses_config(self, code: int) -> bool:
         return self.inner.refuses_config(code)
 
@@ -83,12 +94,11 @@ def replayed(recorder: Recorder, dialect: Dialect) -> list[tuple[str, str]]:
     """The conversation the second connection replayed, as (role, text) lines (the model's role as
     ``model`` in both dialects)."""
     if dialect == "gemini":  # one clientContent with every turn, and turnComplete false
-        [frame] = [
-            e
+        [turns] = [
+            json.loads(e.text)["clientContent"]["turns"]
             for e in recorder.of(ev.WireFrame)
-            if e.summary == "clientContent" and '"turnComplete":false' in e.text
+            if e.summary == "clientContent" and '"turnComplete":false' in e.text and '"turns":[{' in e.text
         ]
-        turns = json.loads(frame.text)["clientContent"]["turns"]
         return [(turn["role"], turn["parts"][0]["text"]) for turn in turns]
     # OpenAI: one conversation.item.create per line, after session.update and before the server accepts it
     second = [i for i, e in enumerate(recorder.events) if isinstance(e, ev.Connected)][1]
@@ -146,6 +156,12 @@ async def test_after_a_drop_the_conversation_is_replayed_and_goes_on(script: Pat
     ], "what was shown, and only that, in order"
 
 
+def observed(replay: Replay, events: list[ev.AnyEvent]) -> None:
+    """Let `replay` see `events`, in order."""
+    for event in events:
+        replay.observe(event)
+
+
 def test_the_replay_keeps_typed_and_heard_turns_and_what_was_shown_or_said() -> None:
     replay = Replay()
     events: list[ev.AnyEvent] = [
@@ -159,8 +175,7 @@ def test_the_replay_keeps_typed_and_heard_turns_and_what_was_shown_or_said() -> 
         ev.OutputTranscript(turn=2, text="noon"),
         ev.InputTranscript(turn=3, text="never finished"),
     ]
-    for event in events:
-        replay.observe(event)
+    observed(replay, events)
     assert replay.exchanges() == [
         Exchange("user", "hi"),
         Exchange("model", "Hello"),
@@ -183,3 +198,113 @@ async def test_a_resumable_provider_resumes_by_handle_and_is_given_no_history(sc
     assert reply(recorder, after) == "turn 2", "the server kept the conversation itself"
     assert not [e for e in recorder.of(ev.WireFrame) if '"turnComplete":false' in e.text]
     assert not [e for e in recorder.of(ev.Notice) if "replaying" in e.message]
+
+
+def test_speech_cut_short_is_replayed_up_to_where_it_was_heard() -> None:
+    replay = Replay()
+    second = bytes(2 * 24000)  # one second of speech at 24 kHz
+    events: list[ev.AnyEvent] = [
+        ev.UserText(turn=1, text="tell me"),
+        ev.OutputTranscript(turn=1, text="Once upon "),
+        ev.AudioOut(turn=1, pcm=second),
+        ev.OutputTranscript(turn=1, text="a time "),
+        ev.AudioOut(turn=1, pcm=second),
+        ev.OutputTranscript(turn=1, text="there was"),
+        ev.AudioOut(turn=1, pcm=second),
+        ev.Heard(turn=1, ms=1500),
+        ev.UserText(turn=2, text="and?"),
+        ev.OutputTranscript(turn=2, text="Nothing heard"),
+        ev.AudioOut(turn=2, pcm=second),
+        ev.Heard(turn=2, ms=0),
+    ]
+    observed(replay, events)
+    assert replay.exchanges() == [
+        Exchange("user", "tell me"),
+        Exchange("model", "Once upon a time "),
+        Exchange("user", "and?"),
+    ], "the words whose speech began before the cut"
+
+
+SPOKEN = "Once upon a time, in a quiet village by the sea, there lived an old sailor who told long stories."
+
+SPOKEN_SCRIPT = {
+    "rules": [
+        {"match": "story", "reply": SPOKEN},
+        {"match": "drop", "reply": "going, going, gone, and never to be heard again", "fault": "drop"},
+    ]
+}
+
+
+def heard_words(recorder: Recorder, turn: int, ms: int) -> str:
+    """The pieces of `turn`'s transcript whose speech began before `ms`: those with less than `ms` of the
+    turn's speech received before them (in Gemini's dialect a chunk's words follow its speech, in
+    OpenAI's they precede it)."""
+    received, kept = 0.0, []
+    for event in recorder.events:
+        if isinstance(event, ev.AudioOut) and event.turn == turn:
+            received += len(event.pcm) / 2 / event.rate * 1000
+        elif isinstance(event, ev.OutputTranscript) and event.turn == turn and received < ms:
+            kept.append(event.text)
+    return "".join(kept)
+
+
+@both_dialects
+async def test_after_a_drop_a_spoken_reply_cut_short_is_replayed_as_heard(
+    tmp_path: Path, start_live_server: ServerStarter, dialect: Dialect
+) -> None:
+    script = tmp_path / "spoken.json"
+    script.write_text(json.dumps(SPOKEN_SCRIPT))
+    server = await start_live_server(ServerConfig(script=script))
+    session = LiveSession(
+        local_endpoint(server.url, dialect=dialect),
+        Forgetful(provider(dialect)),
+        audio_config(),
+        backoff=Backoff(attempts=3, first_delay=0.001),
+    )
+    sink = FakeSink(realtime=False)  # plays only when ticked
+    voice = Voice(session, sink=sink)
+    recorder = Recorder()
+    task = asyncio.create_task(run_with_voice(session, voice, recorder))
+    try:
+        await recorder.first(ev.SetupComplete)
+        story = voice.send_text("tell me a story")
+
+        def said() -> list[ev.OutputTranscript]:
+            return [e for e in recorder.of(ev.OutputTranscript) if e.turn == story]
+
+        await recorder.wait_for(lambda: len(said()) >= 5)
+        sink.tick(15)  # 300 ms heard: the first chunk or two of speech (200 ms each)
+        assert voice.interrupt() == story
+        await recorder.first(ev.TurnComplete, lambda e: e.turn == story)
+        dropped = voice.send_text("drop it")
+        await recorder.first(ev.TurnComplete, lambda e: e.turn == dropped)
+        await recorder.first(ev.Resumed)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert recorder.of(ev.Heard) == [ev.Heard(turn=story, ms=300)]
+    heard = heard_words(recorder, story, 300)
+    arrived = "".join(e.text for e in said())
+    assert heard and arrived.startswith(heard) and arrived != heard, "more had arrived than was heard"
+    lines = replayed(recorder, dialect)
+    assert lines[:2] == [("user", "tell me a story"), ("model", heard)], "only what was heard"
+
+
+def test_a_recorded_session_is_continued_with_its_cut_speech_as_heard(tmp_path: Path) -> None:
+    second = bytes(2 * 24000)
+    journal = Journal(tmp_path)
+    for event in (
+        ev.UserText(turn=1, text="tell me"),
+        ev.OutputTranscript(turn=1, text="Once upon "),
+        ev.AudioOut(turn=1, pcm=second),
+        ev.OutputTranscript(turn=1, text="a time"),
+        ev.AudioOut(turn=1, pcm=second),
+        ev.Heard(turn=1, ms=800),
+    ):
+        journal.write(event)
+    journal.close()
+    carried = carried_from(tmp_path)
+    assert carried.history == (Exchange("user", "tell me"), Exchange("model", "Once upon ")), (
+        "the journal's speech is in its track, and still counts"
+    )

@@ -186,17 +186,51 @@ async def test_a_malformed_frame_is_reported_and_the_session_goes_on(faults: Pat
     assert not recorder.of(ev.Disconnected)
 
 
+FORGOTTEN = (
+    "the session could not be resumed: the server no longer knows it (1008): "
+    "BidiGenerateContent session not found: it goes on as a new session, "
+)
+"""The line said when the server refused a handle, up to what is replayed."""
+
+
 # Gemini only: OpenAI sessions are never resumed by handle.
-async def test_a_stale_handle_is_explained_and_not_retried(faults: Path) -> None:
-    async with faulty_session(faults, handle="long-gone") as (_, recorder):
-        error = await recorder.first(ev.SessionError)
-        await recorder.first(ev.Disconnected)
-    assert error.fatal and error.message == (
-        "the session could not be resumed: the server no longer knows it (1008): "
-        "BidiGenerateContent session not found"
-    )
-    assert [e.attempt for e in recorder.of(ev.Connecting)] == [1]
-    assert not recorder.of(ev.Disconnected)[0].will_retry
+async def test_a_stale_handle_is_explained_and_a_new_session_opened_at_once(faults: Path) -> None:
+    async with faulty_session(faults, handle="long-gone") as (session, recorder):
+        await recorder.first(ev.SetupComplete)
+        turn = session.send_text("count")
+        await recorder.first(ev.TurnComplete, lambda e: e.turn == turn)
+    assert [e.message for e in recorder.of(ev.Notice)] == [FORGOTTEN + "with no conversation to replay"]
+    assert [e.attempt for e in recorder.of(ev.Connecting)] == [1, 2]
+    assert [s["sessionResumption"] for s in setups(recorder)] == [{"handle": "long-gone"}, {}]
+    assert reply(recorder, turn) == "turn 1"
+    assert not recorder.of(ev.SessionError) and not recorder.of(ev.Disconnected)
+
+
+# Gemini only: OpenAI sessions are never resumed by handle.
+async def test_a_handle_the_server_forgot_gives_a_new_session_that_replays_the_conversation(
+    faults: Path,
+) -> None:
+    async with local_server(faults) as server:
+        session = local_session(server.url, "gemini", backoff=FAST)
+        async with running(session) as recorder:
+            await recorder.first(ev.SetupComplete)
+            for _ in range(2):
+                turn = session.send_text("count")
+                await recorder.first(ev.TurnComplete, lambda e: e.turn == turn)  # noqa: B023
+            server.handles.max_age = -1.0  # every handle it gave is forgotten from now on
+            dropped = session.send_text("drop it")
+            await recorder.first(ev.TurnComplete, lambda e: e.turn == dropped)
+            await recorder.first(ev.Resumed)
+            after = session.send_text("count")
+            await recorder.first(ev.TurnComplete, lambda e: e.turn == after)
+    notices = [e.message for e in recorder.of(ev.Notice)]
+    assert notices[0].startswith("the connection dropped (1006): reconnecting")
+    assert notices[1:] == [FORGOTTEN + "replaying 3 turns"], "one line, and no other about resuming"
+    resumptions = [s["sessionResumption"] for s in setups(recorder)]
+    assert len(resumptions) == 3 and resumptions[1] != {} and resumptions[2] == {}
+    assert reply(recorder, after) == "turn 4", "the new session knows the three turns before it"
+    assert [e.will_retry for e in recorder.of(ev.Disconnected)] == [True], "only the drop is a disconnection"
+    assert not recorder.of(ev.SessionError)
 
 
 async def test_a_server_without_handles_gets_a_fresh_session_and_the_user_is_told() -> None:

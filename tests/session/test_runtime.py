@@ -92,7 +92,7 @@ def client_side(tasks: set[asyncio.Task[object]]) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-async def until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+async def until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
     """Let the loop run until `condition()` holds."""
     async with asyncio.timeout(timeout):
         while not condition():

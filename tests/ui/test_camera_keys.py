@@ -3,8 +3,6 @@ the notice when no camera is configured."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +20,7 @@ from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.camera import CameraPreview
 from livetui.ui.widgets.entries import ErrorEntry, NoticeEntry
 from tests.frames import qr_frame
-
-TIMEOUT = 15.0
-"""Seconds a condition may take before the test fails."""
-
-
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
-    """Run the app until `condition()` holds; fail after `TIMEOUT` seconds."""
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause()
+from tests.ui.waiting import until
 
 
 async def until_live(pilot: Pilot[Any]) -> LiveApp:
@@ -82,11 +70,17 @@ async def test_f6_toggles_the_camera_and_f7_sends_a_snapshot(live_server: LiveSe
         assert not camera.on
         sent = camera.sent
         await pilot.press("f7")
-        await until(pilot, lambda: camera.sent == sent + 1, "the snapshot")
-        frames = [
-            m.event for m in messages if isinstance(m, SessionEvent) and isinstance(m.event, ev.CameraFrame)
-        ]
-        assert frames[-1].snapshot
+
+        def shown() -> list[ev.CameraFrame]:
+            return [
+                m.event
+                for m in messages
+                if isinstance(m, SessionEvent) and isinstance(m.event, ev.CameraFrame)
+            ]
+
+        # The frame is counted as sent before its event reaches the preview: wait for the preview's.
+        await until(pilot, lambda: any(frame.snapshot for frame in shown()), "the snapshot in the preview")
+        assert shown()[-1].snapshot and camera.sent == sent + 1
         assert app.main.query_one(CameraPreview).has_class("-off")
         await pilot.press("f6")
         await until(pilot, lambda: status_camera(app) == "cam 20 fps", "the camera on again")

@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from livetui import events as ev
-from livetui.media.video.encode import decode_image, thumbnail_rgb
+from livetui.media.video.encode import decode_image, reduction_for, thumbnail_rgb
 from livetui.ui.app import STYLES
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.camera import UPPER_HALF, CameraPreview, half_block_lines
@@ -83,3 +83,29 @@ async def test_the_preview_follows_the_camera_state() -> None:
         assert preview.has_class("-off") and preview.border_title == "camera · camera 0 · off"
         preview = await show(pilot, ev.CameraState(state="unavailable", source="camera 0", fps=1))
         assert str(preview.border_title).endswith("unavailable")
+
+
+def test_a_jpeg_is_decoded_at_the_smallest_scale_that_still_fills_the_pane() -> None:
+    assert reduction_for(640, 480, 38, 24) == 8, "80 × 60 pixels still fill 38 × 24"
+    assert reduction_for(640, 480, 100, 60) == 4
+    assert reduction_for(640, 480, 200, 200) == 2
+    assert reduction_for(640, 480, 600, 400) == 1
+    assert reduction_for(64, 48, 38, 24) == 1
+    picture = jpeg(gradient(640, 480), quality=95)
+    assert decode_image(picture, reduce=8).shape == (60, 80, 3)
+    assert decode_image(picture, reduce=2).shape == (240, 320, 3)
+
+
+async def test_the_preview_decodes_a_frame_only_as_large_as_it_shows_it() -> None:
+    async with PreviewApp().run_test(size=(44, 16)) as pilot:
+        picture = gradient(640, 480)
+        preview = await show(pilot, frame_event(picture))
+        width, height = preview.content_size
+        decoded = preview._image
+        assert decoded is not None
+        assert decoded.shape[1] < 640 and decoded.shape[0] < 480, "not decoded whole"
+        assert decoded.shape[1] >= width and decoded.shape[0] >= 2 * height, "enough pixels for the pane"
+        full = thumbnail_rgb(decode_image(jpeg(picture, quality=95)), width, 2 * height)
+        shown = thumbnail_rgb(decoded, width, 2 * height)
+        assert shown.shape == full.shape, "the same picture size on screen"
+        assert np.abs(shown.astype(int) - full.astype(int)).mean() < 8, "and the same picture"

@@ -3,6 +3,9 @@ entries folded into archive blocks that still show what the live entries showed.
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from textual.app import App, ComposeResult
 from textual.dom import DOMNode
@@ -17,8 +20,9 @@ from livetui.ui.widgets import chat
 from livetui.ui.widgets.archive import ArchiveBlock
 from livetui.ui.widgets.chat import ChatLog
 from livetui.ui.widgets.entries import UserEntry
+from livetui.ui.widgets.growing import StreamedParagraph
 from livetui.ui.widgets.model_turn import ModelTurn
-from tests.ui.waiting import until
+from tests.ui.waiting import TIMEOUT, until
 
 
 class LogApp(App[None]):
@@ -192,3 +196,31 @@ async def test_a_selected_entry_stays_selected_once_archived(monkeypatch: pytest
         assert pilot.app.clipboard == "question 1"
         await pilot.press("j")
         assert log.selected is log.archived[1] and block.selected == 1
+
+
+async def test_a_reply_s_first_text_is_painted_once_appended_not_at_the_next_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with LogApp().run_test(size=(60, 30)) as pilot:
+        log = pilot.app.query_one(ChatLog)
+        turn = ModelTurn(1, None)
+        await log.mount(turn)
+        await pilot.pause()
+        screen = pilot.app.screen
+        monkeypatch.setattr(screen._update_timer, "resume", lambda: None)  # no frame ticks from here on
+
+        await turn.add_text("Hello **there**")
+
+        def on_screen() -> bool:  # (what the last update painted: the compositor's map is made to paint)
+            painted = screen._compositor.visible_widgets
+            return any(isinstance(block, StreamedParagraph) for block in painted)
+
+        deadline = time.monotonic() + TIMEOUT
+        while not on_screen():  # (no `pilot.pause()`: it would paint)
+            assert time.monotonic() < deadline, "the first text was not painted without a frame tick"
+            await asyncio.sleep(0.005)
+        assert turn.markdown.source == "Hello **there**"
+
+        await turn.add_text(", friend.")  # later text waits for the next frame, with whatever else came
+        await pilot.pause()
+        assert turn.markdown.source == "Hello **there**, friend."

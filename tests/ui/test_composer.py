@@ -7,12 +7,15 @@ import json
 
 import pytest
 from textual import events
+from textual.widgets import TextArea
 
 from livetui.config import Settings
 from livetui.providers.gemini.codec import MAX_FRAME_BYTES
 from livetui.server.script import ReplySpec, Script
 from livetui.session.connect import connect_to
 from livetui.ui.app import LiveApp, make_app
+from livetui.ui.widgets import composer as composer_module
+from livetui.ui.widgets.composer import Composer
 from livetui.ui.widgets.entries import UserEntry
 from tests.conftest import ServerStarter
 from tests.ui.recording_brain import RecordingBrain
@@ -115,3 +118,32 @@ async def test_a_message_longer_than_a_frame_is_sent_whole(app: LiveApp, brain: 
         assert journaled_user_texts(app) == [long_text]
         reply = app.main.chat.turn(1)
         assert reply is not None and reply.text == "got it"
+
+
+async def test_the_cursor_holds_still_when_idle_and_blinks_again_at_a_key(
+    app: LiveApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(composer_module, "BLINK_IDLE_SECONDS", 1.2)  # the blink toggles every 0.5 s
+    blinks: list[TextArea] = []
+
+    def blink(self: TextArea) -> None:
+        blinks.append(self)  # counted, not drawn
+
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", blink)
+    held: list[bool] = []
+    hold = Composer._hold_cursor
+
+    def spy(self: Composer) -> None:
+        held.append(self.has_focus)  # a hold before the box has the focus stops nothing
+        hold(self)
+
+    monkeypatch.setattr(Composer, "_hold_cursor", spy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: any(held), "the focused cursor to hold still")
+        await pilot.pause()
+        still = len(blinks)
+        await pilot.pause(1.5)  # three blink periods
+        assert len(blinks) == still, "no blink once the cursor holds still"
+        monkeypatch.setattr(composer_module, "BLINK_IDLE_SECONDS", 600.0)  # no second hold during the wait
+        await pilot.press("h")
+        await until(pilot, lambda: len(blinks) > still, "the cursor to blink again after a key")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 from textual.content import Content
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
@@ -177,3 +178,42 @@ async def test_a_heard_word_on_the_entry_s_last_line_repaints_it_without_a_layou
         await pilot.pause()
         assert layouts, "a new line: the screen is laid out again"
         assert heard.content_size.height == lines("Tell me a story" + LONG, heard.content_size.width)
+
+
+async def test_a_reply_that_grew_a_line_asks_for_no_second_layout_while_it_is_laid_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with ChatApp().run_test(size=(60, 20)) as pilot:
+        turn, paragraph = await first_paragraph(pilot)
+        screen = pilot.app.screen
+        asked: list[str] = []
+        laying_out = False
+        refresh_layout = screen._refresh_layout
+
+        def pass_(*args: object, **kwargs: object) -> None:
+            nonlocal laying_out
+            laying_out = True
+            try:
+                refresh_layout(*args, **kwargs)  # type: ignore[arg-type]
+            finally:
+                laying_out = False
+
+        def spy(widget: Widget) -> None:
+            refresh = widget.refresh
+
+            def spied(*regions: Region, repaint: bool = True, layout: bool = False, **kw: bool) -> Widget:
+                if layout and laying_out:
+                    asked.append(type(widget).__name__)
+                return refresh(*regions, repaint=repaint, layout=layout, **kw)
+
+            monkeypatch.setattr(widget, "refresh", spied)
+
+        monkeypatch.setattr(screen, "_refresh_layout", pass_)
+        for widget in (turn, turn.markdown, paragraph):
+            spy(widget)
+
+        await turn.add_text(LONG)
+        wanted = lines(SHORT + LONG, paragraph.size.width)
+        await until(pilot, lambda: paragraph.size.height == wanted, "the paragraph's new lines")
+        assert wanted > 1 and turn.size.height == 1 + wanted, "the turn grew with its paragraph"
+        assert asked == [], "the pass that found the new sizes asked for no other pass"

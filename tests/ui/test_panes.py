@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Label, TabbedContent
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Label, TabbedContent
 
 from livetui import events as ev
 from livetui.config import CameraSettings, Settings
@@ -17,7 +19,16 @@ from livetui.ui.screens.main import NARROW_BELOW
 from livetui.ui.widgets.camera import CameraPreview
 from livetui.ui.widgets.chat import MAX_ENTRIES
 from livetui.ui.widgets.events_pane import EventsPane
+from tests.conftest import Dialect, both_dialects
 from tests.ui.waiting import send, until, until_live
+
+
+async def one_reply(pilot: Pilot[None], app: LiveApp) -> EventsPane:
+    """Say "hi" once the session is live and wait for the reply; the events pane, with the frames."""
+    await until_live(pilot)
+    await send(pilot, "hi")
+    await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
+    return app.main.query_one("#events", EventsPane)
 
 
 async def test_the_events_pane_lists_frames_both_ways_and_filters_them(
@@ -25,10 +36,7 @@ async def test_the_events_pane_lists_frames_both_ways_and_filters_them(
 ) -> None:
     app = make_app(settings, connect_to(live_server.url, settings))
     async with app.run_test(size=(120, 40)) as pilot:
-        await until_live(pilot)
-        await send(pilot, "hi")
-        await until(pilot, lambda: (t := app.main.chat.turn(1)) is not None and t.complete, "the reply")
-        pane = app.main.query_one("#events", EventsPane)
+        pane = await one_reply(pilot, app)
         assert not pane.frame_log.lines, "the log is not written before it is first shown"
         app.main.query_one("#side", TabbedContent).active = "events-tab"
         await until(pilot, lambda: len(pane.frame_log.lines) >= 2 * len(pane.frames), "the log to fill")
@@ -172,12 +180,19 @@ async def test_a_long_session_keeps_the_newest_entries_and_follows_the_bottom(
         await until_live(pilot)
         session = app.session
         assert session is not None
-        for turn in range(100, 210):  # 220 entries: more than the cap
-            app.main.deliver(ev.UserText(turn=turn, text=f"message {turn}"), app.runtime)
-            app.main.deliver(ev.TextDelta(turn=turn, text=f"reply {turn}"), app.runtime)
-            app.main.deliver(ev.TurnComplete(turn=turn), app.runtime)
         chat = app.main.chat
-        await until(pilot, lambda: (t := chat.turn(209)) is not None and t.complete, "the last reply")
+
+        def complete(turn: int) -> bool:
+            return (t := chat.turn(turn)) is not None and t.complete
+
+        # 220 entries, more than the cap, ten turns at a time: all at once, a loaded machine takes longer
+        # to handle them than Pilot waits for the screen's messages.
+        for first in range(100, 210, 10):
+            for turn in range(first, first + 10):
+                app.main.deliver(ev.UserText(turn=turn, text=f"message {turn}"), app.runtime)
+                app.main.deliver(ev.TextDelta(turn=turn, text=f"reply {turn}"), app.runtime)
+                app.main.deliver(ev.TurnComplete(turn=turn), app.runtime)
+            await until(pilot, functools.partial(complete, first + 9), f"the reply to turn {first + 9}")
         await pilot.pause()
         assert chat.entry_count == MAX_ENTRIES
         assert chat.turn(100) is None and chat.turn(209) is not None
@@ -203,3 +218,21 @@ async def test_at_80x24_the_help_screen_fits_and_its_table_scrolls(
         assert table.max_scroll_y > 0
         await pilot.press("pagedown")
         await until(pilot, lambda: table.scroll_y > 0, "the table to scroll")
+
+
+FILTER_EXAMPLES = {"gemini": "serverContent", "openai": "response."}
+"""What the events filter offers as an example in each dialect: a part of that protocol's summaries."""
+
+
+@both_dialects
+async def test_the_events_filter_gives_an_example_from_the_protocol_spoken(
+    live_server: LiveServer, settings: Settings, dialect: Dialect
+) -> None:
+    app = make_app(settings, connect_to(live_server.url, settings))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await one_reply(pilot, app)
+        placeholder = pane.query_one("#events-filter", Input).placeholder
+        example = FILTER_EXAMPLES[dialect]
+        received = [frame.summary for frame in pane.frames if frame.direction == "in"]
+    assert placeholder == f"filter by summary (e.g. {example})"
+    assert any(example in summary for summary in received), "the example matches frames of the reply"

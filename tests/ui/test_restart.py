@@ -13,6 +13,7 @@ import pytest
 from pydantic import SecretStr
 from textual.app import SystemCommand
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from livetui.cli import resolve_brain
 from livetui.config import Settings
@@ -201,11 +202,15 @@ async def test_an_unreachable_provider_offers_the_local_server(
         assert "Errno" not in error
         assert "^o continues on the local server" in notices(app)[-1]
         assert "Continue on the local server" in palette_titles(app)
+        events_filter = app.main.events.query_one("#events-filter", Input)
+        examples = {"gemini": "serverContent", "openai": "response."}
+        assert events_filter.placeholder == f"filter by summary (e.g. {examples[provider]})"
 
         await pilot.press("ctrl+o")
         await until_live(pilot)
         status = app.main.status
         assert (status.provider, status.model) == ("local", "scripted")
+        assert events_filter.placeholder == "filter by summary (e.g. serverContent)", "the local server's"
         assert "Continue on the local server" not in palette_titles(app)
         await send(pilot, "hi")
         await until(pilot, lambda: replied(app, 1, "You said: hi"), "the local reply")

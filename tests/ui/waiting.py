@@ -12,8 +12,9 @@ from livetui import events as ev
 from livetui.ui.app import LiveApp
 from livetui.ui.messages import SessionEvent
 
-TIMEOUT = 15.0
-"""Seconds a condition may take before the test fails."""
+TIMEOUT = 30.0
+"""Seconds a condition may take before the test fails: only a guard against a hang (a loaded machine is
+slow)."""
 
 
 async def until(

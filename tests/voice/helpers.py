@@ -36,12 +36,13 @@ async def voiced(
     half_duplex: bool = False,
     dialect: Dialect = "gemini",
     echo: EchoCanceller | None = None,
+    sink: FakeSink | None = None,
 ) -> AsyncIterator[tuple[Voice, FakeSink, Recorder]]:
-    """A live session in `dialect` with a voice playing into a real-time fake sink; yields once the session
-    is live. A `source` must hand out blocks at the provider's rate (`mic_rate`)."""
+    """A live session in `dialect` with a voice playing into a fake sink (real-time unless `sink` is given);
+    yields once the session is live. A `source` must hand out blocks at the provider's rate (`mic_rate`)."""
     endpoint = local_endpoint(server.url, dialect=dialect)
     session = LiveSession(endpoint, provider(dialect), audio_config(manual=push_to_talk))
-    sink = FakeSink()
+    sink = FakeSink() if sink is None else sink
     voice = Voice(
         session, source=source, sink=sink, push_to_talk=push_to_talk, half_duplex=half_duplex, echo=echo
     )

@@ -41,7 +41,7 @@ def isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
     """Let the app run until `condition()` holds; fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -86,12 +86,14 @@ async def test_a_spoken_question_and_its_spoken_answer_appear_in_the_chat_log(
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: label(app, "#mic").startswith("mic "), "the microphone meter")
         chat = app.main.chat
+        # Looked for while the reply plays, not after two seconds of it: a loop stalled on a loaded machine
+        # plays the blocks that fell due at once, and the reply may have ended by then.
+        await until(pilot, lambda: "◉ speaking" in label(app, "#voice"), "the speaking status")
         await until(pilot, lambda: bool(chat.model_turns) and chat.model_turns[0].complete, "the reply")
         await until(pilot, lambda: sink.flushes == 0 and audible(sink) > 100, "the reply to be heard")
         heard = list(chat.query(HeardEntry))
         assert [entry.text.strip() for entry in heard] == ["what is the weather like today"]
         assert chat.model_turns[0].transcript == WEATHER
-        assert "◉ speaking" in label(app, "#voice")
         assert app.session is not None
         marks = app.session.latency.turn(chat.model_turns[0].turn)
         assert marks is not None and "t3" in marks.marks

@@ -66,9 +66,13 @@ class GeminiProvider:
 
     def explain_close(self, code: int, reason: str, *, resuming: bool = False) -> str:
         """One line for a close; a 1008 "not found" while `resuming` is a handle the server forgot."""
-        if resuming and code == close_codes.POLICY and "not found" in reason.lower():
+        if resuming and self.forgot_handle(code, reason):
             return close_codes.explain_resume_refused(reason)
         return close_codes.explain(code, reason)
+
+    def forgot_handle(self, code: int, reason: str) -> bool:
+        """True for a 1008 "not found" (a handle the server forgot, or never knew)."""
+        return code == close_codes.POLICY and "not found" in reason.lower()
 
     def refuses_config(self, code: int) -> bool:
         """True for the codes a refused `setup` is closed with (see `REFUSED_SETUP`)."""

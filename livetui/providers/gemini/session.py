@@ -181,9 +181,9 @@ class GeminiSession:
             return ClientContentMessage(client_content=ClientContent(turns=(content,), turn_complete=last))
         return RealtimeInputMessage(realtime_input=RealtimeInput(text=text))
 
-    def interrupt(self, *, at: float, heard_ms: int | None = None) -> int | None:
+    def interrupt(self, *, at: float, heard_ms: int | None = None, playing: int | None = None) -> int | None:
         """Interrupt the reply in progress; returns the interrupted turn's number, or None if none was.
-        Gemini cannot be told how much was heard: `heard_ms` is ignored."""
+        Gemini cannot be told how much was heard: `heard_ms` and `playing` are ignored."""
         number = self._turns.interrupt(at=at)
         if number is not None:
             self._send_interrupting_message()

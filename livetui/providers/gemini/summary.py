@@ -11,6 +11,9 @@ from typing import Any
 
 from livetui.live.limits import MAX_DEPTH
 
+FILTER_EXAMPLE = "serverContent"
+"""A part of the summaries a user may filter frames by (what the server sends of a reply)."""
+
 _NESTED = {"serverContent", "realtimeInput", "server_content", "realtime_input"}
 
 

@@ -172,22 +172,26 @@ class OpenAICodec:
         self._send(ResponseCreate())
         self._asked += 1
 
-    def interrupt(self, *, at: float, heard_ms: int | None = None) -> int | None:
+    def interrupt(self, *, at: float, heard_ms: int | None = None, playing: int | None = None) -> int | None:
         """Interrupt the reply in progress (``response.cancel``) and cut its audio where the user stopped
-        hearing it: `heard_ms` of the turn's audio were played (None: all that arrived). With no reply in
-        progress, speech of a finished reply still playing is cut the same way when `heard_ms` is given.
-        Returns the interrupted turn, or None if none was."""
-        return self._interrupt(at, heard_ms)
+        hearing it: `heard_ms` of turn `playing`'s audio were played (None: all that arrived; `playing`
+        None: the turn interrupted). Speech of a finished reply still playing is cut the same way, and
+        the interrupted turn, if another, at 0: none of it was heard. Returns the interrupted turn, or
+        None if none was."""
+        return self._interrupt(at, heard_ms, playing)
 
-    def _interrupt(self, at: float, heard_ms: int | None) -> int | None:
+    def _interrupt(self, at: float, heard_ms: int | None, playing: int | None = None) -> int | None:
         number = self.ledger.interrupt(at=at)
+        if playing is None:
+            playing = self.audio.last_turn if number is None else number
+        if heard_ms is not None and playing is not None and playing != number:
+            self._truncate(playing, heard_ms, complete=True)
         if number is not None:
             self._cancel()
             self.calls.drop()
-            self._truncate(number, heard_ms, complete=False)
+            heard = heard_ms if playing == number or heard_ms is None else 0
+            self._truncate(number, heard, complete=False)
             self._settle(at)
-        elif heard_ms is not None and self.audio.last_turn is not None:
-            self._truncate(self.audio.last_turn, heard_ms, complete=True)
         return number
 
     def _cancel(self) -> None:

@@ -93,6 +93,10 @@ class OpenAIProvider:
         nothing resumes by handle here)."""
         return explain_close(code, reason)
 
+    def forgot_handle(self, code: int, reason: str) -> bool:
+        """Always False: nothing resumes by handle here."""
+        return False
+
     def refuses_config(self, code: int) -> bool:
         """Always False: OpenAI refuses a configuration with an ``error`` event, not by closing."""
         return False

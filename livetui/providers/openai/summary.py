@@ -19,6 +19,10 @@ DATA_URL = ";base64,"
 """What marks a ``data:`` URL holding base64 bytes."""
 
 
+FILTER_EXAMPLE = "response."
+"""A part of the summaries a user may filter frames by (the events of a reply)."""
+
+
 def _size(text: str) -> str:
     return f"<{len(text.rstrip('=')) * 3 // 4} bytes>"
 

@@ -8,10 +8,12 @@ both call it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
 
+from livetui.config import DEFAULT_PRICES, Price
 from livetui.record.export.atomic import write_atomic
 from livetui.record.export.audio import NoAudio, write_wav
 from livetui.record.export.captions import model_cues, to_srt, to_vtt
@@ -54,8 +56,15 @@ class Exported:
     """Problems met reading the journal, one line each (a cut-off end, skipped lines)."""
 
 
-def export_session(directory: Path, fmt: Format, output: Path | None = None) -> Exported:
-    """Export the session recorded in `directory` as `fmt` to `output` (default: in the directory).
+def export_session(
+    directory: Path,
+    fmt: Format,
+    output: Path | None = None,
+    *,
+    prices: Mapping[str, Price] = DEFAULT_PRICES,
+) -> Exported:
+    """Export the session recorded in `directory` as `fmt` to `output` (default: in the directory), its
+    estimated cost at `prices` (Markdown and JSON).
 
     Raises:
         ExportError: the journal cannot be read, the session has nothing to export in this format, or
@@ -71,7 +80,7 @@ def export_session(directory: Path, fmt: Format, output: Path | None = None) -> 
         if fmt == "wav":
             write_wav(recording, transcript, path)
         else:
-            write_atomic(path, _render(fmt, transcript))
+            write_atomic(path, _render(fmt, transcript, prices))
     except NoAudio as error:
         raise ExportError(str(error)) from None
     except OSError as error:
@@ -79,10 +88,10 @@ def export_session(directory: Path, fmt: Format, output: Path | None = None) -> 
     return Exported(path, len(transcript.turns), list(recording.notices))
 
 
-def _render(fmt: Format, transcript: Transcript) -> str:
+def _render(fmt: Format, transcript: Transcript, prices: Mapping[str, Price]) -> str:
     if fmt == "md":
-        return to_markdown(transcript)
+        return to_markdown(transcript, prices)
     if fmt == "json":
-        return to_json(transcript)
+        return to_json(transcript, prices)
     cues = model_cues(transcript)
     return to_srt(cues) if fmt == "srt" else to_vtt(cues)

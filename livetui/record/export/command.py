@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from livetui.config import DEFAULT_PRICES, ConfigError, Price, load_settings
 from livetui.record.export import FORMATS, ExportError, export_session
 from livetui.record.paths import SessionNotFound, find_session, sessions_root
 
@@ -36,12 +37,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _prices() -> dict[str, Price]:
+    """The price table of the user's settings (the built-in one, with a line, if they cannot be read)."""
+    try:
+        return load_settings().prices
+    except ConfigError as error:
+        print(f"{PROG}: {error}; costs are estimated at the built-in prices", file=sys.stderr)
+        return dict(DEFAULT_PRICES)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``livetui export``; returns the exit status (0, 1 when the export failed, 2 for bad usage)."""
     args = build_parser().parse_args(argv)
     try:
         directory = find_session(None if args.last else args.session)
-        exported = export_session(directory, args.format, args.output)
+        exported = export_session(directory, args.format, args.output, prices=_prices())
     except (SessionNotFound, ExportError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from livetui.config import DEFAULT_PRICES, Price
 from livetui.record.transcript import Note, Transcript, Turn
+from livetui.record.usage import Cost
 
 FORMAT_VERSION = 1
 """Bumped when the document's shape changes incompatibly."""
@@ -50,8 +53,13 @@ def _note(note: Note) -> dict[str, Any]:
     return {"type": note.kind, "at": iso(note.at), "text": note.text}
 
 
-def to_json(transcript: Transcript) -> str:
-    """The transcript as an indented JSON document."""
+def _cost(cost: Cost | None) -> dict[str, Any]:
+    return {} if cost is None else {"cost_usd": None if cost.usd is None else round(cost.usd, 6)}
+
+
+def to_json(transcript: Transcript, prices: Mapping[str, Price] = DEFAULT_PRICES) -> str:
+    """The transcript as an indented JSON document; ``cost_usd`` is the session's estimated cost at
+    `prices` (null: no price known), absent where no cost is shown (the embedded local server)."""
     document = {
         "format": "livetui-transcript",
         "version": FORMAT_VERSION,
@@ -59,6 +67,7 @@ def to_json(transcript: Transcript) -> str:
         "started": iso(transcript.started),
         "notices": transcript.notices,
         "usage": transcript.usage.as_json() if transcript.usage is not None else None,
+        **_cost(transcript.cost(prices)),
         "items": [_turn(item) if isinstance(item, Turn) else _note(item) for item in transcript.items],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 
+from livetui.config import DEFAULT_PRICES, Price
 from livetui.record.transcript import Note, ToolCallRecord, Transcript, Turn
 
 
@@ -72,8 +74,8 @@ def _note(note: Note) -> list[str]:
     return [f"*{label} · {clock(note.at)}: {note.text}*", ""]
 
 
-def to_markdown(transcript: Transcript) -> str:
-    """The whole transcript as Markdown."""
+def to_markdown(transcript: Transcript, prices: Mapping[str, Price] = DEFAULT_PRICES) -> str:
+    """The whole transcript as Markdown; the session's tokens with their estimated cost at `prices`."""
     when = (
         datetime.fromtimestamp(transcript.started).strftime("%Y-%m-%d %H:%M:%S") if transcript.started else ""
     )
@@ -82,7 +84,9 @@ def to_markdown(transcript: Transcript) -> str:
         count = len(transcript.turns)
         lines += [f"Started {when} · {count} {'turn' if count == 1 else 'turns'}", ""]
     if transcript.usage is not None:
-        lines += [f"Tokens: {transcript.usage.describe()}", ""]
+        cost = transcript.cost(prices)
+        priced = "" if cost is None else f" · {cost.label}"
+        lines += [f"Tokens: {transcript.usage.describe()}{priced}", ""]
     for notice in transcript.notices:
         lines += [f"*Note: {notice}*", ""]
     for item in transcript.items:

@@ -83,6 +83,8 @@ class MainScreen(Screen[None]):
 
     chat = getters.query_one("#chat", ChatLog)
     """The chat log."""
+    events = getters.query_one("#events", EventsPane)
+    """The events pane."""
     composer = getters.query_one("#composer", Composer)
     """The message input."""
     status = getters.query_one("#status", StatusBar)
@@ -96,13 +98,14 @@ class MainScreen(Screen[None]):
         notices: Sequence[str] = (),
         camera: bool = False,
         prices: Mapping[str, Price] = DEFAULT_PRICES,
+        filter_example: str = "",
     ) -> None:
         super().__init__(classes="-camera" if camera else "")
         self._camera = CameraPreview(id="camera") if camera else None
         self._chat = ChatLog(notices, id="chat")
         self._status = StatusBar(provider=provider, model=model, prices=prices, id="status")
         self._latency = LatencyPane(id="latency")
-        self._events = EventsPane(id="events")
+        self._events = EventsPane(example=filter_example, id="events")
         self._tools = ToolsPane(id="tools")
         consumers: tuple[EventConsumer, ...] = (
             self._chat,

@@ -3,7 +3,9 @@
 Each terminal cell shows two pixels, one above the other: the character ``▀`` in the top pixel's colour
 on a background of the bottom pixel's colour. The picture is the JPEG exactly as it went on the wire,
 decoded and scaled down to the pane (aspect kept, centred), so what the user sees is what the model got.
-It is redrawn when a frame is sent (at the send rate) and when the pane is resized.
+A JPEG is decoded straight at the smallest scale (1/2, 1/4 or 1/8) that still fills the pane: a fraction
+of the cost of decoding it whole, once a second. It is redrawn when a frame is sent (at the send rate)
+and when the pane is resized.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from livetui import events as ev
-from livetui.media.video.encode import FrameError, Image, decode_image, thumbnail_rgb
+from livetui.media.video.encode import FrameError, Image, decode_image, reduction_for, thumbnail_rgb
 from livetui.ui.messages import SessionEvent
 
 UPPER_HALF = "\u2580"
@@ -111,12 +113,22 @@ class CameraPreview(Widget):
     def show_frame(self, frame: ev.CameraFrame) -> None:
         """Draw `frame` (a JPEG as sent); a frame that cannot be decoded leaves the last one shown."""
         try:
-            self._image = decode_image(frame.jpeg)
+            self._image = self._decode(frame)
         except FrameError:
             return
         self.frame = frame
         self._caption()
         self._layout()
+
+    def _decode(self, frame: ev.CameraFrame) -> Image:
+        """`frame`'s picture at the smallest scale that still fills the pane (two pixels a cell's height).
+
+        Raises:
+            FrameError: the JPEG cannot be decoded.
+        """
+        size = self.content_size
+        reduce = reduction_for(frame.width, frame.height, size.width, size.height * 2)
+        return decode_image(frame.jpeg, reduce=reduce)
 
     def _caption(self) -> None:
         frame, state = self.frame, self.state
@@ -139,7 +151,12 @@ class CameraPreview(Widget):
         self.refresh()
 
     def on_resize(self, event: Resize) -> None:
-        """Scale the picture to the new size."""
+        """Scale the picture to the new size (decoded again: a larger pane may need more pixels)."""
+        if self.frame is not None:
+            try:
+                self._image = self._decode(self.frame)
+            except FrameError:
+                pass
         self._layout()
 
     def render_line(self, y: int) -> Strip:

@@ -6,6 +6,10 @@ It is a `TextArea`, so a pasted block keeps every line (the terminal's bracketed
 one line; in a longer message they move the cursor. PageUp and PageDown scroll the chat log instead of the
 box, as do Home and End while the box is empty, and Ctrl+Home / Ctrl+End always: the composer posts
 :class:`Composer.ScrollChat` and the screen scrolls the log.
+
+The cursor blinks while the user types, and holds still, shown, after :data:`BLINK_IDLE_SECONDS` without
+a key (as GTK's text fields do): a blink repaints the screen twice a second, which is most of what an idle
+voice session draws.
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ from typing import ClassVar, Literal
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import TextArea
 
 from livetui.ui.widgets.history import History
 
 PLACEHOLDER = "Message… Enter sends · Ctrl+J new line · ↑ history"
 """What the empty composer shows."""
+
+BLINK_IDLE_SECONDS = 10.0
+"""The cursor stops blinking (and stays shown) this long after the last key, paste or focus."""
 
 ChatScroll = Literal["page_up", "page_down", "home", "end"]
 """A scroll of the chat log asked for from the composer."""
@@ -77,6 +85,38 @@ class Composer(TextArea):
         self.sent = History()
         """The messages sent from this box, for Up and Down (`history` is TextArea's undo history)."""
         self._recalled: str | None = None
+        self._idle: Timer | None = None
+
+    def on_mount(self) -> None:
+        """The cursor blinks for a while after the app starts, then holds still until a key."""
+        self._wake_cursor()
+
+    def on_focus(self) -> None:
+        """A focused box blinks again (TextArea restarts the blink), for a while."""
+        self._wake_cursor()
+
+    def on_paste(self) -> None:
+        """A paste is typing too: the cursor blinks for a while."""
+        self._wake_cursor()
+
+    def on_mouse_up(self) -> None:
+        """A click is too: the cursor blinks for a while."""
+        self._wake_cursor()
+
+    def _wake_cursor(self) -> None:
+        """Count :data:`BLINK_IDLE_SECONDS` from now before the cursor holds still."""
+        if self._idle is not None:
+            self._idle.stop()
+        self._idle = self.set_timer(BLINK_IDLE_SECONDS, self._hold_cursor, name="cursor idle")
+
+    def _hold_cursor(self) -> None:
+        """No key for a while: stop the blink with the cursor shown (TextArea's next key, click or focus
+        resets its blink timer, which starts the blink again)."""
+        self._idle = None
+        if self.has_focus and self.cursor_blink:
+            # TextArea's own pause keeps its line cache consistent (the cursor stays "visible" in its
+            # cache key); a private method, and Textual is pinned exactly (8.2.8).
+            self._pause_blink(visible=True)
 
     @property
     def value(self) -> str:
@@ -102,7 +142,9 @@ class Composer(TextArea):
         return super().check_consume_key(key, character)
 
     async def _on_key(self, event: events.Key) -> None:
-        """Enter sends the message (TextArea would start a new line: Ctrl+J does that here)."""
+        """Enter sends the message (TextArea would start a new line: Ctrl+J does that here); any key
+        makes the cursor blink again."""
+        self._wake_cursor()
         if event.key == "enter":
             event.stop()
             event.prevent_default()

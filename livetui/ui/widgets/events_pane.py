@@ -66,8 +66,10 @@ class EventsPane(Vertical):
     frame_log = getters.query_one("#events-log", RichLog)
     """The log the frames are written to."""
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, example: str = "", id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
+        self.example = example
+        """A part of the provider's frame summaries, shown in the empty filter as an example."""
         self.frames: deque[ev.WireFrame] = deque(maxlen=MAX_FRAMES)
         """The newest frames, oldest first."""
         self.filter_text = ""
@@ -82,9 +84,18 @@ class EventsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         """The filter, a count line, and the log."""
-        yield Input(placeholder="filter by summary (e.g. serverContent)", id="events-filter")
+        yield Input(placeholder=self._hint(), id="events-filter")
         yield Label("no frames yet", id="events-count")
         yield RichLog(max_lines=4 * MAX_FRAMES, min_width=20, wrap=True, id="events-log", auto_scroll=True)
+
+    def _hint(self) -> str:
+        return f"filter by summary (e.g. {self.example})" if self.example else "filter by summary"
+
+    def use_example(self, example: str) -> None:
+        """Show another provider's example in the empty filter (a new session with another provider)."""
+        self.example = example
+        if self.is_mounted:
+            self.query_one("#events-filter", Input).placeholder = self._hint()
 
     @property
     def shown(self) -> int:

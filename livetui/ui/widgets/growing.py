@@ -12,6 +12,7 @@ their height changes, and otherwise only repaint. (Textual lays out the whole sc
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.visual import Visual, VisualType
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
@@ -30,6 +31,26 @@ def _same_height(widget: Widget, visual: Visual) -> bool:
     return width > 0 and visual.get_height(widget.styles, width) == height  # type: ignore[arg-type]
 
 
+class LaidOutOnce(Widget):
+    """A widget whose new size, found by a layout pass, does not ask for a second layout pass.
+
+    Textual (pinned at 8.2.8) stores the virtual size the compositor found for a widget through a reactive
+    that relays out the screen when it changes; the compositor has just laid everything out, so the second
+    pass finds nothing new, yet it costs as much as the first. For a reply whose last paragraph grew a line
+    that was two passes of the whole screen, and a repaint of the whole turn each. Only for widgets that do
+    not scroll (their virtual size is their size) and watch no virtual size of their own.
+
+    Listed after the Textual class it changes (``class Turn(Vertical, LaidOutOnce)``): Textual takes a
+    widget's CSS type names from its first base, so the widget keeps its own styles.
+    """
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Take the size the layout pass found, without asking for another pass."""
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
 class GrowingStatic(Static):
     """A `Static` that lays the screen out again only when an update changes its height."""
 
@@ -41,7 +62,7 @@ class GrowingStatic(Static):
             self.refresh(layout=True)
 
 
-class StreamedParagraph(MarkdownParagraph):
+class StreamedParagraph(MarkdownParagraph, LaidOutOnce):
     """A Markdown paragraph that lays the screen out again only when a streamed append changes its height.
 
     A streamed reply grows its last paragraph with every append, most of which only add words to its last
@@ -57,7 +78,7 @@ class StreamedParagraph(MarkdownParagraph):
         self.update(content, layout=not same)
 
 
-class ReplyMarkdown(Markdown):
+class ReplyMarkdown(Markdown, LaidOutOnce):
     """The `Markdown` a reply streams into: its paragraphs are :class:`StreamedParagraph`."""
 
     BLOCKS: dict[str, type[MarkdownBlock]] = {**Markdown.BLOCKS, "paragraph_open": StreamedParagraph}

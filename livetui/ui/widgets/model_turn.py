@@ -4,8 +4,9 @@ A typed turn's reply is mounted as soon as the user sends it (showing that a rep
 first delta only has to append to a Markdown widget that is already on screen.
 
 The text the user saw is kept on the turn (:attr:`ModelTurn.text`), not read back from the widget. Text
-is fed to the `Markdown` through `Markdown.get_stream`, created on the turn's first text delta, so bursts of
-deltas are joined into one append. When the turn completes its stream is flushed and stopped; when it is
+is fed to the `Markdown` through a `ReplyStream`, created on the turn's first text delta, so bursts of
+deltas are joined into one append, and the first text is painted as soon as it is appended (not at the
+screen's next frame). When the turn completes its stream is flushed and stopped; when it is
 interrupted, text not yet painted is dropped and the turn keeps exactly what was on screen. Later text is
 ignored: an interrupted turn never grows again.
 
@@ -28,12 +29,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, Markdown, Static
-from textual.widgets.markdown import MarkdownStream
 
 from livetui.events import Mark
 from livetui.session.runtime import Runtime
 from livetui.ui.widgets.archive import ArchivedEntry
-from livetui.ui.widgets.growing import GrowingStatic, ReplyMarkdown
+from livetui.ui.widgets.growing import GrowingStatic, LaidOutOnce, ReplyMarkdown
+from livetui.ui.widgets.reply_stream import ReplyStream
 
 PARSER = MarkdownIt("gfm-like")
 """One Markdown parser for every reply: `Markdown` would build a new one for each streamed append."""
@@ -43,7 +44,7 @@ def _parser() -> MarkdownIt:
     return PARSER
 
 
-class ModelTurn(Vertical):
+class ModelTurn(Vertical, LaidOutOnce):
     """A model reply: header, dimmed thoughts, the streamed Markdown, the spoken transcript, a marker."""
 
     @dataclass
@@ -83,7 +84,7 @@ class ModelTurn(Vertical):
         """True once the server closed the turn."""
         self.marker = ""
         """How the turn ended, when it did not simply complete (``■ interrupted by you``)."""
-        self._stream: MarkdownStream | None = None
+        self._stream: ReplyStream | None = None
         self._painted = False
         self._mounted = False
 
@@ -167,11 +168,8 @@ class ModelTurn(Vertical):
 
     async def _write(self, text: str) -> None:
         if self._stream is None:
-            self._stream = Markdown.get_stream(self.markdown)
-            await self._stream.write(text)
-            self.call_after_refresh(self._check_painted)
-        else:
-            await self._stream.write(text)
+            self._stream = ReplyStream(self.markdown, self._text_painted)
+        await self._stream.write(text)
 
     def _stop_waiting(self) -> None:
         """Hide "waiting for the reply…" by the line's own style: a class change would restyle the turn and
@@ -210,6 +208,12 @@ class ModelTurn(Vertical):
         transcript = self.query_one(".transcript", Static)
         transcript.update(self.transcript.strip())
         transcript.display = True
+
+    def _text_painted(self) -> None:
+        """Record `t2` when the stream painted the reply's first text (unless the transcript was first)."""
+        if not self._painted and self._live:
+            self._painted = True
+            self._post_mark("t2")
 
     def _check_painted(self) -> None:
         """Record `t2` once the first text is on screen (after a refresh that includes it)."""
@@ -291,14 +295,10 @@ class ModelTurn(Vertical):
             self.query_one(".turn-marker", Label).update(text)
 
     def _discard_unpainted(self) -> None:
-        """Drop fragments the stream holds but has not appended yet, so the turn stops growing at once.
-
-        `MarkdownStream.stop()` would append them first. It has no public way to drop them; Textual is
-        pinned exactly (8.2.8), where `_pending` is the list of fragments written but not yet appended.
-        An append already under way finishes (it cannot be cut short).
-        """
+        """Drop fragments the stream holds but has not appended yet, so the turn stops growing at once (an
+        append already under way finishes: it cannot be cut short)."""
         if self._stream is not None:
-            self._stream._pending.clear()
+            self._stream.discard()
 
     async def _stop_stream(self) -> None:
         stream, self._stream = self._stream, None

@@ -28,7 +28,7 @@ from textual.widgets import Label
 
 from livetui import events as ev
 from livetui.config import DEFAULT_PRICES, Price
-from livetui.record.usage import Tokens, estimate, format_cost, price_for
+from livetui.record.usage import Tokens, shown_cost
 from livetui.ui.messages import SessionEvent
 from livetui.ui.widgets.audio_status import mic_classes, mic_status, processing_status, voice_status
 from livetui.ui.widgets.camera import camera_status
@@ -221,11 +221,8 @@ class StatusBar(Horizontal):
         self.usage = self.usage or Tokens()
         self.usage.add(usage)
         label = self.query_one("#usage", Label)
-        cost = estimate(self.usage, price_for(self.prices, self.provider, self.model))
-        if cost is None and self.provider == "local":  # the embedded server costs nothing, unless priced
-            label.update(f"Σ {self.usage.total} tok")
-        else:
-            label.update(f"Σ {self.usage.total} tok · {format_cost(cost)}")
+        cost = shown_cost(self.usage, self.prices, self.provider, self.model)
+        label.update(f"Σ {self.usage.total} tok" + ("" if cost is None else f" · {cost.label}"))
         label.add_class("-shown")
 
     def _show_audio(self) -> None:

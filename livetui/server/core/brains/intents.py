@@ -1,8 +1,9 @@
 """Questions a small brain answers with the client's built-in tools rather than its own guess.
 
 A 135M-parameter model cannot multiply or read a clock, so questions about the time ("what time is it?")
-and arithmetic ("what is 6 times 7", "12 + 30") become calls of ``current_time`` and ``calculator``, when
-the session declared them, and the answer is phrased from the tool's response with a template.
+and arithmetic ("what is 6 times 7", "twelve plus thirty") become calls of ``current_time`` and
+``calculator``, when the session declared them, and the answer is phrased from the tool's response with a
+template.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from livetui.live.tools import ToolAnswer
 from livetui.server.core.brains.base import FunctionRequest
+from livetui.server.core.brains.spoken_numbers import with_digits
 
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _OPERATORS = {
@@ -49,8 +51,9 @@ _ZONE = re.compile(r"\b(UTC|[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?)\b"
 
 
 def expression_in(text: str) -> tuple[str, str] | None:
-    """The arithmetic in `text`, as (the words as written, a calculator expression), or None."""
-    found = _ARITHMETIC.search(text)
+    """The arithmetic in `text`, as (the words with numbers in digits, a calculator expression), or None.
+    Numbers may be written in words, as speech recognition writes them ("six times seven")."""
+    found = _ARITHMETIC.search(with_digits(text))
     if found is None:
         return None
     pieces = []
