@@ -7,6 +7,8 @@ depend on the machine's load:
 - **Splits**: a sentence with commas is spoken as espeak-ng speaks it, then again with a 300 ms silence
   put in at its first comma; a sentence heard as more than one utterance was split.
 - **End delay**: from the last voiced sample of an utterance to the block after which the detector ended it.
+- **Early replies dropped**: a reply is started where an utterance pauses (`--early-reply`) with words
+  heard; counted over the same sentences, how many of those starts the speech going on dropped.
 - **Word error rate** of each recogniser with no grammar (pocketsphinx's general English model, and Whisper
   tiny.en when the ``[whisper]`` extra is installed) over the sentences at both rates, the compute time per
   second of speech, and the time Whisper adds to each turn (its transcription of the utterance, median).
@@ -18,12 +20,22 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from livetui.media.audio.pcm import read_audio
-from livetui.server.core.senses.asr import Heard, Recognizer, SpeechEnded, SpeechModel, Vad
+from livetui.server.core.senses.asr import (
+    Heard,
+    Recognizer,
+    SpeechEnded,
+    SpeechModel,
+    SpeechPaused,
+    SpeechResumed,
+    Vad,
+)
+from livetui.server.core.senses.endpointing import PAUSE_SECONDS
 from livetui.server.core.senses.whisper import whisper_installed
 from livetui.session.latency import percentile
 
@@ -90,26 +102,44 @@ def with_pause(folder: Path, text: str, rate: int) -> np.ndarray[tuple[int], np.
     return np.concatenate([voiced(record(folder, before, rate)), gap, voiced(record(folder, after, rate))])
 
 
-def hear(
-    model: SpeechModel, pcm: np.ndarray[tuple[int], np.dtype[np.int16]]
-) -> tuple[list[str], float | None]:
-    """The utterances heard in `pcm` (half a second of silence before, a second after) and the seconds from
-    its last voiced sample to the end of the last utterance (None if none ended before the silence did)."""
+@dataclass
+class Hearing:
+    """What a recogniser made of one recording."""
+
+    said: list[str] = field(default_factory=list)
+    """The utterances heard."""
+    ended: float | None = None
+    """Seconds from the last voiced sample to the end of the last utterance (None: none ended)."""
+    started: int = 0
+    """Early replies started: pauses with words heard."""
+    dropped: int = 0
+    """Early replies dropped: such pauses after which the speech went on."""
+
+
+def hear(model: SpeechModel, pcm: np.ndarray[tuple[int], np.dtype[np.int16]]) -> Hearing:
+    """What is heard in `pcm`, with half a second of silence before and a second after."""
     padded = np.concatenate([np.zeros(8000, np.int16), pcm, np.zeros(16000, np.int16)]).tobytes()
     last_voiced = (8000 + int(np.flatnonzero(np.abs(pcm) > 200)[-1]) + 1) / 16000
     recognizer = Recognizer(model)
-    said: list[str] = []
-    ended: float | None = None
+    found = Hearing()
+    early = False
     try:
         for start in range(0, len(padded), BLOCK):
             heard: list[Heard] = recognizer.audio(padded[start : start + BLOCK])
             for event in heard:
-                if isinstance(event, SpeechEnded):
-                    said.append(event.text)
-                    ended = (start + BLOCK) / 32000 - last_voiced
+                if isinstance(event, SpeechPaused) and event.text:
+                    found.started += 1
+                    early = True
+                elif isinstance(event, SpeechResumed):
+                    found.dropped += early
+                    early = False
+                elif isinstance(event, SpeechEnded):
+                    found.said.append(event.text)
+                    found.ended = (start + BLOCK) / 32000 - last_voiced
+                    early = False
     finally:
         recognizer.close()
-    return said, ended
+    return found
 
 
 def word_errors(said: str, meant: str) -> int:
@@ -144,16 +174,36 @@ def bench_splits(folder: Path) -> None:
         spoken = {"commas": record(folder, text, RATES[0]), "pause": with_pause(folder, text, RATES[0])}
         for vad, model in models.items():
             for kind, pcm in spoken.items():
-                said, ended = hear(model, pcm)
-                splits[vad, kind] += len(said) > 1
-                if ended is not None:
-                    delays[vad].append(ended * 1000)
+                found = hear(model, pcm)
+                splits[vad, kind] += len(found.said) > 1
+                if found.ended is not None:
+                    delays[vad].append(found.ended * 1000)
     for vad in models:
         print(
             f"   {vad}: split {splits[vad, 'commas']}/{len(SENTENCES)} sentences with commas, "
             f"{splits[vad, 'pause']}/{len(SENTENCES)} with a {PAUSE * 1000:.0f} ms pause (target 0); "
             f"end of speech → end of utterance median {percentile(delays[vad], 50):.0f} ms, "
             f"p95 {percentile(delays[vad], 95):.0f} ms (audio time)",
+            flush=True,
+        )
+
+
+def bench_early(folder: Path) -> None:
+    """Early replies started and dropped over the same sentences, heard as free speech (a grammar hears no
+    words at a pause that does not end one of its sentences, and starts no reply there)."""
+    model = SpeechModel(use_whisper=False)
+    early = {kind: Hearing() for kind in ("commas", "pause")}
+    for text in SENTENCES:
+        spoken = {"commas": record(folder, text, RATES[0]), "pause": with_pause(folder, text, RATES[0])}
+        for kind, pcm in spoken.items():
+            found = hear(model, pcm)
+            early[kind].started += found.started
+            early[kind].dropped += found.dropped
+    for kind, found in early.items():
+        shape = "commas" if kind == "commas" else f"a {PAUSE * 1000:.0f} ms pause"
+        print(
+            f"   silero, replies started early ({PAUSE_SECONDS * 1000:.0f} ms of silence), {len(SENTENCES)} "
+            f"sentences with {shape}: {found.started} started, {found.dropped} dropped as the speech went on",
             flush=True,
         )
 
@@ -177,7 +227,7 @@ def bench_word_errors(folder: Path) -> None:
             words += len(_words(text))
             for name, model in models.items():
                 started = time.perf_counter()
-                said, _ = hear(model, pcm)
+                said = hear(model, pcm).said
                 compute[name] += time.perf_counter() - started
                 errors[name] += word_errors(" ".join(said), text)
                 if model.use_whisper:
@@ -207,4 +257,5 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         bench_splits(folder)
+        bench_early(folder)
         bench_word_errors(folder)

@@ -1,20 +1,18 @@
-"""Voice: Esc → playback silent (in each dialect), end of speech → first reply audio, client CPU over 30 s.
+"""Voice: Esc → playback silent (in each dialect), and client CPU over 30 s.
 
 - **k0 → k1**: the real app runs headless (`run_test`) against `livetui serve` as a child process, its
   voice playing into a real-time fake speaker; a long spoken reply is interrupted with Esc once it is heard.
   Reported from the key event being posted to the last sample handed to the speaker (k1), and k0 → k1 as
   the session marks them.
-- **End of speech → first reply audio**: a WebSocket client streams synthesised questions to `livetui
-  serve` in real time (20 ms blocks) and times the first ``inlineData`` audio after the block holding the
-  last spoken sample (this includes the recogniser's end-of-speech hangover).
 - **Client CPU**: a session with a looping file microphone (silence) and a WAV speaker, the model speaking
   all along, for 30 s: process CPU time / wall time (the server is another process).
+
+End of speech → first reply audio is `bench_voice_reply`'s, with the questions spoken here (`QUESTIONS`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import os
 import tempfile
@@ -27,15 +25,12 @@ import numpy as np
 import soxr
 from textual import events
 from textual.pilot import Pilot
-from websockets.asyncio.client import connect
 
 from livetui.config import load_settings
 from livetui.live.config import SessionConfig
 from livetui.media.audio.sink import FakeSink, WavSink
 from livetui.media.audio.source import FileSource
-from livetui.providers.gemini.endpoint import LOCAL_PATH
 from livetui.providers.registry import local_endpoint, provider
-from livetui.server.core.brains.smollm2 import smollm2_unavailable
 from livetui.server.core.senses.tts import Synthesizer
 from livetui.session.connect import plan_local
 from livetui.session.engine import LiveSession
@@ -50,8 +45,6 @@ STORY = (
     "Once upon a time, in a quiet village by the sea, there lived an old sailor who told long stories. " * 8
 )
 SCRIPT = {"rules": [{"match": "story", "reply": STORY}]}
-VADS = ("webrtc", "silero")
-"""The detectors that can end an utterance: pocketsphinx's (the earlier default), then Silero VAD."""
 QUESTIONS = (
     "what is the weather like today",
     "tell me a joke about cats",
@@ -124,84 +117,6 @@ def _speech(synth: Synthesizer, text: str) -> tuple[bytes, float]:
     return padded.tobytes(), 0.5 + end
 
 
-async def _one_question(url: str, pcm: bytes, speech_end: float) -> tuple[float, float, str]:
-    """Stream one question in real time: seconds from its last spoken block to the finished transcript and
-    to the first reply audio, and what was heard."""
-    setup = {
-        "setup": {
-            "model": "models/local",
-            "generationConfig": {"responseModalities": ["AUDIO"]},
-            "inputAudioTranscription": {},
-            "outputAudioTranscription": {},
-        }
-    }
-    async with connect(url + LOCAL_PATH, max_size=None) as ws:
-        await ws.send(json.dumps(setup))
-        await ws.recv()
-        ended: list[float] = []
-        first_audio: list[float] = []
-        heard: list[str] = []
-        finished: list[float] = []
-
-        async def read() -> None:
-            async for frame in ws:
-                content = json.loads(frame).get("serverContent", {})
-                transcript = content.get("inputTranscription", {})
-                if transcript.get("finished"):
-                    heard.append(transcript.get("text", ""))
-                    finished.append(time.monotonic())
-                if ended and "modelTurn" in content:
-                    first_audio.append(time.monotonic())
-                    return  # the rest of the reply is paced in real time: no need to hear it all
-
-        reader = asyncio.create_task(read())
-        await asyncio.sleep(0.5)  # let the server load its recogniser (it preloads it after it starts)
-        start = time.monotonic()
-        for index, offset in enumerate(range(0, len(pcm), 640)):
-            due = start + (index + 1) * 0.02
-            await asyncio.sleep(max(0.0, due - time.monotonic()))
-            data = base64.b64encode(pcm[offset : offset + 640]).decode("ascii")
-            await ws.send(
-                json.dumps({"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=16000", "data": data}}})
-            )
-            if not ended and (offset + 640) / 32000 >= speech_end:
-                ended.append(time.monotonic())
-            if reader.done():
-                break
-        await asyncio.wait_for(reader, 30)
-        if not first_audio or not finished:
-            raise RuntimeError("no reply audio")
-        return finished[0] - ended[0], first_audio[0] - ended[0], heard[0]
-
-
-async def bench_end_of_speech(brain: str) -> None:
-    """End of speech → first reply audio on `livetui serve --brain BRAIN`, with each detector that can end
-    an utterance (`--vad`), question by question in turn; pocketsphinx writes the transcripts (Whisper's
-    cost is measured by `bench_hearing`)."""
-    synth = Synthesizer()
-    servers = {
-        vad: await LocalServer.start(brain=brain, extra=("--vad", vad, "--no-whisper")) for vad in VADS
-    }
-    try:
-        latencies: dict[str, list[float]] = {vad: [] for vad in VADS}
-        recognised: dict[str, list[float]] = {vad: [] for vad in VADS}
-        for text in QUESTIONS:
-            pcm, end = _speech(synth, text)
-            for vad, server in servers.items():
-                transcript, latency, heard = await _one_question(server.url, pcm, end)
-                latencies[vad].append(latency)
-                recognised[vad].append(transcript)
-                print(f"     {vad}: {text!r} heard as {heard!r}: {latency * 1000:.0f} ms", flush=True)
-        for vad in VADS:
-            _report(f"end of speech → utterance recognised ({brain}, {vad})", recognised[vad], "-")
-            _report(
-                f"end of speech → first reply audio ({brain}, {vad})", latencies[vad], "≤ 500 ms with smollm2"
-            )
-    finally:
-        for server in servers.values():
-            await server.stop()
-
-
 async def bench_cpu(folder: Path) -> None:
     """Client CPU while the microphone streams and the model speaks, for CPU_SECONDS."""
     script = folder / "cpu.json"
@@ -239,17 +154,11 @@ async def bench_cpu(folder: Path) -> None:
 
 
 async def main() -> None:
-    """Run the three measurements."""
+    """Run the two measurements."""
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         os.environ["LIVETUI_CONFIG"] = str(folder / "none.toml")
         os.environ["LIVETUI_DATA_DIR"] = str(folder / "data")
         for dialect in ("gemini", "openai"):
             await bench_interrupt(folder, dialect)
-        await bench_end_of_speech("scripted")
-        reason = smollm2_unavailable()
-        if reason is None:
-            await bench_end_of_speech("smollm2")
-        else:
-            print(f"   end of speech → first reply audio (smollm2): skipped, {reason}", flush=True)
         await bench_cpu(folder)

@@ -28,6 +28,7 @@ from livetui.server.core.dialect import MAX_FRAME_BYTES, ServerContext
 from livetui.server.core.handles import Handles
 from livetui.server.core.overload import AcceptErrorLog
 from livetui.server.core.senses.asr import SpeechModel, Vad
+from livetui.server.core.senses.endpointing import PAUSE_SECONDS
 from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
 from livetui.server.dialects.registry import all_dialects
 from livetui.server.errors import StartupError
@@ -67,6 +68,9 @@ class ServerConfig:
     whisper: bool | None = None
     """Whisper writes each utterance's final transcript; None: when the ``[whisper]`` extra is installed
     (never with a grammar)."""
+    early_reply: float = PAUSE_SECONDS
+    """Seconds of silence after which the reply to an utterance starts, held back until the utterance
+    ends (Silero VAD only); 0: the reply starts when the utterance has ended."""
     preload_speech: bool = False
     """Load the speech recogniser in the background as soon as the server listens (else on first audio)."""
     max_connections: int | None = None
@@ -124,7 +128,12 @@ class LiveServer:
         """The brain answering every connection (made from the config unless one is given)."""
         self.cert_path: Path | None = None
         """The certificate clients should trust, when serving TLS."""
-        self.hearing = SpeechModel(self.config.grammar, vad=self.config.vad, use_whisper=self.config.whisper)
+        self.hearing = SpeechModel(
+            self.config.grammar,
+            vad=self.config.vad,
+            use_whisper=self.config.whisper,
+            pause_seconds=self.config.early_reply,
+        )
         """The speech recogniser's model, shared by every connection."""
         self.handles = Handles()
         """Resumable conversations by handle, shared by every connection (so a session survives a new one)."""

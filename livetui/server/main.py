@@ -25,6 +25,7 @@ from typing import cast
 from livetui.server.app import MAX_SESSION, BrainName, LiveServer, ServerConfig
 from livetui.server.core.brains.openai_compat import TIMEOUT, BridgeTarget, check_url
 from livetui.server.core.senses.asr import Vad
+from livetui.server.core.senses.endpointing import HANGOVER_SECONDS, PAUSE_SECONDS
 from livetui.server.dialects.gemini.connection import SETUP_TIMEOUT
 from livetui.server.errors import StartupError
 from livetui.server.replaying import MAX_GAP
@@ -142,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
         "pocketsphinx's lighter WebRTC-style detector, which can split one at a pause (default: %(default)s)",
     )
     parser.add_argument(
+        "--early-reply",
+        type=float,
+        default=PAUSE_SECONDS,
+        metavar="SECONDS",
+        help="start the reply after this much silence, held back until the turn ends after "
+        f"{HANGOVER_SECONDS:g} s (0: start it then; default: %(default)g)",
+    )
+    parser.add_argument(
         "--whisper",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -210,6 +219,8 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         raise StartupError("--setup-timeout must be more than 0 seconds")
     if not args.max_session > 0:
         raise StartupError("--max-session must be more than 0 seconds")
+    if not 0 <= args.early_reply < HANGOVER_SECONDS:
+        raise StartupError(f"--early-reply must be 0 or more and less than {HANGOVER_SECONDS:g} seconds")
     return ServerConfig(
         host=args.host,
         port=args.port,
@@ -222,6 +233,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         grammar=args.grammar,
         vad=cast(Vad, args.vad),
         whisper=args.whisper,
+        early_reply=args.early_reply,
         preload_speech=True,
         max_connections=args.max_connections,
         setup_timeout=args.setup_timeout,

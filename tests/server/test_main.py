@@ -17,6 +17,7 @@ from websockets.asyncio.client import connect
 import livetui
 from livetui.providers.gemini.paths import LIVE_PATH
 from livetui.server.core.brains.smollm2 import smollm2_unavailable
+from livetui.server.core.senses.endpointing import PAUSE_SECONDS
 from livetui.server.main import build_parser, config_from, main
 from tests.conftest import ScriptWriter
 from tests.server.wire import ask, recv, send, setup
@@ -158,3 +159,13 @@ def test_serve_options_choose_what_ends_an_utterance_and_what_transcribes_it(
 ) -> None:
     config = config_from(build_parser().parse_args(argv))
     assert (config.vad, config.whisper) == (vad, whisper)
+
+
+def test_serve_starts_replies_early_after_a_silence_shorter_than_the_hangover(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert config_from(build_parser().parse_args([])).early_reply == PAUSE_SECONDS
+    assert config_from(build_parser().parse_args(["--early-reply", "0"])).early_reply == 0
+    status, err = run_main(["--early-reply", "0.5"], capsys)
+    assert status == 2
+    assert err == "livetui serve: --early-reply must be 0 or more and less than 0.44 seconds\n"

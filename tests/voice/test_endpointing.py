@@ -6,31 +6,13 @@ words, the length of a pause at a comma; the server's detector must wait it out 
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from livetui.server.app import LiveServer
 from tests.server.wire import read_turn, session
 from tests.voice.conftest import Speech, pcm_of
+from tests.voice.pauses import with_pause
 from tests.voice.wire_audio import HEARS_ONCE, finished_input, read_until, send_audio
-
-PAUSE_SECONDS = 0.3
-"""The pause inside the sentence."""
-
-
-def voiced(pcm: bytes) -> bytes:
-    """`pcm` without its leading and trailing near-silence."""
-    samples = np.frombuffer(pcm, dtype=np.int16)
-    loud = np.flatnonzero(np.abs(samples) > 200)
-    return samples[loud[0] : loud[-1] + 1].tobytes()
-
-
-def with_pause(speech: Speech, before: str, after: str) -> bytes:
-    """`before` and `after` spoken with `PAUSE_SECONDS` of silence between them, half a second of silence
-    ahead and a second behind."""
-    gap = bytes(int(PAUSE_SECONDS * 16000) * 2)
-    words = voiced(pcm_of(speech(before))) + gap + voiced(pcm_of(speech(after)))
-    return bytes(16000) + words + bytes(32000)
 
 
 @pytest.mark.parametrize(

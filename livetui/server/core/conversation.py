@@ -7,6 +7,11 @@ streams; an interrupting message cancels that task at once and the sink is told 
 A reply may ask the client to call functions (the brain yields `CallTools`): they go out together with
 fresh ids (`Sink.tool_calls`), and the reply waits, still generating, until answers have come for every
 id. An interruption meanwhile also cancels the unanswered ids (`Sink.tools_cancelled`).
+
+A spoken utterance can be answered early (`respond_early`), before it is sure to be over: the reply runs
+with its output held back (`livetui.server.core.held`) until `commit_early` releases it, once the
+utterance has ended; `drop_early` (or anything that would interrupt it) cancels it silently instead, as
+if it had never started.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from livetui.live.tools import ToolAnswer
-from livetui.server.core.brains.base import Brain, CallTools
+from livetui.server.core.brains.base import Brain, CallTools, Dialogue
 from livetui.server.core.faults import Fault
+from livetui.server.core.held import HeldSink, PendingDialogue
 from livetui.server.core.history import History
 from livetui.server.core.reply import ReplyWriter
 from livetui.server.core.senses.scene import Scene
@@ -93,6 +99,7 @@ class Conversation:
         self._on_failure = on_failure
         self._on_fault = on_fault
         self._reply: asyncio.Task[None] | None = None
+        self._early: tuple[str, HeldSink, PendingDialogue] | None = None  # a reply held, what it answers
         self._generating = False
         self._pending: PendingCalls | None = None
         self._tool_responses: tuple[ToolAnswer, ...] = ()
@@ -211,8 +218,11 @@ class Conversation:
     async def interrupt(self) -> bool:
         """Stop the reply being generated, telling the client; True if there was one to stop.
 
-        A reply that has finished generating and is only sending its last frames is left to finish.
+        A reply that has finished generating and is only sending its last frames is left to finish. A
+        reply held back (`respond_early`) is dropped without a word: the client never knew of it.
         """
+        if await self.drop_early():
+            return False
         task = self._reply
         if task is None or task.done():
             return False
@@ -231,14 +241,59 @@ class Conversation:
 
     def respond(self) -> None:
         """Start answering the latest user turn. Call `interrupt` first: one reply at a time."""
-        if self._reply is not None and not self._reply.done():
+        if self._replying():
             raise RuntimeError("a reply is already running")
-        self._generating = True
-        self._tool_responses = ()
         self.replies += 1
         text = self.last_user_text()
         self._answered = self._history.added
-        self._reply = asyncio.create_task(self._run_reply(text), name="reply")
+        self._start(text, self, HeldSink(self.sink))
+
+    def respond_early(self, text: str) -> bool:
+        """Start answering `text`, an utterance that may not be over, holding the reply back: nothing of it
+        reaches the client, and its user turn is not taken, until `commit_early`. False (nothing started)
+        while another reply is running."""
+        if self._replying():
+            return False
+        held = HeldSink(self.sink, held=True)
+        dialogue = PendingDialogue(self, Turn("user", text))
+        self._early = (text, held, dialogue)
+        self._start(text, dialogue, held)
+        return True
+
+    def commit_early(self, text: str) -> bool:
+        """The utterance ended as `text`: take its user turn and release the reply held for it, whose
+        output goes out at once. False when no reply is held for `text` (answer it with `respond`)."""
+        early = self._early
+        if early is None or early[0] != text or not self._replying():
+            return False
+        self._early = None
+        _, held, dialogue = early
+        self.add_user_text(text)
+        dialogue.commit()
+        self.replies += 1
+        self._answered = self._history.added
+        held.release()
+        return True
+
+    async def drop_early(self) -> bool:
+        """Cancel the reply held back, if there is one, without telling the client (it sent nothing);
+        True if there was one."""
+        early, self._early = self._early, None
+        task = self._reply
+        if early is None or task is None or task.done():
+            return False
+        task.cancel()
+        await asyncio.wait([task])
+        self._generating = False
+        return True
+
+    def _replying(self) -> bool:
+        return self._reply is not None and not self._reply.done()
+
+    def _start(self, text: str, dialogue: Dialogue, sink: HeldSink) -> None:
+        self._generating = True
+        self._tool_responses = ()
+        self._reply = asyncio.create_task(self._run_reply(text, dialogue, sink), name="reply")
 
     async def aclose(self) -> None:
         """Stop any reply at once, without telling the client (the connection is ending)."""
@@ -251,23 +306,21 @@ class Conversation:
                 task.cancel()
             await asyncio.wait([task])
 
-    def _prompt_words(self) -> int:
-        return count_words(self.system_text) + sum(count_words(turn.text) for turn in self._history)
-
-    async def _run_reply(self, text: str) -> None:
-        """Stream one reply. However it fails short of the brain failing (which closes the connection
-        with 1011) or an interruption, it ends complete, so the client is never left waiting."""
-        speech = SpokenReply(self.voice, self.sink) if self.voice is not None else None
-        writer = ReplyWriter(self.settings.modality, self.sink, speech)
-        prompt_words = self._prompt_words()
+    async def _run_reply(self, text: str, dialogue: Dialogue, sink: HeldSink) -> None:
+        """Stream one reply to `dialogue` through `sink`. However it fails short of the brain failing
+        (which closes the connection with 1011) or an interruption, it ends complete, so the client is
+        never left waiting. A reply held back and dropped leaves no trace in the history."""
+        speech = SpokenReply(self.voice, sink) if self.voice is not None else None
+        writer = ReplyWriter(self.settings.modality, sink, speech)
+        prompt_words = count_words(dialogue.system_text) + sum(count_words(t.text) for t in dialogue.history)
         said: list[str] = []
-        item_id = ""
         try:
-            item_id = await self.sink.started()
+            await sink.started()
             await self.seen()
-            await self._stream(text, writer, said)
+            await self._stream(text, dialogue, writer, sink, said)
             await writer.finish()
         except BrainFailure as failure:
+            await sink.opened()  # a reply dropped before its turn ended never failed
             self._generating = False
             await self._on_failure(failure.__cause__ or failure)
             return
@@ -276,13 +329,15 @@ class Conversation:
                 "reply %d failed: %s: %s", self.replies, type(error).__name__, " ".join(str(error).split())
             )
         finally:
-            if said:
-                self.add((Turn("model", "".join(said), item_id=item_id),))
+            if said and sink.released:
+                self.add((Turn("model", "".join(said), item_id=sink.item_id),))
         self._generating = False
         await writer.complete(Usage(prompt_words, count_words("".join(said))))
 
-    async def _stream(self, text: str, writer: ReplyWriter, said: list[str]) -> None:
-        chunks = self.brain.reply(self, text)
+    async def _stream(
+        self, text: str, dialogue: Dialogue, writer: ReplyWriter, sink: HeldSink, said: list[str]
+    ) -> None:
+        chunks = self.brain.reply(dialogue, text)
         try:
             while True:
                 try:
@@ -292,8 +347,9 @@ class Conversation:
                 except Exception as error:
                     raise BrainFailure(str(error)) from error
                 if isinstance(delta, CallTools):
-                    await self._call_tools(delta)
+                    await self._call_tools(delta, sink)
                 elif isinstance(delta, Fault):
+                    await sink.opened()
                     await self._inject(delta)
                 elif delta:
                     said.append(delta)
@@ -311,14 +367,15 @@ class Conversation:
             self._generating = False  # the closing connection then waits for this reply, not cancels it
         await self._on_fault(fault)
 
-    async def _call_tools(self, request: CallTools) -> None:
+    async def _call_tools(self, request: CallTools, sink: HeldSink) -> None:
         """Send the calls together and wait until every one is answered."""
         if not request.calls:
             return
-        calls = tuple(OutgoingCall(self.sink.new_call_id(), c.name, c.args) for c in request.calls)
+        await sink.opened()  # the calls are pending only once they can be sent
+        calls = tuple(OutgoingCall(sink.new_call_id(), c.name, c.args) for c in request.calls)
         pending = self._pending = PendingCalls([call.call_id for call in calls])
         try:
-            await self.sink.tool_calls(calls)
+            await sink.tool_calls(calls)
             await pending.answered
         finally:
             self._pending = None

@@ -11,6 +11,12 @@ loop). What is heard is acted on back on the event loop, through the conversatio
 - speech ends (the endpointer's decision, or the client's end of activity or of the stream): the
   utterance becomes the user's turn, and the brain answers it as it answers typed text (unless the
   session answers only when asked: `SessionSettings.create_response`).
+
+The answer starts early: when the speech pauses (`SpeechPaused`, a short silence) the reply to what was
+said so far is started, held back (`Conversation.respond_early`); when the utterance ends as it was, the
+reply is released at once (`Conversation.commit_early`), its first words already spoken; when the speech
+resumes, the reply is dropped without a trace and the utterance goes on. What the client sees at the end
+of the utterance (the end of speech, the transcript, the reply) is sent then, in that order, either way.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from livetui.server.core.senses.asr import (
     Recognizer,
     SpeechEnded,
     SpeechModel,
+    SpeechPaused,
+    SpeechResumed,
     SpeechStarted,
 )
 
@@ -176,12 +184,20 @@ class Listener:
                 await conversation.interrupt()
             case Partial(text=text):
                 await sink.heard(text, finished=False)
+            case SpeechPaused(text=text):
+                if text and conversation.settings.create_response:
+                    conversation.respond_early(text)
+            case SpeechResumed():
+                await conversation.drop_early()
             case SpeechEnded(text=text):
                 self.utterances += 1
                 await sink.speech_stopped(self._seconds)
                 if not text:
+                    await conversation.drop_early()
                     return
                 await sink.heard(text, finished=True)
+                if conversation.settings.create_response and conversation.commit_early(text):
+                    return
                 await conversation.interrupt()
                 conversation.add_user_text(text)
                 if conversation.settings.create_response:

