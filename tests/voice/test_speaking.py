@@ -22,12 +22,13 @@ def test_phrases_end_at_sentences_then_clauses_then_long_runs_of_words() -> None
         "It is sunny today, with a light breeze from the west, ",  # a clause needs six words
         "and no rain at all!",
     ]
-    assert phrases("Well, you see, it is fine today, really.") == [
-        "Well, you see, ",  # a first phrase: three words are enough
-        "it is fine today, really.",
+    assert phrases("Oh yes, you see, it is fine today, really.") == [
+        "Oh yes, ",  # a first phrase: two words are enough
+        "you see, it is fine today, ",
+        "really.",
     ]
     long = " ".join(f"w{n}" for n in range(30))
-    assert [len(p.split()) for p in phrases(long)] == [5, 12, 12, 1], "the first phrase is shorter"
+    assert [len(p.split()) for p in phrases(long)] == [3, 12, 12, 3], "the first phrase is shorter"
     assert "".join(phrases(long)) == long
 
 
