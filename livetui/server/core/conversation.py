@@ -282,9 +282,9 @@ class Conversation:
         task = self._reply
         if early is None or task is None or task.done():
             return False
+        self._generating = False  # an `interrupt` meanwhile waits for the task and tells the client nothing
         task.cancel()
         await asyncio.wait([task])
-        self._generating = False
         return True
 
     def _replying(self) -> bool:
