@@ -24,6 +24,7 @@ from livetui.server.app import LiveServer, ServerConfig
 from livetui.server.core.brains.base import Chunk, Dialogue
 from livetui.server.core.brains.scripted import ScriptedBrain
 from livetui.server.core.held import PendingDialogue
+from livetui.server.core.senses import asr
 from livetui.server.core.senses.asr import (
     Heard,
     Recognizer,
@@ -288,3 +289,13 @@ def test_an_utterance_going_on_after_a_pause_is_recognised_whole(grammar: Path, 
         SpeechEnded("tell me a joke about cats"),
     ]
     assert heard(SpeechModel(grammar, pause_seconds=0), pcm) == [SpeechEnded("tell me a joke about cats")]
+
+
+def test_an_utterance_past_the_early_limit_is_answered_only_at_its_end(
+    grammar: Path, speech: Speech, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each pause finishes the decoder's utterance and a resumption decodes it all again: past
+    `EARLY_MAX_SECONDS` of speech a pause costs nothing."""
+    monkeypatch.setattr(asr, "EARLY_MAX_SECONDS", 0.1)
+    pcm = with_pause(speech, "tell me a joke", "about cats")
+    assert heard(SpeechModel(grammar), pcm) == [SpeechEnded("tell me a joke about cats")]

@@ -54,6 +54,10 @@ RESAMPLE_QUALITY = "QQ"
 """soxr's quality for audio resampled to `RATE`: quick (cubic), which holds back nothing; its default
 (HQ) holds back 16 ms of 24 kHz audio, which every turn's end waited for. Over espeak-ng sentences
 at 24 kHz, pocketsphinx's word error rate was no worse (68 % against 76 % over 16 sentences)."""
+EARLY_MAX_SECONDS = 6.0
+"""An utterance longer than this is not finished early at a pause (its reply starts at the end of the
+turn): each pause ends the decoder's utterance and a resumption decodes it all again, so the work a
+pause costs is bounded by this, whatever a client streams."""
 DEFAULT_VAD_MODE = 0
 """Pocketsphinx's Endpointer's aggressiveness, 0 (loose, the default) to 3 (strict)."""
 
@@ -228,7 +232,6 @@ class Recognizer:
         self._said = ""
         self._frames = 0
         self._utterance = bytearray()
-        self._whole = True  # the utterance's audio is all in `_utterance` (not clipped to its last 30 s)
         self._held: str | None = None  # while paused: the transcript finished at the pause
 
     @property
@@ -329,7 +332,7 @@ class Recognizer:
                 # of speech, where a soft final consonant often is: the decoder hears it too.
                 heard += self._decode(b"".join(self._after(speech)))
             heard += self._finish()
-        elif paused and self._held is None and self._whole:
+        elif paused and self._held is None and len(self._utterance) <= EARLY_MAX_SECONDS * RATE * 2:
             heard += self._pause()
         return heard
 
@@ -353,7 +356,6 @@ class Recognizer:
         self._said = ""
         self._frames = 0
         self._utterance.clear()
-        self._whole = True
 
     def _decode(self, speech: bytes) -> list[Heard]:
         if not self._in_utterance or not speech:
@@ -361,7 +363,6 @@ class Recognizer:
         self._utterance += speech  # for Whisper, and to hear it all again if it resumes after a pause
         if (clip := len(self._utterance) - int(whisper.MAX_SECONDS * RATE) * 2) > 0:
             del self._utterance[:clip]
-            self._whole = False
         if self._held is not None:
             return []  # paused: kept, and heard if the speech resumes
         self._decoder.process_raw(speech)
