@@ -164,11 +164,15 @@ class LiveSession:
         at = self.clock() if at is None else at
         turn = self._protocol.interrupt(at=at, heard_ms=heard_ms, playing=playing)
         self._flush()
-        cut = turn if playing is None else playing
-        if heard_ms is not None and cut is not None:
-            heard = ev.Heard(turn=cut, ms=heard_ms)
-            self._emit(heard)
-            self._follow(heard)
+        if heard_ms is not None:
+            cut = turn if playing is None else playing
+            # A newer turn interrupted while an older one still plays was not heard at all.
+            cuts = {cut: heard_ms} | ({turn: 0} if turn not in (None, cut) else {})
+            for number, ms in cuts.items():
+                if number is not None:
+                    heard = ev.Heard(turn=number, ms=ms)
+                    self._emit(heard)
+                    self._follow(heard)
         return turn
 
     def send_audio(self, pcm: bytes, *, rate: int | None = None) -> None:

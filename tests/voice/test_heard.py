@@ -147,3 +147,5 @@ async def test_the_milliseconds_heard_cut_the_turn_playing_not_the_one_interrupt
     assert truncations(recorder) == [HEARD_BLOCKS * 20, 0], "the playing turn where heard, the later at 0"
     playing_item, later_item = truncated_items(recorder)
     assert playing_item != later_item
+    heard = [(e.turn, e.ms) for e in recorder.of(ev.Heard)]
+    assert heard == [(first, HEARD_BLOCKS * 20), (later, 0)], "a replay keeps nothing of the later turn"
