@@ -27,9 +27,9 @@ def paint_now(screen: Screen[object], *changed: Widget) -> bool:
     what the frame timer calls. The widgets' own requests (an `Update` or `Layout` message to the screen)
     may still be queued, so the layout and the widgets are asked for here; when those messages come the
     next tick lays out once more, finding nothing new. Inside `App.batch_update` nothing is painted (the
-    batch's end paints): returns False then, True when it painted.
+    batch's end paints), nor on a screen hidden under another: returns False then, True when it painted.
     """
-    if screen.app._batch_count:
+    if screen.app._batch_count or not screen.is_current:
         return False
     screen._dirty_widgets.update(changed)
     screen._layout_required = True
@@ -77,7 +77,12 @@ class ReplyStream:
             if self._pending:
                 text = "".join(self._pending)
                 self._pending.clear()
-                await self.markdown.append(text)
+                try:
+                    await self.markdown.append(text)
+                except Exception:
+                    if self.markdown.is_attached:
+                        raise
+                    return  # the turn left the chat (the entry cap) while its text was on its way
                 if not self._painted and self.markdown.is_attached:
                     self._painted = True
                     if paint_now(self.markdown.screen, *self.markdown.children):
