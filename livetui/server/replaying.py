@@ -12,9 +12,11 @@ the opening after its first frame, then the next segment after each frame of its
 its other frames (audio, pictures, settings) are read and not answered. One client at a time is served
 the whole recording; each new connection starts it again.
 
-Each segment is sent with its recorded timing: every frame as long after the one before (the first, after
-the client's frame it answers) as it was in the session, a pause never longer than `max_gap` seconds
-(`schedule`), as ``livetui replay`` shortens long silences.
+Each segment is sent with its recorded timing, after the segment before it and from a task of its own,
+so the client is read meanwhile (a cancel or its microphone audio never waits for a long reply): every
+frame as long after the one before (the first, after the client's frame it answers) as it was in the
+session, a pause never longer than `max_gap` seconds (`schedule`), as ``livetui replay`` shortens long
+silences.
 
 This module reads the journal as JSON lines, not through the client's record package: the server shares
 only the wire protocol with the client.
@@ -244,6 +246,7 @@ class ReplayServer:
     async def _handle(self, websocket: ServerConnection) -> None:
         recorded = self.recorded
         turns = iter(recorded.turns)
+        sending: asyncio.Task[None] | None = None  # the segments go out in order while the client is read
         try:
             await websocket.recv()  # setup or session.update: the opening answers it
             await self._send(websocket, recorded.opening)
@@ -253,19 +256,33 @@ class ReplayServer:
                 except LimitError:
                     continue
                 if isinstance(frame, dict) and asks_for_reply(recorded.dialect, frame):
-                    await self._send(websocket, next(turns, []))
+                    sending = asyncio.create_task(self._send(websocket, next(turns, []), after=sending))
         except ConnectionClosed:
             pass
+        finally:
+            if sending is not None:
+                sending.cancel()
         log.info("replayed a session to %s", websocket.remote_address)
 
-    async def _send(self, websocket: ServerConnection, segment: list[Timed]) -> None:
-        """Send a segment's frames at their scheduled times (from now)."""
+    async def _send(
+        self, websocket: ServerConnection, segment: list[Timed], *, after: asyncio.Task[None] | None = None
+    ) -> None:
+        """Send a segment's frames at their scheduled times (from now, or from when the segment `after`
+        has been sent)."""
+        if after is not None:
+            try:
+                await after
+            except ConnectionClosed:
+                return
         started = self._clock()
         for offset, frame in zip(schedule(segment, self.max_gap), segment, strict=True):
             delay = started + offset - self._clock()
             if delay > 0:
                 await self._sleep(delay)
-            await websocket.send(frame.text)
+            try:
+                await websocket.send(frame.text)
+            except ConnectionClosed:
+                return
 
 
 async def serve_replay(

@@ -4,6 +4,8 @@ session's track), in both dialects, and the command refuses what it cannot repla
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import json
 from pathlib import Path
 from typing import Any, Literal
@@ -28,6 +30,8 @@ from tests.server_rules import TOOL_RULES
 from tests.session.conftest import running
 
 TEXTS = ("what is 6 times 7?", "hello again")
+MIC_BLOCKS = 400
+"""Microphone blocks a client sends while a reply is paced: 26 MB, more than loopback sockets buffer."""
 
 
 def in_frames(events: list[ev.AnyEvent]) -> list[str]:
@@ -163,3 +167,42 @@ def test_a_negative_gap_is_refused_in_one_line(tmp_path: Path, capsys: pytest.Ca
     write_timed_journal(tmp_path)
     assert serve_main(["--replay", str(tmp_path), "--max-gap", "-1"]) == 2
     assert capsys.readouterr().err == "livetui serve: --max-gap must be at least 0 seconds\n"
+
+
+async def test_the_client_is_read_while_a_paced_segment_is_sent(tmp_path: Path) -> None:
+    """A long reply at its recorded pace does not stop the server reading: a client streaming its
+    microphone meanwhile (more than the sockets' buffers hold unread) can go on sending."""
+    write_timed_journal(tmp_path)
+    paced = asyncio.Event()
+    hold = asyncio.Event()
+    opened = [False]
+
+    async def sleep(seconds: float) -> None:
+        """The opening's pause is none; the reply's first lasts until the test lets it go."""
+        if not opened[0]:
+            opened[0] = True
+            return
+        paced.set()
+        await hold.wait()
+
+    replay = ReplayServer(load_recorded(tmp_path), sleep=sleep)
+    await replay.start()
+    try:
+        async with connect(replay.url) as ws:
+            await ws.send(json.dumps(GEMINI_TURN[0][2]))
+            await ws.recv()  # the opening
+            await ws.send(json.dumps(GEMINI_TURN[2][2]))
+            await asyncio.wait_for(paced.wait(), 30)
+            block = base64.b64encode(bytes(48_000)).decode()  # 1.5 s at 16 kHz
+            audio = json.dumps(
+                {"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=16000", "data": block}}}
+            )
+            async with asyncio.timeout(30):  # a hang guard: unread, the socket's buffers fill and sends wait
+                for _ in range(MIC_BLOCKS):
+                    await ws.send(audio)
+                await (await ws.ping())
+            hold.set()
+            received = [json.loads(await ws.recv()) for _ in range(3)]
+    finally:
+        await replay.close()
+    assert received == [frame for _, _, frame in GEMINI_TURN[3:]], "the reply, whole and in order"
