@@ -166,14 +166,16 @@ class LiveSession:
         self._flush()
         if heard_ms is not None:
             cut = turn if playing is None else playing
-            # A newer turn interrupted while an older one still plays was not heard at all.
-            cuts = {cut: heard_ms} | ({turn: 0} if turn not in (None, cut) else {})
-            for number, ms in cuts.items():
-                if number is not None:
-                    heard = ev.Heard(turn=number, ms=ms)
-                    self._emit(heard)
-                    self._follow(heard)
+            if cut is not None:
+                self._heard(cut, heard_ms)
+            if turn is not None and turn != cut:
+                self._heard(turn, 0)  # interrupted while an older turn still played: none of it was heard
         return turn
+
+    def _heard(self, turn: int, ms: int) -> None:
+        heard = ev.Heard(turn=turn, ms=ms)
+        self._emit(heard)
+        self._follow(heard)
 
     def send_audio(self, pcm: bytes, *, rate: int | None = None) -> None:
         """Stream a block of microphone audio (at the provider's input rate unless `rate` says otherwise)."""
