@@ -23,7 +23,7 @@ _TENS = {
 }
 _SCALES = {"thousand": 1_000, "million": 1_000_000}
 _TOKEN = re.compile(r"[A-Za-z]+|[^A-Za-z]+")
-_JOINER = re.compile(r" +|-| *- *")
+_JOINER = re.compile(r" +| *- *")
 MAX_WORDS = 12
 """The longest run read as one number (a bound on the work per run)."""
 
