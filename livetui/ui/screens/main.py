@@ -24,6 +24,7 @@ from textual.widgets import TabbedContent, TabPane
 from livetui import events as ev
 from livetui.config import DEFAULT_PRICES, Price
 from livetui.session.runtime import Runtime
+from livetui.ui.compositor import RowCompositor
 from livetui.ui.key_names import bound_keys
 from livetui.ui.messages import EventConsumer, wrap
 from livetui.ui.widgets.camera import CameraPreview
@@ -101,6 +102,7 @@ class MainScreen(Screen[None]):
         filter_example: str = "",
     ) -> None:
         super().__init__(classes="-camera" if camera else "")
+        self._compositor = RowCompositor()  # a streamed word repaints its rows, not every widget's lines
         self._camera = CameraPreview(id="camera") if camera else None
         self._chat = ChatLog(notices, id="chat")
         self._status = StatusBar(provider=provider, model=model, prices=prices, id="status")

@@ -12,9 +12,10 @@ their height changes, and otherwise only repaint. (Textual lays out the whole sc
 from __future__ import annotations
 
 from textual.content import Content
-from textual.geometry import Size
-from textual.visual import Visual, VisualType
-from textual.widget import Widget
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.visual import Visual, VisualType, visualize
+from textual.widget import Widget, _RenderCache  # not exported; Textual is pinned exactly
 from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownParagraph  # not exported; Textual is pinned exactly (8.2.8)
 from textual.widgets.markdown import MarkdownBlock
@@ -52,14 +53,48 @@ class LaidOutOnce(Widget):
 
 
 class GrowingStatic(Static):
-    """A `Static` that lays the screen out again only when an update changes its height."""
+    """A `Static` that lays the screen out again only when an update changes its height, and otherwise
+    repaints only the lines that changed.
+
+    A transcript grows a word at a time, and a word almost always changes only the entry's last line; a
+    whole-entry repaint redraws every line of it across every widget beneath, several times a second
+    while the model speaks (most of the app's CPU in a voice session).
+    """
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        """Show new content; relayout for a new height (or an unknown width), on a size measured afresh."""
-        super().update(content, layout=False)
-        if layout and not _same_height(self, self.visual):
+        """Show new content; relayout for a new height (or an unknown width), on a size measured afresh;
+        else repaint only the lines that differ from what is painted. The content is wrapped once."""
+        visual = visualize(self, content, markup=self._render_markup)
+        width, height = self.size
+        fresh = Visual.to_strips(self, visual, width, None, self.visual_style) if width > 0 else []
+        if layout and (not fresh or len(fresh) != height):
+            super().update(content, layout=False)
             self._box_model_cache.clear()
             self.refresh(layout=True)
+            return
+        painted = self._painted()
+        # Static's own fields (Textual is pinned exactly): set without its refresh of the whole widget.
+        self._Static__content = content
+        self._Static__visual = visual
+        if painted is None or len(fresh) != len(painted):
+            self.refresh()
+            return
+        changed = [y for y, (old, new) in enumerate(zip(painted, fresh, strict=True)) if old != new]
+        if not changed:
+            return
+        stale = bool(self._dirty_regions)  # a repaint of its own is pending: let Textual render it all
+        self.refresh(Region(0, changed[0], width, changed[-1] - changed[0] + 1))
+        if not stale:  # what was just wrapped is what Textual would render: it need not wrap it again
+            self._render_cache = _RenderCache(self.size, fresh)
+            self._dirty_regions.clear()
+
+    def _painted(self) -> list[Strip] | None:
+        """The content lines as last rendered, which is what the screen shows of it (None: not rendered
+        at the current size). Lines already waiting for a repaint are repainted anyway."""
+        cache = self._render_cache
+        if cache.size != self.size or len(cache.lines) != self.size.height:
+            return None
+        return cache.lines
 
 
 class StreamedParagraph(MarkdownParagraph, LaidOutOnce):
