@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Literal
 
 import pytest
 
@@ -36,6 +37,7 @@ from livetui.providers.gemini.client import (
     ToolResponseMessage,
     TranslationConfig,
     VoiceConfig,
+    realtime_blob,
 )
 from livetui.providers.gemini.codec import ProtocolError, decode_client, decode_server, encode
 from livetui.providers.gemini.content import (
@@ -165,6 +167,24 @@ def test_every_client_message_round_trips(message: ClientMessage) -> None:
     frame = encode(message)
     assert decode_client(frame) == message
     assert decode_client(frame.encode()) == message, "binary frames decode the same"
+
+
+@pytest.mark.parametrize(
+    ("field", "mime_type", "data"),
+    [
+        ("audio", "audio/pcm;rate=16000", bytes(range(256)) * 5),
+        ("video", "image/jpeg", b"\xff\xd8\xff\xe0 a picture"),
+        ("audio", "audio/pcm;rate=16000", b""),
+        ("video", 'image/"odd"\\type', b"x"),  # a MIME type is JSON-escaped as the model escapes it
+        ("video", "image/é", b"x"),
+    ],
+)
+def test_a_blob_frame_written_without_a_model_is_the_model_s_frame(
+    field: Literal["audio", "video"], mime_type: str, data: bytes
+) -> None:
+    blob = Blob(mime_type=mime_type, data=data)
+    realtime = RealtimeInput(audio=blob) if field == "audio" else RealtimeInput(video=blob)
+    assert realtime_blob(field, mime_type, data) == encode(RealtimeInputMessage(realtime_input=realtime))
 
 
 def test_encoding_writes_camel_case_and_omits_unset_fields() -> None:

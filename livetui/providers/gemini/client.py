@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any, Literal, TypeAlias
 
 from livetui.providers.gemini.base import WireModel
@@ -278,6 +280,15 @@ class RealtimeInputMessage(WireModel):
     """``{"realtimeInput": {...}}``."""
 
     realtime_input: RealtimeInput
+
+
+def realtime_blob(field: Literal["audio", "video"], mime_type: str, data: bytes) -> str:
+    """The ``realtimeInput`` frame of one microphone block or camera frame, written without a model: it is
+    the most frequent frame (one string format, no validation), and the same text `RealtimeInputMessage`
+    encodes to."""
+    encoded = base64.b64encode(data).decode("ascii")
+    mime = json.dumps(mime_type, ensure_ascii=False)
+    return f'{{"realtimeInput":{{"{field}":{{"mimeType":{mime},"data":"{encoded}"}}}}}}'
 
 
 class ToolResponseMessage(WireModel):

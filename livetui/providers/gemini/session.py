@@ -43,6 +43,7 @@ from livetui.providers.gemini.client import (
     SetupMessage,
     ToolResponse,
     ToolResponseMessage,
+    realtime_blob,
 )
 from livetui.providers.gemini.codec import MAX_FRAME_BYTES, ProtocolError, encode, load_json, server_message
 from livetui.providers.gemini.content import Blob, Content, FunctionCall, FunctionResponse, Part
@@ -126,11 +127,12 @@ class GeminiSession:
         summary, text = summarize(load_json(frame)) if shown is None else shown
         self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
 
-    def _send_blob(self, field: Literal["audio", "video"], blob: Blob) -> None:
-        """Queue a ``realtimeInput`` audio block or video frame: encoded once, never parsed back."""
-        realtime = RealtimeInput(audio=blob) if field == "audio" else RealtimeInput(video=blob)
-        shown = summarize_blob("realtimeInput", field, blob.mime_type, len(blob.data))
-        self._send(RealtimeInputMessage(realtime_input=realtime), shown)
+    def _send_blob(self, field: Literal["audio", "video"], mime_type: str, data: bytes) -> None:
+        """Queue a ``realtimeInput`` audio block or video frame: written once, never parsed back."""
+        frame = realtime_blob(field, mime_type, data)
+        self._frames.append(frame)
+        summary, text = summarize_blob("realtimeInput", field, mime_type, len(data))
+        self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
 
     # -- client → server ----------------------------------------------------------------------------------
 
@@ -204,11 +206,11 @@ class GeminiSession:
 
     def send_audio(self, pcm: bytes, *, rate: int) -> None:
         """Stream a block of microphone audio (PCM16 mono)."""
-        self._send_blob("audio", Blob(mime_type=f"audio/pcm;rate={rate}", data=pcm))
+        self._send_blob("audio", f"audio/pcm;rate={rate}", pcm)
 
     def send_video(self, jpeg: bytes, *, now: bool = False, mime_type: str = "image/jpeg") -> None:
         """Stream one camera frame (a snapshot, `now`, goes the same way: the stream is immediate)."""
-        self._send_blob("video", Blob(mime_type=mime_type, data=jpeg))
+        self._send_blob("video", mime_type, jpeg)
 
     def activity_start(self, *, at: float) -> None:
         """The user starts talking (manual activity detection); interrupts a reply in progress."""

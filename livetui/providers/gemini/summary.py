@@ -6,6 +6,7 @@ megabytes of noise.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -47,6 +48,7 @@ def summarize(data: dict[str, Any]) -> tuple[str, str]:
     return " ".join(names) or "{}", text
 
 
+@functools.lru_cache(maxsize=64)  # a stream's blocks are all the same size
 def summarize_blob(message: str, field: str, mime_type: str, size: int) -> tuple[str, str]:
     """What `summarize` returns for a frame ``{message: {field: {mimeType, data}}}`` holding `size` bytes,
     built without the frame: a microphone block or camera frame is not parsed back to be shown."""

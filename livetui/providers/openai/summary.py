@@ -8,6 +8,7 @@ kind of item a ``conversation.item.*`` or ``response.output_item.*`` event carri
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -64,6 +65,7 @@ def summarize(data: dict[str, Any]) -> tuple[str, str]:
     return summary, text
 
 
+@functools.lru_cache(maxsize=64)  # a stream's blocks are all the same size
 def summarize_append(size: int) -> tuple[str, str]:
     """What `summarize` returns for an ``input_audio_buffer.append`` of `size` bytes, built without the
     frame: a microphone block is not parsed back to be shown."""
