@@ -21,6 +21,7 @@ from livetui.ui.app import STYLES
 from livetui.ui.widgets.entries import HeardEntry
 from livetui.ui.widgets.growing import StreamedParagraph
 from livetui.ui.widgets.model_turn import ModelTurn
+from livetui.ui.widgets.streamed_text import StreamedText
 from tests.ui.waiting import until
 
 SHORT = "Seen: a QR code."
@@ -140,7 +141,7 @@ async def test_a_spoken_word_on_the_transcript_s_last_line_repaints_it_without_a
 ) -> None:
     async with ChatApp().run_test(size=(60, 20)) as pilot:
         turn = pilot.app.query_one(ModelTurn)
-        transcript = turn.query_one(".transcript", Static)
+        transcript = turn.query_one(StreamedText).tail
         turn.add_transcript("Once upon")
         await pilot.pause()
         assert transcript.content_size.height == 1 and first_line(transcript).startswith("Once upon")

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from textual.message import Message
-from textual.widgets import Static
 
 from livetui import events as ev
 from livetui.config import Settings
@@ -22,6 +21,7 @@ from livetui.session.connect import connect_to
 from livetui.ui.app import make_app
 from livetui.ui.widgets.entries import NoticeEntry
 from livetui.ui.widgets.events_pane import EventsPane
+from livetui.ui.widgets.streamed_text import StreamedText
 from tests.conftest import ScriptWriter, ServerStarter
 from tests.ui.waiting import send, until, until_live
 
@@ -86,8 +86,8 @@ async def test_a_spoken_replys_transcript_becomes_markdown_when_its_turn_complet
         await until(pilot, lambda: (t := chat.turn(3)) is not None and "| tool" in t.transcript, "speech")
         turn = chat.turn(3)
         assert turn is not None
-        transcript = turn.query_one(".transcript", Static)
-        await until(pilot, lambda: transcript.display and "|---|" in str(transcript.render()), "plain text")
+        transcript = turn.query_one(StreamedText)
+        await until(pilot, lambda: transcript.display and "|---|" in transcript.text, "plain text")
         assert not turn.markdown.query("MarkdownTable"), "no Markdown while it is spoken"
 
         for line in lines[2:]:

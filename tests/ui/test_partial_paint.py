@@ -21,6 +21,7 @@ from textual.widgets import Label, Static
 from livetui.ui.app import STYLES
 from livetui.ui.compositor import RowCompositor
 from livetui.ui.widgets.model_turn import ModelTurn
+from livetui.ui.widgets.streamed_text import StreamedText
 
 STORY = "Once upon a time, in a quiet village by the sea, there lived an old sailor who told long stories. "
 
@@ -151,7 +152,7 @@ async def test_a_word_on_a_transcript_s_last_line_repaints_that_line_only(
 ) -> None:
     async with TurnApp().run_test(size=(60, 20)) as pilot:
         turn = pilot.app.query_one(ModelTurn)
-        transcript = turn.query_one(".transcript", Static)
+        transcript = turn.query_one(StreamedText).tail
         said = STORY + "The"
         turn.add_transcript(said)
         await pilot.pause()
@@ -174,7 +175,7 @@ async def test_a_word_on_a_transcript_s_last_line_repaints_that_line_only(
 async def test_words_that_arrive_before_a_paint_are_all_painted(monkeypatch: pytest.MonkeyPatch) -> None:
     async with TurnApp().run_test(size=(60, 20)) as pilot:
         turn = pilot.app.query_one(ModelTurn)
-        transcript = turn.query_one(".transcript", Static)
+        transcript = turn.query_one(StreamedText).tail
         said = STORY
         turn.add_transcript(said)
         await pilot.pause()

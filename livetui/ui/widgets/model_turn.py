@@ -35,6 +35,7 @@ from livetui.session.runtime import Runtime
 from livetui.ui.widgets.archive import ArchivedEntry
 from livetui.ui.widgets.growing import GrowingStatic, LaidOutOnce, ReplyMarkdown
 from livetui.ui.widgets.reply_stream import ReplyStream
+from livetui.ui.widgets.streamed_text import StreamedText
 
 PARSER = MarkdownIt("gfm-like")
 """One Markdown parser for every reply: `Markdown` would build a new one for each streamed append."""
@@ -125,7 +126,7 @@ class ModelTurn(Vertical, LaidOutOnce):
         yield Label("waiting for the reply…", classes="waiting")
         yield GrowingStatic("", classes="thought", markup=False)
         yield ReplyMarkdown(classes="reply", parser_factory=_parser)
-        yield GrowingStatic("", classes="transcript", markup=False)
+        yield StreamedText(classes="transcript")
         yield Label(self.marker, classes="turn-marker", markup=False)  # the end reason is wire text
 
     async def on_mount(self) -> None:
@@ -205,8 +206,8 @@ class ModelTurn(Vertical, LaidOutOnce):
         """Show the transcript so far (and the header that says the turn is spoken, when it may be new)."""
         if header:
             self.query_one(".turn-header", Label).update(self.header)
-        transcript = self.query_one(".transcript", Static)
-        transcript.update(self.transcript.strip())
+        transcript = self.query_one(StreamedText)
+        transcript.show(self.transcript.strip())
         transcript.display = True
 
     def _text_painted(self) -> None:
@@ -269,7 +270,7 @@ class ModelTurn(Vertical, LaidOutOnce):
         """A spoken reply's transcript, plain text while it is spoken, is shown as Markdown once the turn
         is complete (a table, a list, code), in place of the plain text."""
         await self.markdown.update(self.transcript.strip())
-        self.query_one(".transcript", Static).display = False
+        self.query_one(StreamedText).display = False
 
     async def close(self) -> None:
         """Stop streaming without marking how the turn ended (the turn is being removed)."""

@@ -1,0 +1,79 @@
+"""Plain text that grows at its end, wrapped in time that does not grow with it (a spoken reply's transcript).
+
+A transcript is shown whole after every word the model speaks. One `Static` holding it would wrap all of it
+again for every word, so a long story costs more and more per word. `StreamedText` keeps two parts: the
+*settled* lines, which can no longer change, and the *tail*, the last few lines, where the words arrive.
+Only the tail is wrapped for a word; every few lines, its finished lines move to the settled part.
+
+Text wrapped greedily from the left keeps a line's break once the word after it has arrived (the break
+depends only on that line's words and the next word), so the settled part, cut at the start of one of the
+tail's lines, wraps to exactly the lines the whole text would: the two parts read as one text. A new width
+puts everything back in the tail, which settles again as words arrive.
+"""
+
+from __future__ import annotations
+
+from rich._wrap import divide_line  # what Textual wraps Content with; Textual is pinned exactly (8.2.8)
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Resize
+
+from livetui.ui.widgets.growing import GrowingStatic, LaidOutOnce
+
+SETTLE_AT_LINES = 4
+"""When the tail wraps to this many lines, all but its last move to the settled part."""
+
+
+class StreamedText(Vertical, LaidOutOnce):
+    """Text shown as it grows: `show` it whole each time (see the module docstring)."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.text = ""
+        """The text shown."""
+        self._split = 0
+        self._width = 0
+
+    def compose(self) -> ComposeResult:
+        """The settled lines, then the tail."""
+        yield GrowingStatic("", classes="settled", markup=False)
+        yield GrowingStatic("", classes="tail", markup=False)
+
+    @property
+    def settled(self) -> GrowingStatic:
+        """The lines that no longer change."""
+        return self.query_one(".settled", GrowingStatic)
+
+    @property
+    def tail(self) -> GrowingStatic:
+        """The last lines, where new words arrive."""
+        return self.query_one(".tail", GrowingStatic)
+
+    def show(self, text: str) -> None:
+        """Show `text`: usually the text shown before with more at its end (anything else is shown whole)."""
+        width = self.tail.size.width
+        if not text.startswith(self.text[: self._split]) or width != self._width:
+            self._unsettle()
+        self._width = width
+        self.text = text
+        tail = text[self._split :]
+        if width > 0 and "\n" not in tail and "\t" not in tail:  # one paragraph, no tabs: one wrap
+            starts = divide_line(tail, width, fold=True)
+            if len(starts) + 1 >= SETTLE_AT_LINES:
+                self._split += starts[-1]
+                self.settled.update(text[: self._split].rstrip())
+                self.settled.display = True
+                tail = text[self._split :]
+        self.tail.update(tail)
+
+    def _unsettle(self) -> None:
+        """Put everything back in the tail (the text was replaced, or the width changed)."""
+        if self._split:
+            self._split = 0
+            self.settled.update("")
+            self.settled.display = False  # an empty Static is still a line high
+
+    def on_resize(self, event: Resize) -> None:
+        """A new width wraps differently: show the text again from one part."""
+        if self.text and self.tail.size.width != self._width:
+            self.show(self.text)
