@@ -40,7 +40,8 @@ from livetui.media.audio.speaker import DeviceSink
 from livetui.session.engine import Emit, LiveSession
 
 LEVEL_SECONDS = 0.1
-"""Microphone audio per `MicLevel` event: at most ten a second, whatever the block size."""
+"""Microphone audio per `MicLevel` event (its loudness is the RMS of that audio): at most ten a second,
+whatever the block size."""
 LEVEL_STEPS = 48
 """Levels are reported in steps of 1/48 (a level meter's resolution); an unchanged level is not reported."""
 GATE_TAIL_SECONDS = 0.3
@@ -101,7 +102,7 @@ class Voice:
         self._gated = False
         self._gate_until = 0.0
         self._gate_timer: asyncio.TimerHandle | None = None
-        self._loudest = 0.0
+        self._metering: list[bytes] = []
         self._metered = 0.0
         self._level = -1.0
         self._published: ev.AudioState | None = None
@@ -398,15 +399,16 @@ class Voice:
         return self.talking or not self.push_to_talk
 
     def _meter(self, block: bytes, rate: int) -> None:
-        self._loudest = max(self._loudest, level(block))
+        """Meter the blocks of each `LEVEL_SECONDS` together: one pass over them, not one per block."""
+        self._metering.append(block)
         self._metered += duration(block, rate)
         if self._metered >= LEVEL_SECONDS - 1e-9:
-            loudest = round(self._loudest * LEVEL_STEPS) / LEVEL_STEPS
-            self._loudest = 0.0
+            loud = round(level(b"".join(self._metering)) * LEVEL_STEPS) / LEVEL_STEPS
+            self._metering.clear()
             self._metered = max(0.0, self._metered - LEVEL_SECONDS)  # 40 ms blocks: 3, 2, 3, 2... a report
-            if loudest != self._level:  # a steady level (silence, say) is not reported again
-                self._level = loudest
-                self._forward(ev.MicLevel(level=loudest))
+            if loud != self._level:  # a steady level (silence, say) is not reported again
+                self._level = loud
+                self._forward(ev.MicLevel(level=loud))
 
     # -- player callbacks (any thread) --------------------------------------------------------------------
 
