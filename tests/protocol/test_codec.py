@@ -8,6 +8,7 @@ from typing import Literal
 
 import pytest
 
+from livetui import events as ev
 from livetui.live.limits import audio_rate
 from livetui.providers.gemini.client import (
     ActivityEnd,
@@ -39,7 +40,7 @@ from livetui.providers.gemini.client import (
     VoiceConfig,
     realtime_blob,
 )
-from livetui.providers.gemini.codec import ProtocolError, decode_client, decode_server, encode
+from livetui.providers.gemini.codec import ProtocolError, decode_client, decode_server, encode, load_json
 from livetui.providers.gemini.content import (
     Blob,
     CodeExecutionResult,
@@ -63,6 +64,8 @@ from livetui.providers.gemini.server import (
     VoiceActivity,
     VoiceActivityDetectionSignal,
 )
+from livetui.providers.gemini.session import GeminiSession
+from livetui.providers.gemini.summary import summarize
 
 FULL_SETUP = Setup(
     model="models/gemini-live-2.5-flash-preview",
@@ -185,6 +188,18 @@ def test_a_blob_frame_written_without_a_model_is_the_model_s_frame(
     blob = Blob(mime_type=mime_type, data=data)
     realtime = RealtimeInput(audio=blob) if field == "audio" else RealtimeInput(video=blob)
     assert realtime_blob(field, mime_type, data) == encode(RealtimeInputMessage(realtime_input=realtime))
+
+
+def test_a_microphone_block_is_shown_as_its_frame_parsed_back_would_be() -> None:
+    session = GeminiSession(Setup(model="models/x"))
+    session.send_audio(bytes(1280), rate=16000)
+    (frame,) = session.data_to_send()
+    (shown,) = session.events_received()
+    summary, text = summarize(load_json(frame))
+    assert shown == ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame))
+    assert (
+        shown.model_dump_json() == ev.WireFrame.model_validate_json(shown.model_dump_json()).model_dump_json()
+    )
 
 
 def test_encoding_writes_camel_case_and_omits_unset_fields() -> None:

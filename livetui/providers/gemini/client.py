@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from typing import Any, Literal, TypeAlias
 
@@ -282,13 +283,17 @@ class RealtimeInputMessage(WireModel):
     realtime_input: RealtimeInput
 
 
+@functools.lru_cache(maxsize=16)  # a stream sends one MIME type
+def _json_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
 def realtime_blob(field: Literal["audio", "video"], mime_type: str, data: bytes) -> str:
     """The ``realtimeInput`` frame of one microphone block or camera frame, written without a model: it is
     the most frequent frame (one string format, no validation), and the same text `RealtimeInputMessage`
     encodes to."""
     encoded = base64.b64encode(data).decode("ascii")
-    mime = json.dumps(mime_type, ensure_ascii=False)
-    return f'{{"realtimeInput":{{"{field}":{{"mimeType":{mime},"data":"{encoded}"}}}}}}'
+    return f'{{"realtimeInput":{{"{field}":{{"mimeType":{_json_string(mime_type)},"data":"{encoded}"}}}}}}'
 
 
 class ToolResponseMessage(WireModel):

@@ -132,7 +132,7 @@ class GeminiSession:
         frame = realtime_blob(field, mime_type, data)
         self._frames.append(frame)
         summary, text = summarize_blob("realtimeInput", field, mime_type, len(data))
-        self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
+        self._events.append(ev.WireFrame.sent(summary, text, len(frame)))
 
     # -- client → server ----------------------------------------------------------------------------------
 

@@ -221,7 +221,7 @@ class OpenAICodec:
         frame = audio_append(pcm)
         self._frames.append(frame)
         summary, text = summarize_append(len(pcm))
-        self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
+        self._events.append(ev.WireFrame.sent(summary, text, len(frame)))
 
     def send_video(self, jpeg: bytes, *, now: bool = False) -> None:
         """Keep a camera frame: the latest goes with the next user turn, or at once when `now` (the
