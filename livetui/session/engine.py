@@ -426,12 +426,14 @@ class LiveSession:
         slice_started: float | None = None
         with contextlib.suppress(ConnectionClosed):
             while True:
-                timeout = None if self._ready.is_set() else max(0.0, setup_deadline - loop.time())
-                try:
-                    async with asyncio.timeout(timeout):
-                        frame = await ws.recv()
-                except TimeoutError:
-                    return True
+                if self._ready.is_set():
+                    frame = await ws.recv()
+                else:  # the server has until the deadline to answer setup
+                    try:
+                        async with asyncio.timeout(max(0.0, setup_deadline - loop.time())):
+                            frame = await ws.recv()
+                    except TimeoutError:
+                        return True
                 if slice_started is None:
                     slice_started = loop.time()
                 self._receive(frame)
