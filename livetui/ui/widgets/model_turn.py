@@ -85,6 +85,7 @@ class ModelTurn(Vertical, LaidOutOnce):
         """True once the server closed the turn."""
         self.marker = ""
         """How the turn ended, when it did not simply complete (``■ interrupted by you``)."""
+        self._transcript = StreamedText(classes="transcript")
         self._stream: ReplyStream | None = None
         self._painted = False
         self._mounted = False
@@ -126,7 +127,7 @@ class ModelTurn(Vertical, LaidOutOnce):
         yield Label("waiting for the reply…", classes="waiting")
         yield GrowingStatic("", classes="thought", markup=False)
         yield ReplyMarkdown(classes="reply", parser_factory=_parser)
-        yield StreamedText(classes="transcript")
+        yield self._transcript
         yield Label(self.marker, classes="turn-marker", markup=False)  # the end reason is wire text
 
     async def on_mount(self) -> None:
@@ -206,9 +207,8 @@ class ModelTurn(Vertical, LaidOutOnce):
         """Show the transcript so far (and the header that says the turn is spoken, when it may be new)."""
         if header:
             self.query_one(".turn-header", Label).update(self.header)
-        transcript = self.query_one(StreamedText)
-        transcript.show(self.transcript.strip())
-        transcript.display = True
+        self._transcript.show(self.transcript.strip())
+        self._transcript.display = True
 
     def _text_painted(self) -> None:
         """Record `t2` when the stream painted the reply's first text (unless the transcript was first)."""
@@ -270,7 +270,7 @@ class ModelTurn(Vertical, LaidOutOnce):
         """A spoken reply's transcript, plain text while it is spoken, is shown as Markdown once the turn
         is complete (a table, a list, code), in place of the plain text."""
         await self.markdown.update(self.transcript.strip())
-        self.query_one(StreamedText).display = False
+        self._transcript.display = False
 
     async def close(self) -> None:
         """Stop streaming without marking how the turn ended (the turn is being removed)."""

@@ -31,23 +31,17 @@ class StreamedText(Vertical, LaidOutOnce):
         super().__init__(classes=classes)
         self.text = ""
         """The text shown."""
+        self.settled = GrowingStatic("", classes="settled", markup=False)
+        """The lines that no longer change."""
+        self.tail = GrowingStatic("", classes="tail", markup=False)
+        """The last lines, where new words arrive."""
         self._split = 0
         self._width = 0
 
     def compose(self) -> ComposeResult:
         """The settled lines, then the tail."""
-        yield GrowingStatic("", classes="settled", markup=False)
-        yield GrowingStatic("", classes="tail", markup=False)
-
-    @property
-    def settled(self) -> GrowingStatic:
-        """The lines that no longer change."""
-        return self.query_one(".settled", GrowingStatic)
-
-    @property
-    def tail(self) -> GrowingStatic:
-        """The last lines, where new words arrive."""
-        return self.query_one(".tail", GrowingStatic)
+        yield self.settled
+        yield self.tail
 
     def show(self, text: str) -> None:
         """Show `text`: usually the text shown before with more at its end (anything else is shown whole)."""
