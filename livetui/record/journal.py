@@ -15,7 +15,6 @@ engine redacts URLs and keeps the key in a header), so the journal cannot either
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
@@ -91,7 +90,7 @@ class Journal:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
         except OSError as error:
             raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
-        self._fd = fd
+        self._file = os.fdopen(fd, "w", encoding="utf-8", buffering=1 << 16)
 
     @classmethod
     def start(cls, root: Path | None = None, *, now: datetime | None = None) -> Journal:
@@ -125,7 +124,8 @@ class Journal:
                 event = event.model_copy(update={"jpeg": b""})
                 extra = ',"image":' + pydantic_core.to_json(name).decode()
             body = _event_json(event)
-            self._line(f'{{"t":{t!r},"m":{m!r},"event":{body}{extra}}}\n')
+            self._file.write(f'{{"t":{t!r},"m":{m!r},"event":{body}{extra}}}\n')
+            self._file.flush()
         except OSError as error:
             raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
         except LimitError as error:
@@ -142,21 +142,13 @@ class Journal:
         try:
             ref = self.audio("mic", pcm, rate)
             audio = pydantic_core.to_json(ref.as_json()).decode()
-            self._line(f'{{"t":{t!r},"m":{m!r},"audio":{audio}}}\n')
+            self._file.write(f'{{"t":{t!r},"m":{m!r},"audio":{audio}}}\n')
+            self._file.flush()
         except OSError as error:
             raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
         except LimitError as error:
             raise UnrecordableEvent(f"could not journal the microphone: {error}") from None
         self.lines += 1
-
-    def _line(self, line: str) -> None:
-        """Append one whole line to the journal, handed to the system at once (an appending descriptor:
-        each write lands at the end, whole)."""
-        if self._fd < 0:
-            raise OSError(errno.EBADF, "the journal is closed")
-        data = memoryview(line.encode("utf-8"))
-        while data:
-            data = data[os.write(self._fd, data) :]
 
     def audio(self, track: Track, pcm: bytes, rate: int) -> AudioRef:
         """Append audio to a sidecar track; where it went (the caller journals the reference).
@@ -182,9 +174,8 @@ class Journal:
         for writer in self._tracks.values():
             writer.close()
         self._tracks.clear()
-        fd, self._fd = self._fd, -1
-        if fd >= 0:
-            os.close(fd)
+        if not self._file.closed:
+            self._file.close()
 
     def __enter__(self) -> Self:
         return self

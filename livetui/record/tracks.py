@@ -2,7 +2,7 @@
 
 The journal records where each chunk went (`AudioRef`: the track, the offset and the length in frames),
 so the audio stays out of the journal yet every chunk can be found again. The WAV header is rewritten
-after every chunk (`GrowingWav`), so a track cut off by a crash is still a valid file up to its last chunk.
+after every chunk, so a track cut off by a crash is still a valid file up to its last chunk.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Literal
 import numpy as np
 import soxr
 
-from livetui.growing_wav import GrowingWav
 from livetui.live.limits import MIN_AUDIO_RATE, LimitError
 from livetui.record.paths import PRIVATE_FILE
 
@@ -84,7 +83,11 @@ class TrackWriter:
         self.frames = 0
         """Frames written so far."""
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-        self._wav = GrowingWav(fd, self.rate)
+        self._file = os.fdopen(fd, "wb")
+        self._wav = wave.open(self._file, "wb")
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(self.rate)
 
     def append(self, pcm: bytes, rate: int) -> AudioRef:
         """Write a chunk (resampled to the track's rate if needed) and flush it; where it went.
@@ -97,13 +100,15 @@ class TrackWriter:
             raise LimitError(f"audio rate {rate} Hz is outside {MIN_AUDIO_RATE}–{MAX_INPUT_RATE} Hz")
         data = resample(pcm[: len(pcm) - len(pcm) % 2], rate, self.rate)
         ref = AudioRef(self.track, self.frames, len(data) // 2, self.rate)
-        self._wav.append(data)
+        self._wav.writeframes(data)
+        self._file.flush()
         self.frames += ref.frames
         return ref
 
     def close(self) -> None:
-        """Close the file (its header is true after every chunk)."""
+        """Finish the header and close the file."""
         self._wav.close()
+        self._file.close()
 
 
 def read_track(path: Path) -> tuple[bytes, int]:

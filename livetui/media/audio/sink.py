@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import time
+import wave
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from livetui.growing_wav import GrowingWav
 from livetui.media.audio.devices import AudioUnavailable
 from livetui.media.audio.pcm import BLOCK_SECONDS, SAMPLE_BYTES, SPEAKER_RATE, frames_in
 from livetui.media.audio.source import Clock, Sleep
@@ -159,29 +159,37 @@ class WavSink(ClockedSink):
         self.path = path
         """The file written."""
         self.name = f"file {path.name}"
-        self._wav: GrowingWav | None = None
+        self._file: BinaryIO | None = None
+        self._wav: wave.Wave_write | None = None
 
     async def open(self, pull: Pull) -> None:
         """Create the file and start writing."""
         try:
-            self._wav = GrowingWav(
-                os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666), self.rate
-            )
+            file = self.path.open("wb")
         except OSError as error:
             raise AudioUnavailable(f"cannot write {self.path}: {error.strerror or error}") from None
+        wav = wave.open(file, "wb")
+        wav.setnchannels(1)
+        wav.setsampwidth(SAMPLE_BYTES)
+        wav.setframerate(self.rate)
+        self._file, self._wav = file, wav
         await super().open(pull)
 
     def write(self, pcm: bytes, played: int) -> None:
-        """Append the block to the file, then bring the header's sizes up to date."""
-        if self._wav is not None:
-            self._wav.append(pcm)
+        """Append the block to the file, then bring the header's sizes up to date (`writeframes` does)."""
+        if self._wav is not None and self._file is not None:
+            self._wav.writeframes(pcm)
+            self._file.flush()
 
     async def close(self) -> None:
         """Stop, and finish the file."""
         await super().close()
         wav, self._wav = self._wav, None
+        file, self._file = self._file, None
         if wav is not None:
-            wav.close()
+            wav.close()  # a file it did not open, it leaves open
+        if file is not None:
+            file.close()
 
 
 @dataclass(frozen=True)
