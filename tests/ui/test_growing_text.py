@@ -136,14 +136,19 @@ def first_line(widget: Widget) -> str:
     return "".join(segment.text for segment in widget.render_line(0))
 
 
+async def spoken(pilot: Pilot[None], said: str) -> tuple[ModelTurn, Static]:
+    """The app's model turn once `said` is painted as its transcript, and the transcript's last lines."""
+    turn = pilot.app.query_one(ModelTurn)
+    turn.add_transcript(said)
+    await pilot.pause()
+    return turn, turn.query_one(StreamedText).tail
+
+
 async def test_a_spoken_word_on_the_transcript_s_last_line_repaints_it_without_a_layout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async with ChatApp().run_test(size=(60, 20)) as pilot:
-        turn = pilot.app.query_one(ModelTurn)
-        transcript = turn.query_one(StreamedText).tail
-        turn.add_transcript("Once upon")
-        await pilot.pause()
+        turn, transcript = await spoken(pilot, "Once upon")
         assert transcript.content_size.height == 1 and first_line(transcript).startswith("Once upon")
         layouts = count_layouts(pilot, monkeypatch)
 
@@ -158,6 +163,46 @@ async def test_a_spoken_word_on_the_transcript_s_last_line_repaints_it_without_a
         assert transcript.content_size.height == lines(
             "Once upon a time" + LONG, transcript.content_size.width
         )
+
+
+def watch_updates(pilot: Pilot[None], monkeypatch: pytest.MonkeyPatch) -> list[list[Region]]:
+    """A list that gets the dirty regions of every partial update of the screen from now on."""
+    compositor = pilot.app.screen._compositor
+    updates: list[list[Region]] = []
+    render_partial_update = compositor.render_partial_update
+
+    def recorded() -> object:
+        updates.append(list(compositor._dirty_regions))
+        return render_partial_update()
+
+    monkeypatch.setattr(compositor, "render_partial_update", recorded)
+    return updates
+
+
+def shown(widget: Widget) -> list[str]:
+    """The widget's content lines, as it paints them now."""
+    return [line.text.rstrip() for line in (widget.render_line(y) for y in range(widget.size.height))]
+
+
+async def test_a_word_on_a_long_transcript_s_last_line_repaints_that_line_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    said = SHORT + LONG + " The"
+    async with ChatApp().run_test(size=(60, 20)) as pilot:
+        turn, transcript = await spoken(pilot, said)
+        height = transcript.size.height
+        assert height > 2, "the transcript wraps over several lines"
+        last = Content(said).wrap(transcript.size.width)[-1]
+        assert len(last.plain) + len(" end") < transcript.size.width, "room for a word on the last line"
+        updates = watch_updates(pilot, monkeypatch)
+
+        turn.add_transcript(" end")
+        await pilot.pause()
+        assert transcript.size.height == height, "the word fits on the last line"
+        last_row = transcript.content_region.y + height - 1
+        assert [{(region.y, region.height) for region in regions} for regions in updates] == [{(last_row, 1)}]
+        wrapped = [line.plain.rstrip() for line in Content(said + " end").wrap(transcript.size.width)]
+        assert shown(transcript) == wrapped, "every line as a fresh render wraps it"
 
 
 async def test_a_heard_word_on_the_entry_s_last_line_repaints_it_without_a_layout(

@@ -1,8 +1,8 @@
-"""A change inside one widget repaints only the rows it changed, and paints them exactly as a full repaint.
+"""A partial update renders only its rows, from the front-most widgets there, and paints what Textual would.
 
-Two pieces keep a streamed word cheap: `GrowingStatic` marks only the lines that differ from what is
-painted, and `RowCompositor` renders only those rows, from the front-most widgets that show there. Both
-are checked here against Textual's own full renders.
+`RowCompositor` is checked against Textual's own compositor on the same layout, for updates of one cell,
+one row, rows across borders and columns, the docked bar and the whole screen. (That a transcript word
+marks only the row it changed is in ``test_growing_text``.)
 """
 
 from __future__ import annotations
@@ -12,16 +12,11 @@ from rich.console import Console
 from textual._compositor import ChopsUpdate, Compositor
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.geometry import Region
-from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from livetui.ui.app import STYLES
 from livetui.ui.compositor import RowCompositor
-from livetui.ui.widgets.model_turn import ModelTurn
-from livetui.ui.widgets.streamed_text import StreamedText
 
 STORY = "Once upon a time, in a quiet village by the sea, there lived an old sailor who told long stories. "
 
@@ -116,72 +111,3 @@ async def test_a_word_renders_only_the_widgets_in_front_on_its_row(monkeypatch: 
         row = entry.content_region.y
         list(compositor._get_renders(Region(entry.content_region.x, row, 10, 1)))
         assert asked == [("entry0", 1)], "one row of the entry, and nothing behind it"
-
-
-class TurnApp(App[None]):
-    """One model turn, 40 columns wide, on a screen whose compositor records what each update covers."""
-
-    CSS_PATH = [STYLES / "chat.tcss"]
-    CSS = "ModelTurn { width: 40; }"
-
-    def compose(self) -> ComposeResult:
-        yield ModelTurn(1, None)
-
-
-def watch_updates(pilot: Pilot[None], monkeypatch: pytest.MonkeyPatch) -> list[list[Region]]:
-    """A list that gets the dirty regions of every partial update of the screen from now on."""
-    compositor = pilot.app.screen._compositor
-    updates: list[list[Region]] = []
-    render_partial_update = compositor.render_partial_update
-
-    def recorded() -> object:
-        updates.append(list(compositor._dirty_regions))
-        return render_partial_update()
-
-    monkeypatch.setattr(compositor, "render_partial_update", recorded)
-    return updates
-
-
-def shown(widget: Static) -> list[str]:
-    """The widget's content lines, as it paints them now."""
-    return [line.text.rstrip() for line in (widget.render_line(y) for y in range(widget.size.height))]
-
-
-async def test_a_word_on_a_transcript_s_last_line_repaints_that_line_only(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    async with TurnApp().run_test(size=(60, 20)) as pilot:
-        turn = pilot.app.query_one(ModelTurn)
-        transcript = turn.query_one(StreamedText).tail
-        said = STORY + "The"
-        turn.add_transcript(said)
-        await pilot.pause()
-        height = transcript.size.height
-        assert height > 2, "the transcript wraps over several lines"
-        last = Content(said.strip()).wrap(transcript.size.width)[-1]
-        assert len(last.plain) + len(" end") < transcript.size.width, "room for a word on the last line"
-        updates = watch_updates(pilot, monkeypatch)
-
-        turn.add_transcript(" end")
-        said += " end"
-        await pilot.pause()
-        assert transcript.size.height == height, "the word fits on the last line"
-        last_row = transcript.content_region.y + height - 1
-        assert [{(region.y, region.height) for region in regions} for regions in updates] == [{(last_row, 1)}]
-        wrapped = [line.plain.rstrip() for line in Content(said.strip()).wrap(transcript.size.width)]
-        assert shown(transcript) == wrapped, "every line as a fresh render wraps it"
-
-
-async def test_words_that_arrive_before_a_paint_are_all_painted(monkeypatch: pytest.MonkeyPatch) -> None:
-    async with TurnApp().run_test(size=(60, 20)) as pilot:
-        turn = pilot.app.query_one(ModelTurn)
-        transcript = turn.query_one(StreamedText).tail
-        said = STORY
-        turn.add_transcript(said)
-        await pilot.pause()
-        for word in (" The", " end", " came."):  # three updates, one paint
-            turn.add_transcript(word)
-            said += word
-        await pilot.pause()
-        wrapped = [line.plain.rstrip() for line in Content(said.strip()).wrap(transcript.size.width)]
-        assert shown(transcript) == wrapped

@@ -92,3 +92,14 @@ async def test_text_that_is_not_an_append_is_shown_whole() -> None:
         text.show("Something else entirely.")
         await pilot.pause()
         assert lines_of(text.settled) + lines_of(text.tail) == ["Something else entirely."]
+
+
+async def test_words_that_arrive_before_a_paint_are_all_painted() -> None:
+    async with TextApp().run_test(size=(60, 40)) as pilot:
+        text = pilot.app.query_one(StreamedText)
+        said = await stream(pilot, text, words(STORY[:300]))
+        for word in (" The", " end", " came."):  # three updates, one paint
+            said += word
+            text.show(said)
+        await pilot.pause()
+        assert lines_of(text.settled) + lines_of(text.tail) == wrapped(said, text.tail.size.width)
