@@ -81,6 +81,7 @@ class GrowingStatic(Static):
             return
         changed = [y for y, (old, new) in enumerate(zip(painted, fresh, strict=True)) if old != new]
         if not changed:
+            self.refresh(repaint=False)  # nothing to paint, but the new content is what a copy takes
             return
         stale = bool(self._dirty_regions)  # a repaint of its own is pending: let Textual render it all
         self.refresh(Region(0, changed[0], width, changed[-1] - changed[0] + 1))

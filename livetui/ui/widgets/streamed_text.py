@@ -7,8 +7,11 @@ Only the tail is wrapped for a word; every few lines, its finished lines move to
 
 Text wrapped greedily from the left keeps a line's break once the word after it has arrived (the break
 depends only on that line's words and the next word), so the settled part, cut at the start of one of the
-tail's lines, wraps to exactly the lines the whole text would: the two parts read as one text. A new width
-puts everything back in the tail, which settles again as words arrive.
+tail's lines, wraps to the lines the whole text would: the two parts read as one text. (One difference:
+after a word longer than a line, which is folded, the whole text would start the next line with the
+space that follows the word; here that line starts with the next word.) A new width, a text that does
+not extend the one shown, or one with a character that is not printable (a newline, a tab) puts
+everything back in the tail, which settles again as words arrive.
 """
 
 from __future__ import annotations
@@ -46,12 +49,14 @@ class StreamedText(Vertical, LaidOutOnce):
     def show(self, text: str) -> None:
         """Show `text`: usually the text shown before with more at its end (anything else is shown whole)."""
         width = self.tail.size.width
-        if not text.startswith(self.text[: self._split]) or width != self._width:
+        # Only one paragraph of printable text is split: Textual's Content drops control characters or
+        # breaks at them before it wraps, and expands a tab from where its paragraph starts.
+        if not text.startswith(self.text) or width != self._width or not text[self._split :].isprintable():
             self._unsettle()
         self._width = width
         self.text = text
         tail = text[self._split :]
-        if width > 0 and "\n" not in tail and "\t" not in tail:  # one paragraph, no tabs: one wrap
+        if width > 0 and tail.isprintable():
             starts = divide_line(tail, width, fold=True)
             if len(starts) + 1 >= SETTLE_AT_LINES:
                 self._split += starts[-1]
