@@ -49,24 +49,26 @@ class StreamedText(Vertical, LaidOutOnce):
     def show(self, text: str) -> None:
         """Show `text`: usually the text shown before with more at its end (anything else is shown whole)."""
         width = self.tail.size.width
-        # Only one paragraph of printable text is split: Textual's Content drops control characters or
-        # breaks at them before it wraps, and expands a tab from where its paragraph starts.
-        if not text.startswith(self.text) or width != self._width or not text[self._split :].isprintable():
+        if not text.startswith(self.text) or width != self._width:
             self._unsettle()
         self._width = width
         self.text = text
         tail = text[self._split :]
-        if width > 0 and tail.isprintable():
-            starts = divide_line(tail, width, fold=True)
-            if len(starts) + 1 >= SETTLE_AT_LINES:
-                self._split += starts[-1]
-                self.settled.update(text[: self._split].rstrip())
-                self.settled.display = True
-                tail = text[self._split :]
+        if not tail.isprintable():
+            # Only one paragraph of printable text is split: Textual's Content drops control characters or
+            # breaks at them before it wraps, and expands a tab from where its paragraph starts.
+            self._unsettle()
+            tail = text
+        elif width > 0 and len(starts := divide_line(tail, width, fold=True)) + 1 >= SETTLE_AT_LINES:
+            self._split += starts[-1]
+            self.settled.update(text[: self._split].rstrip())
+            self.settled.display = True
+            tail = text[self._split :]
         self.tail.update(tail)
 
     def _unsettle(self) -> None:
-        """Put everything back in the tail (the text was replaced, or the width changed)."""
+        """Put everything back in the tail (the text was replaced, the width changed, or the tail holds a
+        character that is not printable)."""
         if self._split:
             self._split = 0
             self.settled.update("")
