@@ -94,6 +94,30 @@ async def test_a_wav_sink_is_written_in_real_time_silences_included(tmp_path: Pa
     assert all(seconds == pytest.approx(0.04) for seconds in clock.sleeps[1:-1])
 
 
+async def test_a_file_mic_and_a_file_speaker_opened_apart_wake_on_the_same_beat(tmp_path: Path) -> None:
+    """Each ticks every 40 ms; started on the clock's 40 ms beat, the two wake the process together rather
+    than each on its own phase."""
+    mic_clock, speaker_clock = VirtualClock(), VirtualClock()
+    mic_clock.now, speaker_clock.now = 100.013, 100.029
+    source = FileSource(
+        write_wav(tmp_path / "a.wav", bytes(1280 * 20)), clock=mic_clock, sleep=mic_clock.sleep
+    )
+    await source.open()
+    mic_wakes = []
+    while await source.read() is not None:
+        mic_wakes.append(round(mic_clock.now, 6))
+    sink = WavSink(tmp_path / "out.wav", clock=speaker_clock, sleep=speaker_clock.sleep)
+    await sink.open(lambda frames: b"")
+    while sink.blocks < 20:
+        await asyncio.sleep(0)
+    await sink.close()
+    speaker_wakes = [round(sum(speaker_clock.sleeps[: n + 1]) + 100.029, 6) for n in range(19)]
+    assert mic_wakes[0] == 100.04, "the mic's first block is due on the next beat"
+    assert speaker_wakes[0] == 100.04, "so is the speaker's"
+    assert mic_wakes[:19] == speaker_wakes
+    assert mic_wakes == [round(100.04 + 0.04 * n, 6) for n in range(20)], "then every 40 ms"
+
+
 async def test_a_fake_sink_records_blocks_and_flushes_in_order() -> None:
     sink = FakeSink(realtime=False)
     await sink.open(lambda frames: b"\x01\x00" * (frames // 2))

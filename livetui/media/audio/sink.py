@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from livetui.media.audio.devices import AudioUnavailable
 from livetui.media.audio.pcm import BLOCK_SECONDS, SAMPLE_BYTES, SPEAKER_RATE, frames_in
-from livetui.media.audio.source import Clock, Sleep
+from livetui.media.audio.source import Clock, Sleep, on_beat
 
 FILE_BLOCK_SECONDS = 0.04
 """The length of one block a WAV file sink writes (40 ms). Each block wakes the process once; a file has
@@ -69,8 +69,9 @@ def padded(pcm: bytes, frames: int) -> bytes:
 class ClockedSink(AudioSink):
     """A sink with no device behind it: a task pulls one block per block period, as a device would.
 
-    Playback time runs from `open`; if the event loop stalls, the blocks that fell due are pulled at once,
-    so the output always holds exactly as much audio as the time that passed.
+    Playback time runs from the beat of the block period on which it opens (`on_beat`), so it wakes with a
+    file microphone of the same period; if the event loop stalls, the blocks that fell due are pulled at
+    once, so the output always holds as much audio as the time that passed.
     """
 
     def __init__(
@@ -118,7 +119,7 @@ class ClockedSink(AudioSink):
         self.blocks += 1
 
     async def _run(self, pull: Pull) -> None:
-        start = self._clock()
+        start = on_beat(self._clock(), self._block_seconds)
         done = 0
         while True:
             due = int((self._clock() - start) / self._block_seconds + 1e-6)  # 1e-6: float rounding
