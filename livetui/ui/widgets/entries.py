@@ -29,7 +29,7 @@ class HeardEntry(GrowingStatic):
     """What the model heard the user say (the input transcript), delta by delta."""
 
     def __init__(self, turn: int) -> None:
-        super().__init__("", markup=False)
+        super().__init__("")
         self.turn = turn
         """The turn the transcript belongs to."""
         self.text = ""

@@ -59,7 +59,14 @@ class GrowingStatic(Static):
     A transcript grows a word at a time, and a word almost always changes only the entry's last line; a
     whole-entry repaint redraws every line of it across every widget beneath, several times a second
     while the model speaks (most of the app's CPU in a voice session).
+
+    It holds plain text (what comes off the wire is never markup), so it has no links: it neither restyles
+    each line for links it cannot hold nor repaints when the mouse passes over it.
     """
+
+    def __init__(self, content: VisualType = "", *, classes: str | None = None) -> None:
+        super().__init__(content, markup=False, classes=classes)
+        self.set_reactive(GrowingStatic.auto_links, False)
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         """Show new content; relayout for a new height (or an unknown width), on a size measured afresh;

@@ -125,7 +125,7 @@ class ModelTurn(Vertical, LaidOutOnce):
         """Header, thoughts, Markdown body, transcript and end marker (the optional parts start hidden)."""
         yield Label(self.header, classes="turn-header")
         yield Label("waiting for the reply…", classes="waiting")
-        yield GrowingStatic("", classes="thought", markup=False)
+        yield GrowingStatic("", classes="thought")
         yield ReplyMarkdown(classes="reply", parser_factory=_parser)
         yield self._transcript
         yield Label(self.marker, classes="turn-marker", markup=False)  # the end reason is wire text

@@ -34,9 +34,9 @@ class StreamedText(Vertical, LaidOutOnce):
         super().__init__(classes=classes)
         self.text = ""
         """The text shown."""
-        self.settled = GrowingStatic("", classes="settled", markup=False)
+        self.settled = GrowingStatic("", classes="settled")
         """The lines that no longer change."""
-        self.tail = GrowingStatic("", classes="tail", markup=False)
+        self.tail = GrowingStatic("", classes="tail")
         """The last lines, where new words arrive."""
         self._split = 0
         self._width = 0

@@ -13,7 +13,7 @@ class ToolEntry(GrowingStatic):
     """``⚙ calculator(expression="6 * 7") → 42 · done · 1.2 ms``, updated as the call goes on."""
 
     def __init__(self, view: CallView) -> None:
-        super().__init__("", markup=False)
+        super().__init__("")
         self.view = view
         """The call shown (shared with the tools pane's record of it)."""
         self.border_title = "tool"
