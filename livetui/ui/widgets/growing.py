@@ -60,8 +60,8 @@ class GrowingStatic(Static):
     whole-entry repaint redraws every line of it across every widget beneath, several times a second
     while the model speaks (most of the app's CPU in a voice session).
 
-    It holds plain text (what comes off the wire is never markup), so it has no links: it neither restyles
-    each line for links it cannot hold nor repaints when the mouse passes over it.
+    Its content is never read as markup (what comes off the wire is data), so it holds no links: it neither
+    restyles each line it wraps for links nor repaints when the mouse passes over it.
     """
 
     def __init__(self, content: VisualType = "", *, classes: str | None = None) -> None:
