@@ -15,8 +15,8 @@ the new connection replays it (`livetui.session.continuity`).
 Inputs are plain methods (`send_text`, `interrupt`, `send_audio`, ...) called on the same event loop; they
 update the protocol state at once, so a keystroke's effect (for example dropping the rest of an interrupted
 reply) does not wait for the network. Their frames are written to the socket at once when nothing waits
-before them (the queue empty, the connection's write buffer empty), and queued for the writer otherwise:
-most microphone blocks go out without a second task waking for each.
+before them (the session live, the queue empty, nothing held back by the connection), and queued for the
+writer otherwise: most microphone blocks go out without a second task waking for each.
 
 Every failure becomes events: `Disconnected` with the close code (and whether a reconnect follows), and a
 one-line `SessionError` when the session cannot go on (a refused connection, a bad key, an invalid setup,
@@ -484,12 +484,14 @@ class LiveSession:
 
     def _write_now(self, frame: str) -> bool:
         """Write `frame` to the socket without waiting, if it overtakes nothing and nothing is backed up:
-        the session is live, no frame is queued, and the connection has nothing left to write. False: the
-        frame is for the writer, which waits while the socket drains."""
+        the session is live, no frame is queued, and the connection's transport holds nothing back (over
+        TLS: nothing it has not handed on to the TCP socket, which buffers up to 64 KiB before TLS waits).
+        False: the frame is for the writer, which waits while the socket drains."""
         ws = self._ws
         if ws is None or not self._ready.is_set() or not self._outbox.empty():
             return False
-        if ws.protocol.state is not State.OPEN or ws.transport.get_write_buffer_size():
+        transport = ws.transport
+        if ws.protocol.state is not State.OPEN or transport.is_closing() or transport.get_write_buffer_size():
             return False
         ws.protocol.send_text(frame.encode())
         ws.send_data()  # what `ws.send` does once the frame is framed, short of waiting for a drain

@@ -7,6 +7,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import socket
 from collections.abc import AsyncIterator
 
 from websockets.asyncio.server import ServerConnection, serve
@@ -24,6 +25,13 @@ class Heard:
         self.frames: list[tuple[str, str | int]] = []
         """("text", the text) or ("audio", bytes of PCM), in the order read."""
         self.changed = asyncio.Event()
+        self.setup_read = asyncio.Event()
+        """Set when the setup frame was read."""
+        self.accept = asyncio.Event()
+        """The server answers setup once this is set."""
+        self.accept.set()
+        self.before_accepting: list[tuple[str, str | int]] = []
+        """What was read after setup and before the server answered it."""
 
     async def count(self, n: int) -> None:
         """Wait until `n` frames were read."""
@@ -36,6 +44,9 @@ class Heard:
         async for raw in ws:
             message = json.loads(raw)
             if "setup" in message:
+                self.setup_read.set()
+                await self.accept.wait()
+                self.before_accepting = list(self.frames)
                 await ws.send(json.dumps({"setupComplete": {}}))
             elif "realtimeInput" in message:
                 data = message["realtimeInput"]["audio"]["data"]
@@ -46,16 +57,27 @@ class Heard:
 
 
 @contextlib.asynccontextmanager
+async def serving(heard: Heard) -> AsyncIterator[LiveSession]:
+    """A session (not yet running) for a plain loopback server that records what it reads in `heard`."""
+    listening = socket.create_server(("127.0.0.1", 0))
+    # A small receive buffer (fixed: no autotuning) keeps the window small, whatever the system allows.
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+    async with serve(heard.handler, sock=listening, max_size=None) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        try:
+            yield LiveSession(local_endpoint(f"ws://127.0.0.1:{port}"), provider("gemini"), TEXT_CONFIG)
+        finally:
+            heard.accept.set()  # a handler still holding setup back lets go, so the server can close
+
+
+@contextlib.asynccontextmanager
 async def live() -> AsyncIterator[tuple[LiveSession, Heard]]:
     """A session live on a plain loopback server that records what it reads."""
     heard = Heard()
-    async with serve(heard.handler, "127.0.0.1", 0, max_size=None) as server:
-        port = next(iter(server.sockets)).getsockname()[1]
-        session = LiveSession(local_endpoint(f"ws://127.0.0.1:{port}"), provider("gemini"), TEXT_CONFIG)
-        async with running(session) as recorder:
-            await recorder.first(ev.SetupComplete)
-            await session.wait_ready()
-            yield session, heard
+    async with serving(heard) as session, running(session) as recorder:
+        await recorder.first(ev.SetupComplete)
+        await session.wait_ready()
+        yield session, heard
 
 
 async def test_a_block_on_an_idle_connection_is_on_the_socket_when_send_audio_returns() -> None:
@@ -72,7 +94,7 @@ async def test_behind_a_socket_that_is_backed_up_frames_queue_and_arrive_in_orde
     """A frame larger than the system's socket buffers leaves the rest of itself in the connection's
     buffer: what follows waits in the queue, nothing overtakes it, and a block sent once it has drained
     goes straight out again."""
-    big = 24 * 1024 * 1024  # 32 MB of base64: more than loopback's socket buffers take at once
+    big = 12 * 1024 * 1024  # 16 MB of base64: more than the socket buffers between the two take at once
     async with live() as (session, heard):
         session.send_audio(bytes(big))
         assert session.send_queue_depth == 0, "the first frame went to the socket"
@@ -85,3 +107,31 @@ async def test_behind_a_socket_that_is_backed_up_frames_queue_and_arrive_in_orde
         assert session.send_queue_depth == 0, "drained: written at once again"
         await heard.count(4)
     assert heard.frames == [("audio", big), ("text", "queued behind it"), ("audio", 640), ("audio", 1280)]
+
+
+async def test_a_frame_sent_while_the_server_reads_setup_waits_until_it_is_accepted() -> None:
+    heard = Heard()
+    heard.accept.clear()
+    async with serving(heard) as session, running(session) as recorder:
+        await recorder.first(ev.Connected)
+        await heard.setup_read.wait()
+        session.send_text("while setting up")
+        assert session.send_queue_depth == 1, "the connection is open, but not live: it waits"
+        heard.accept.set()
+        await heard.count(1)
+    assert heard.before_accepting == []
+    assert heard.frames == [("text", "while setting up")]
+
+
+async def test_going_live_a_block_does_not_overtake_what_was_queued_before() -> None:
+    """The first to wait for the session to go live, the test runs before the writer: a block sent then
+    finds the text typed before connecting still queued, and goes behind it."""
+    heard = Heard()
+    async with serving(heard) as session, running(session):
+        session.send_text("typed before connecting")
+        await session.wait_ready()
+        assert session.send_queue_depth == 1, "the writer has not run yet"
+        session.send_audio(bytes(1280))
+        assert session.send_queue_depth == 2
+        await heard.count(2)
+    assert heard.frames == [("text", "typed before connecting"), ("audio", 1280)]

@@ -38,7 +38,7 @@ def on_beat(now: float, period: float) -> float:
     process wakes 25 times a second for both, not 50. Waking from idle costs as much CPU as a block's
     work (measured: 40–100 µs a wake-up on a virtual machine; the fewer a second, the dearer each).
     """
-    return math.floor(now / period) * period
+    return math.floor(now / period + 1e-6) * period  # 1e-6: a `now` on a beat may divide to just below it
 
 
 class AudioSource(ABC):
