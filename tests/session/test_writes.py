@@ -31,7 +31,9 @@ class Heard:
         """The server answers setup once this is set."""
         self.accept.set()
         self.before_accepting: list[tuple[str, str | int]] = []
-        """What was read after setup and before the server answered it."""
+        """What was read after setup and before the server answered it (it reads on meanwhile)."""
+        self._answered = False
+        self._answer: asyncio.Task[None] | None = None
 
     async def count(self, n: int) -> None:
         """Wait until `n` frames were read."""
@@ -45,15 +47,22 @@ class Heard:
             message = json.loads(raw)
             if "setup" in message:
                 self.setup_read.set()
-                await self.accept.wait()
-                self.before_accepting = list(self.frames)
-                await ws.send(json.dumps({"setupComplete": {}}))
-            elif "realtimeInput" in message:
+                self._answer = asyncio.create_task(self._answer_setup(ws))
+                continue
+            if "realtimeInput" in message:
                 data = message["realtimeInput"]["audio"]["data"]
-                self.frames.append(("audio", len(base64.b64decode(data))))
+                frame: tuple[str, str | int] = ("audio", len(base64.b64decode(data)))
             else:
-                self.frames.append(("text", message["clientContent"]["turns"][0]["parts"][0]["text"]))
+                frame = ("text", message["clientContent"]["turns"][0]["parts"][0]["text"])
+            self.frames.append(frame)
+            if not self._answered:
+                self.before_accepting.append(frame)
             self.changed.set()
+
+    async def _answer_setup(self, ws: ServerConnection) -> None:
+        await self.accept.wait()
+        self._answered = True
+        await ws.send(json.dumps({"setupComplete": {}}))
 
 
 @contextlib.asynccontextmanager
