@@ -118,13 +118,13 @@ class GeminiSession:
         """The number the next new turn will get (a resumed session's `first_turn`)."""
         return self._turns.next_turn
 
-    def _send(self, message: ClientMessage, shown: tuple[str, str] | None = None) -> None:
-        """Queue a frame and its `WireFrame`; `shown` is its (summary, text) when known without parsing."""
+    def _send(self, message: ClientMessage) -> None:
+        """Queue a frame and its `WireFrame` (a blob's goes by `_send_blob`, summarized without parsing)."""
         frame = encode(message)
         if isinstance(message, SetupMessage):
             frame = with_extra(frame, self.setup_extra)
         self._frames.append(frame)
-        summary, text = summarize(load_json(frame)) if shown is None else shown
+        summary, text = summarize(load_json(frame))
         self._events.append(ev.WireFrame(direction="out", summary=summary, text=text, size=len(frame)))
 
     def _send_blob(self, field: Literal["audio", "video"], mime_type: str, data: bytes) -> None:
