@@ -2,12 +2,11 @@
 
 The journal records where each chunk went (`AudioRef`: the track, the offset and the length in frames),
 so the audio stays out of the journal yet every chunk can be found again. The WAV header is rewritten
-after every chunk, so a track cut off by a crash is still a valid file up to its last chunk.
+after every chunk (`GrowingWav`), so a track cut off by a crash is still a valid file up to its last chunk.
 """
 
 from __future__ import annotations
 
-import os
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import soxr
 
 from livetui.live.limits import MIN_AUDIO_RATE, LimitError
 from livetui.record.paths import PRIVATE_FILE
+from livetui.wavfile import GrowingWav
 
 Track = Literal["model", "mic"]
 """The model's speech, or the user's microphone."""
@@ -80,17 +80,15 @@ class TrackWriter:
         """Which track it holds."""
         self.rate = TRACK_RATES[track]
         """Its sample rate."""
-        self.frames = 0
+        self._wav = GrowingWav(path, self.rate, mode=PRIVATE_FILE)
+
+    @property
+    def frames(self) -> int:
         """Frames written so far."""
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-        self._file = os.fdopen(fd, "wb")
-        self._wav = wave.open(self._file, "wb")
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(self.rate)
+        return self._wav.frames
 
     def append(self, pcm: bytes, rate: int) -> AudioRef:
-        """Write a chunk (resampled to the track's rate if needed) and flush it; where it went.
+        """Write a chunk (resampled to the track's rate if needed), header and all; where it went.
 
         Raises:
             LimitError: `rate` is below 8 kHz or above `MAX_INPUT_RATE` (the resampler would never
@@ -100,15 +98,12 @@ class TrackWriter:
             raise LimitError(f"audio rate {rate} Hz is outside {MIN_AUDIO_RATE}–{MAX_INPUT_RATE} Hz")
         data = resample(pcm[: len(pcm) - len(pcm) % 2], rate, self.rate)
         ref = AudioRef(self.track, self.frames, len(data) // 2, self.rate)
-        self._wav.writeframes(data)
-        self._file.flush()
-        self.frames += ref.frames
+        self._wav.append(data)
         return ref
 
     def close(self) -> None:
-        """Finish the header and close the file."""
+        """Close the file (its header is up to date after every chunk)."""
         self._wav.close()
-        self._file.close()
 
 
 def read_track(path: Path) -> tuple[bytes, int]:

@@ -11,16 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-import wave
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from livetui.media.audio.devices import AudioUnavailable
 from livetui.media.audio.pcm import BLOCK_SECONDS, SAMPLE_BYTES, SPEAKER_RATE, frames_in
 from livetui.media.audio.source import Clock, Sleep, on_beat
+from livetui.wavfile import GrowingWav
 
 FILE_BLOCK_SECONDS = 0.04
 """The length of one block a WAV file sink writes (40 ms). Each block wakes the process once; a file has
@@ -143,8 +142,8 @@ class WavSink(ClockedSink):
     in blocks of :data:`FILE_BLOCK_SECONDS`.
 
     The header's sizes are brought up to date after every block, and each block is handed to the system
-    before the header that counts it: a session killed at any moment (even by SIGKILL) leaves a file
-    whose header says exactly how much audio it holds.
+    before the header that counts it (`GrowingWav`): a session killed at any moment (even by SIGKILL)
+    leaves a file whose header says exactly how much audio it holds.
     """
 
     def __init__(
@@ -160,37 +159,27 @@ class WavSink(ClockedSink):
         self.path = path
         """The file written."""
         self.name = f"file {path.name}"
-        self._file: BinaryIO | None = None
-        self._wav: wave.Wave_write | None = None
+        self._wav: GrowingWav | None = None
 
     async def open(self, pull: Pull) -> None:
         """Create the file and start writing."""
         try:
-            file = self.path.open("wb")
+            self._wav = GrowingWav(self.path, self.rate)
         except OSError as error:
             raise AudioUnavailable(f"cannot write {self.path}: {error.strerror or error}") from None
-        wav = wave.open(file, "wb")
-        wav.setnchannels(1)
-        wav.setsampwidth(SAMPLE_BYTES)
-        wav.setframerate(self.rate)
-        self._file, self._wav = file, wav
         await super().open(pull)
 
     def write(self, pcm: bytes, played: int) -> None:
-        """Append the block to the file, then bring the header's sizes up to date (`writeframes` does)."""
-        if self._wav is not None and self._file is not None:
-            self._wav.writeframes(pcm)
-            self._file.flush()
+        """Append the block to the file, then bring the header's sizes up to date."""
+        if self._wav is not None:
+            self._wav.append(pcm)
 
     async def close(self) -> None:
         """Stop, and finish the file."""
         await super().close()
         wav, self._wav = self._wav, None
-        file, self._file = self._file, None
         if wav is not None:
-            wav.close()  # a file it did not open, it leaves open
-        if file is not None:
-            file.close()
+            wav.close()
 
 
 @dataclass(frozen=True)
