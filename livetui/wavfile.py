@@ -52,7 +52,11 @@ class GrowingWav:
         """Frames written so far."""
         self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         self._seekable = True
-        self._write(wav_header(0, rate))
+        try:
+            self._write(wav_header(0, rate))
+        except OSError:
+            self.close()
+            raise
 
     def append(self, pcm: bytes) -> None:
         """Write whole frames of `pcm` (an odd trailing byte is dropped), then the header that counts them.

@@ -53,13 +53,16 @@ class PromptPaint(Screen[None]):
         await self._invoke_and_clear_callbacks()
 
     def _paint_soon(self) -> None:
-        if self._paint_due is not None:
-            return  # a paint is already scheduled: it takes this change too
         loop = asyncio.get_running_loop()
         now = loop.time()
         due = self._painted_at + UPDATE_PERIOD
         if self._layout_required or self._scroll_required or self._recompose_required:
             due = max(due, now + UPDATE_PERIOD)  # Textual's pace: see the module docstring
+        scheduled = self._paint_due
+        if scheduled is not None:
+            if scheduled.when() >= due:
+                return  # the paint already scheduled takes this change too
+            scheduled.cancel()
         if now >= due:
             self._paint()
         else:
