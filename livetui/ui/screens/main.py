@@ -18,6 +18,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
 from livetui import events as ev
@@ -26,7 +27,6 @@ from livetui.session.runtime import Runtime
 from livetui.ui.compositor import RowCompositor
 from livetui.ui.key_names import bound_keys
 from livetui.ui.messages import EventConsumer, wrap
-from livetui.ui.screens.prompt_paint import PromptPaint
 from livetui.ui.widgets.camera import CameraPreview
 from livetui.ui.widgets.chat import ChatLog
 from livetui.ui.widgets.composer import Composer
@@ -44,7 +44,7 @@ HINTS = (("interrupt", "interrupt"), ("help", "help"), ("toggle_panes", "panes")
 """Bindings named in the status bar's key hints: (binding id, label)."""
 
 
-class MainScreen(PromptPaint):
+class MainScreen(Screen[None]):
     """Chat log, composer, side panes and status bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

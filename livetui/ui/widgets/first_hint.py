@@ -53,6 +53,9 @@ class FirstHint(Static):
             self.update(
                 hint_text(bound_keys(self.screen), speech=self.speech, push_to_talk=self.push_to_talk)
             )
+            # Measured afresh: a layout pass between mounting and this update can leave the size of the
+            # empty hint cached (Textual's size cache, see `livetui.ui.widgets.growing`).
+            self._box_model_cache.clear()
 
     async def _on_click(self, event: events.Click) -> None:
         event.stop()
