@@ -7,9 +7,9 @@ shows as it is bound. It goes away on the first turn, on the interrupt key, or w
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Static
 
 from livetui.ui.key_names import bound_keys
+from livetui.ui.widgets.growing import GrowingStatic
 
 
 def hint_text(keys: dict[str, str], *, speech: bool, push_to_talk: bool) -> str:
@@ -33,11 +33,11 @@ def hint_text(keys: dict[str, str], *, speech: bool, push_to_talk: bool) -> str:
     return "\n".join(lines)
 
 
-class FirstHint(Static):
+class FirstHint(GrowingStatic):
     """How to start: shown until the first turn (or dismissed with the interrupt key or a click)."""
 
     def __init__(self, *, speech: bool, push_to_talk: bool) -> None:
-        super().__init__("", markup=False)
+        super().__init__("")
         self.speech = speech
         """True when the session listens to the microphone (the hint says "just speak")."""
         self.push_to_talk = push_to_talk
@@ -53,9 +53,6 @@ class FirstHint(Static):
             self.update(
                 hint_text(bound_keys(self.screen), speech=self.speech, push_to_talk=self.push_to_talk)
             )
-            # Measured afresh: a layout pass between mounting and this update can leave the size of the
-            # empty hint cached (Textual's size cache, see `livetui.ui.widgets.growing`).
-            self._box_model_cache.clear()
 
     async def _on_click(self, event: events.Click) -> None:
         event.stop()

@@ -3,10 +3,11 @@
 Textual (pinned at 8.2.8) caches a widget's size under a counter that `refresh(layout=True)` bumps only
 when no layout is already pending for the widget. If a layout pass lands while one is pending, the size it
 caches is reused after the next update too, and a widget that grew from one line to three keeps one line
-until something else changes. Chat entries that grow as events arrive (transcripts, tool calls) use
-`GrowingStatic`, and a streamed reply's paragraphs use `StreamedParagraph`: both drop that cache whenever
-their height changes, and otherwise only repaint. (Textual lays out the whole screen for every
-`refresh(layout=True)`: a transcript word that stays on the entry's last line need not cost a layout.)
+until something else changes. Chat entries that grow as events arrive (transcripts, tool calls) and the
+getting-started hint (written after it mounts) use `GrowingStatic`, and a streamed reply's paragraphs use
+`StreamedParagraph`: both drop that cache whenever their height changes, and otherwise only repaint.
+(Textual lays out the whole screen for every `refresh(layout=True)`: a transcript word that stays on the
+entry's last line need not cost a layout.)
 """
 
 from __future__ import annotations
