@@ -47,7 +47,8 @@ Answer = Callable[[dict[str, Any]], list[dict[str, Any]]]
 class ScriptedModelServer:
     """An HTTP/1.1 server on loopback that lists one model and streams the chunks `answer` gives for each
     chat completion (or, with `answer` None, reads the request and never answers); it keeps every request
-    body it was sent."""
+    body it was sent. It answers one request per connection and says so (``connection: close``): a client
+    that kept the connection would send its next request into a socket being closed, and get no answer."""
 
     def __init__(self, answer: Answer | None) -> None:
         self.answer = answer
@@ -78,14 +79,14 @@ class ScriptedModelServer:
             method, path, _ = request_line.split(" ", 2)
             if method == "GET" and path.endswith("/models"):
                 data = json.dumps({"object": "list", "data": [{"id": MODEL, "object": "model"}]}).encode()
-                writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n")
+                writer.write(b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\n")
                 writer.write(f"content-length: {len(data)}\r\n\r\n".encode() + data)
             else:
                 request = json.loads(body)
                 self.requests.append(request)
                 events = b"".join(f"data: {json.dumps(chunk)}\n\n".encode() for chunk in answer(request))
                 events += b"data: [DONE]\n\n"
-                writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n")
+                writer.write(b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: text/event-stream\r\n")
                 writer.write(f"content-length: {len(events)}\r\n\r\n".encode() + events)
             await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
