@@ -1,4 +1,5 @@
-"""The journal: every domain event of a session, appended and flushed to ``events.jsonl`` as it happens.
+"""The journal: every domain event of a session, appended and flushed to ``events.jsonl`` as it happens
+(what the client sends by itself, within a fraction of a second).
 
 Each line is one JSON object::
 
@@ -7,10 +8,17 @@ Each line is one JSON object::
 with, for an event that carries audio (`AudioOut`), its samples moved to a sidecar track and the line
 saying where (``"audio": {"track": "model", "offset": <frame>, "frames": <count>, "rate": 24000}``), and
 for a camera frame its JPEG moved to ``frames/`` (``"image": "frames/000001.jpg"``). A block of the
-microphone's audio is a line with no event, only ``"audio"`` (track ``mic``). Lines are flushed one
-by one, so a crash (even SIGKILL) loses nothing already written; a line cut off by a crash is skipped by
-the reader. The directory and its files are private to the user. Events never hold the API key (the
-engine redacts URLs and keeps the key in a header), so the journal cannot either.
+microphone's audio is a line with no event, only ``"audio"`` (track ``mic``).
+
+Everything the session receives or does is written and flushed as it happens, so a crash (even SIGKILL)
+loses nothing already received. What the client sends by itself many times a second (the microphone's
+blocks and the frames it writes to the wire) is held for a fraction of a second (:data:`HOLD_SECONDS`;
+`JournalKeeper` writes it a little later if nothing follows it) and written in one go, in its place among
+the lines: anything else written after it writes it first. A crash loses at most that much of what was
+sent, never anything received. A line cut off by a crash is skipped by the reader.
+
+The directory and its files are private to the user. Events never hold the API key (the engine redacts
+URLs and keeps the key in a header), so the journal cannot either.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import os
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -30,9 +39,16 @@ import pydantic_core
 from livetui import events as ev
 from livetui.live.limits import LimitError
 from livetui.record.paths import FRAMES, JOURNAL, PRIVATE_FILE, new_session_dir, private_dir
-from livetui.record.tracks import TRACK_FILES, AudioRef, Track, TrackWriter
+from livetui.record.tracks import TRACK_FILES, AudioRef, Track, TrackWriter, check_rate
 
 Clock = Callable[[], float]
+
+HOLD_SECONDS = 0.2
+"""What the client sends by itself is written once the oldest of it is this old (or sooner, when anything
+else is written): one write of the journal and one of the ``mic`` track for five blocks of 40 ms instead of
+a write of each for every block. (`JournalKeeper` writes it soon after, even if nothing follows it.)"""
+HOLD_LINES = 64
+"""At most this many lines are held, however close together they were sent."""
 
 
 class JournalError(Exception):
@@ -66,6 +82,17 @@ def _event_json(event: ev.AnyEvent) -> str:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """Something the client sent, held to be written (`Journal.write_held`): a frame, or a mic block."""
+
+    t: float
+    m: float
+    frame: ev.WireFrame | None = None
+    pcm: bytes = b""
+    rate: int = 0
+
+
 class Journal:
     """Writes one session's journal, its sidecar tracks and its camera frames."""
 
@@ -86,6 +113,7 @@ class Journal:
         self._wall = wall
         self._monotonic = monotonic
         self._tracks: dict[Track, TrackWriter] = {}
+        self._held: list[_Sent] = []
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
         except OSError as error:
@@ -106,13 +134,22 @@ class Journal:
             raise JournalError(f"cannot create a session directory in {where}: {error.strerror}") from None
         return cls(directory)
 
+    @property
+    def holding(self) -> bool:
+        """True while something the client sent is held, not yet written (see the module docstring)."""
+        return bool(self._held)
+
     def write(self, event: ev.AnyEvent) -> None:
-        """Append one event as a line and flush it (audio and images go to their sidecars first).
+        """Append one event as a line and flush it, after what is held (audio and images go to their
+        sidecars first); a frame the client wrote is held instead (see the module docstring).
 
         Raises:
             JournalError: the write failed.
         """
         t, m = self._wall(), self._monotonic()
+        if isinstance(event, ev.WireFrame) and event.direction == "out":
+            self._hold(_Sent(t, m, frame=event))
+            return
         extra = ""
         try:
             if isinstance(event, ev.AudioOut):
@@ -124,6 +161,7 @@ class Journal:
                 event = event.model_copy(update={"jpeg": b""})
                 extra = ',"image":' + pydantic_core.to_json(name).decode()
             body = _event_json(event)
+            self._write_held()
             self._file.write(f'{{"t":{t!r},"m":{m!r},"event":{body}{extra}}}\n')
             self._file.flush()
         except OSError as error:
@@ -133,22 +171,55 @@ class Journal:
         self.lines += 1
 
     def mic(self, pcm: bytes, rate: int = 16000) -> None:
-        """Append a block of the microphone's audio to the ``mic`` track, with a line saying where.
+        """Hold a block of the microphone's audio for the ``mic`` track, with a line saying where it went
+        (written with the rest of what is held: see the module docstring).
 
         Raises:
-            JournalError: the write failed.
+            UnrecordableEvent: `rate` is not an audio rate livetui accepts (the block is dropped).
+            JournalError: writing what was held failed.
         """
-        t, m = self._wall(), self._monotonic()
         try:
-            ref = self.audio("mic", pcm, rate)
-            audio = pydantic_core.to_json(ref.as_json()).decode()
-            self._file.write(f'{{"t":{t!r},"m":{m!r},"audio":{audio}}}\n')
-            self._file.flush()
-        except OSError as error:
-            raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
+            check_rate(rate)
         except LimitError as error:
             raise UnrecordableEvent(f"could not journal the microphone: {error}") from None
-        self.lines += 1
+        self._hold(_Sent(self._wall(), self._monotonic(), pcm=pcm, rate=rate))
+
+    def _hold(self, sent: _Sent) -> None:
+        """Hold `sent`; write all that is held once the oldest of it is :data:`HOLD_SECONDS` old."""
+        held = self._held
+        held.append(sent)
+        if sent.m - held[0].m >= HOLD_SECONDS or len(held) >= HOLD_LINES:
+            self.write_held()
+
+    def write_held(self) -> None:
+        """Write and flush what the client sent that is still held, in order.
+
+        Raises:
+            JournalError: the write failed (what was held is dropped: the journal stops anyway).
+        """
+        if self._held:
+            try:
+                self._write_held()
+                self._file.flush()
+            except OSError as error:
+                raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
+
+    def _write_held(self) -> None:
+        """Hand what is held to the journal's buffer (the mic blocks to their track in one write)."""
+        held, self._held = self._held, []
+        if not held:
+            return
+        blocks = [(sent.pcm, sent.rate) for sent in held if sent.frame is None]
+        refs = iter(self._track("mic").append_all(blocks) if blocks else ())
+        lines: list[str] = []
+        for sent in held:
+            if sent.frame is not None:
+                lines.append(f'{{"t":{sent.t!r},"m":{sent.m!r},"event":{_event_json(sent.frame)}}}\n')
+            else:
+                audio = pydantic_core.to_json(next(refs).as_json()).decode()
+                lines.append(f'{{"t":{sent.t!r},"m":{sent.m!r},"audio":{audio}}}\n')
+        self._file.write("".join(lines))
+        self.lines += len(lines)
 
     def audio(self, track: Track, pcm: bytes, rate: int) -> AudioRef:
         """Append audio to a sidecar track; where it went (the caller journals the reference).
@@ -156,10 +227,13 @@ class Journal:
         Raises:
             LimitError: `rate` is not an audio rate livetui accepts (nothing is written).
         """
+        return self._track(track).append(pcm, rate)
+
+    def _track(self, track: Track) -> TrackWriter:
         writer = self._tracks.get(track)
         if writer is None:
             writer = self._tracks[track] = TrackWriter(self.directory / TRACK_FILES[track], track)
-        return writer.append(pcm, rate)
+        return writer
 
     def _frame(self, number: int, jpeg: bytes) -> str:
         folder = private_dir(self.directory / FRAMES)
@@ -170,12 +244,20 @@ class Journal:
         return f"{FRAMES}/{name}"
 
     def close(self) -> None:
-        """Flush and close the journal and its tracks."""
-        for writer in self._tracks.values():
-            writer.close()
-        self._tracks.clear()
-        if not self._file.closed:
-            self._file.close()
+        """Write what is held, then flush and close the journal and its tracks.
+
+        Raises:
+            JournalError: what was held could not be written (the files are closed all the same).
+        """
+        try:
+            if not self._file.closed:
+                self.write_held()
+        finally:
+            for writer in self._tracks.values():
+                writer.close()
+            self._tracks.clear()
+            if not self._file.closed:
+                self._file.close()
 
     def __enter__(self) -> Self:
         return self

@@ -2,15 +2,24 @@
 
 A journal that cannot be created or written is reported once (through `notify`) and recording stops;
 the session goes on. An event that cannot be recorded (`UnrecordableEvent`) is reported and skipped.
+What the journal holds of what the client sent is written within :data:`WRITE_HELD_WITHIN` even when
+nothing comes after it (the microphone was muted): on the event loop's clock, or at once when there is
+no loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
 from livetui import events as ev
-from livetui.record.journal import Journal, JournalError, UnrecordableEvent
+from livetui.record.journal import HOLD_SECONDS, Journal, JournalError, UnrecordableEvent
+
+WRITE_HELD_WITHIN = 1.5 * HOLD_SECONDS
+"""Seconds after the journal starts holding something by which the keeper writes it, if the journal has not
+(later than the journal's own :data:`HOLD_SECONDS`, so that a streaming microphone never has the timer wake
+the process: its block that makes the held audio old enough writes it first)."""
 
 Notify = Callable[[str], None]
 """Shows the user one line."""
@@ -25,6 +34,7 @@ class JournalKeeper:
         self.directory: Path | None = None
         """The session directory (None when the journal could not be started)."""
         self._journal: Journal | None = None
+        self._timer: asyncio.TimerHandle | None = None
         try:
             self._journal = Journal.start(root)
         except JournalError as error:
@@ -46,6 +56,7 @@ class JournalKeeper:
                 self._notify(str(error))
             except JournalError as error:
                 self._fail(error)
+            self._watch_held()
 
     def mic(self, pcm: bytes, rate: int) -> None:
         """Journal a block of microphone audio."""
@@ -56,6 +67,33 @@ class JournalKeeper:
                 self._notify(str(error))
             except JournalError as error:
                 self._fail(error)
+            self._watch_held()
+
+    def flush(self) -> None:
+        """Write what the journal holds now (before an export reads it)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._journal is not None:
+            try:
+                self._journal.write_held()
+            except JournalError as error:
+                self._fail(error)
+
+    def _watch_held(self) -> None:
+        """Have what the journal holds written within :data:`WRITE_HELD_WITHIN`, or stop waiting when it
+        has been (a cancelled timer never wakes the loop)."""
+        holding = self._journal is not None and self._journal.holding
+        if not holding and self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        elif holding and self._timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self.flush()
+                return
+            self._timer = loop.call_later(WRITE_HELD_WITHIN, self.flush)
 
     def _fail(self, error: JournalError) -> None:
         journal, self._journal = self._journal, None
@@ -65,6 +103,12 @@ class JournalKeeper:
 
     def close(self) -> None:
         """Finish the journal (the directory stays known, for exports)."""
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        journal, self._journal = self._journal, None
+        if journal is not None:
+            try:
+                journal.close()
+            except JournalError as error:
+                self._notify(f"{error}: the end of this session is not recorded")

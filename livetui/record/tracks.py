@@ -8,6 +8,7 @@ after every chunk (`GrowingWav`), so a track cut off by a crash is still a valid
 from __future__ import annotations
 
 import wave
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -62,6 +63,13 @@ class AudioRef:
         return {"track": self.track, "offset": self.offset, "frames": self.frames, "rate": self.rate}
 
 
+def check_rate(rate: int) -> None:
+    """Raise `LimitError` unless a chunk at `rate` can go on a track: below 8 kHz or above
+    `MAX_INPUT_RATE` the resampler would never return, or would need gigabytes."""
+    if not MIN_AUDIO_RATE <= rate <= MAX_INPUT_RATE:
+        raise LimitError(f"audio rate {rate} Hz is outside {MIN_AUDIO_RATE}–{MAX_INPUT_RATE} Hz")
+
+
 def resample(pcm: bytes, rate: int, to_rate: int) -> bytes:
     """PCM16 mono `pcm` at `rate`, resampled to `to_rate`."""
     if rate == to_rate or not pcm:
@@ -91,15 +99,29 @@ class TrackWriter:
         """Write a chunk (resampled to the track's rate if needed), header and all; where it went.
 
         Raises:
-            LimitError: `rate` is below 8 kHz or above `MAX_INPUT_RATE` (the resampler would never
-                return, or would need gigabytes).
+            LimitError: `rate` is below 8 kHz or above `MAX_INPUT_RATE` (nothing is written).
         """
-        if not MIN_AUDIO_RATE <= rate <= MAX_INPUT_RATE:
-            raise LimitError(f"audio rate {rate} Hz is outside {MIN_AUDIO_RATE}–{MAX_INPUT_RATE} Hz")
-        data = resample(pcm[: len(pcm) - len(pcm) % 2], rate, self.rate)
-        ref = AudioRef(self.track, self.frames, len(data) // 2, self.rate)
-        self._wav.append(data)
-        return ref
+        return self.append_all([(pcm, rate)])[0]
+
+    def append_all(self, chunks: Sequence[tuple[bytes, int]]) -> list[AudioRef]:
+        """Write chunks of ``(pcm, rate)`` one after the other in one write, header and all; where each
+        went.
+
+        Raises:
+            LimitError: a chunk's rate is below 8 kHz or above `MAX_INPUT_RATE` (nothing is written).
+        """
+        for _, rate in chunks:
+            check_rate(rate)
+        refs: list[AudioRef] = []
+        parts: list[bytes] = []
+        offset = self.frames
+        for pcm, rate in chunks:
+            data = resample(pcm[: len(pcm) - len(pcm) % 2], rate, self.rate)
+            refs.append(AudioRef(self.track, offset, len(data) // 2, self.rate))
+            offset += len(data) // 2
+            parts.append(data)
+        self._wav.append(b"".join(parts))
+        return refs
 
     def close(self) -> None:
         """Close the file (its header is up to date after every chunk)."""

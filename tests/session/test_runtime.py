@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import TypeGuard
 
 import pytest
 
@@ -100,13 +101,18 @@ async def until(condition: Callable[[], bool], what: str, timeout: float = 30.0)
     assert condition(), what
 
 
+def sent(event: ev.AnyEvent) -> TypeGuard[ev.WireFrame]:
+    """True for a frame the client wrote (the journal holds those for a moment: see `Journal`)."""
+    return isinstance(event, ev.WireFrame) and event.direction == "out"
+
+
 async def test_events_reach_the_callback_each_journaled_before(server: LiveServer) -> None:
     settings = Settings(text_only=True)
     unjournaled: list[ev.AnyEvent] = []
     recorder = Recorder()
 
     def deliver(event: ev.AnyEvent) -> None:
-        if as_journaled(event) not in journaled(runtime):
+        if not sent(event) and as_journaled(event) not in journaled(runtime):
             unjournaled.append(event)
         recorder(event)
 
@@ -120,6 +126,10 @@ async def test_events_reach_the_callback_each_journaled_before(server: LiveServe
         assert text == "You said: hello"
         assert [user.text for user in recorder.of(ev.UserText)] == ["hello"]
         assert not unjournaled, f"delivered before it was journaled: {unjournaled}"
+        frames: list[ev.WireFrame] = [event for event in recorder.events if sent(event)]
+        assert [frame.summary for frame in frames] == ["setup", "clientContent"]
+        on_disk = journaled(runtime)
+        assert all(frame in on_disk for frame in frames), "what was sent is written before what followed it"
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
