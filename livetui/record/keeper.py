@@ -70,7 +70,7 @@ class JournalKeeper:
             self._watch_held()
 
     def flush(self) -> None:
-        """Write what the journal holds now (before an export reads it)."""
+        """Write what the journal holds now (the keeper's timer does, when nothing else has)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
