@@ -1,6 +1,7 @@
 """Model servers for the bridge brain's tests, on loopback: llama.cpp's own OpenAI-compatible HTTP server
 (xllamacpp) serving the shipped SmolLM2 model, and small asyncio HTTP servers that answer as such servers
-do when the test needs an exact answer (a tool call) or none at all (a timeout).
+do when the test needs an exact answer (a tool call), none at all (a timeout), or a kept connection
+dropped under a request.
 """
 
 from __future__ import annotations
@@ -48,11 +49,20 @@ class ScriptedModelServer:
     """An HTTP/1.1 server on loopback that lists one model and streams the chunks `answer` gives for each
     chat completion (or, with `answer` None, reads the request and never answers); it keeps every request
     body it was sent. It answers one request per connection and says so (``connection: close``): a client
-    that kept the connection would send its next request into a socket being closed, and get no answer."""
+    that kept the connection would send its next request into a socket being closed, and get no answer.
 
-    def __init__(self, answer: Answer | None) -> None:
+    With `drop_kept`, its first answer (the model list) keeps the connection open instead, and the next
+    request on it is read and dropped unanswered with the connection: what a server does whose idle
+    timeout ran out just as the client reused the connection.
+    """
+
+    def __init__(self, answer: Answer | None, *, drop_kept: bool = False) -> None:
         self.answer = answer
         """What it streams; None: nothing, ever."""
+        self.drop_kept = drop_kept
+        """Keep the first connection open, then drop the request that reuses it (see the class)."""
+        self.dropped = 0
+        """Requests dropped unanswered on a kept connection."""
         self.requests: list[dict[str, Any]] = []
         """The chat-completion bodies received, in order."""
         self.authorizations: list[str | None] = []
@@ -60,40 +70,54 @@ class ScriptedModelServer:
         self.url = ""
         """Its base URL, once started."""
         self._handlers: set[asyncio.Task[Any]] = set()
+        self._kept = False
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
         self._handlers.add(task)
         try:
-            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-            request_line, *header_lines = head.split("\r\n")
-            pairs = [line.split(": ", 1) for line in header_lines if ": " in line]
-            headers = {name.lower(): value for name, value in pairs}
-            body = await reader.readexactly(int(headers.get("content-length", "0")))
-            self.authorizations.append(headers.get("authorization"))
+            method, path, body = await self._request(reader)
             answer = self.answer
             if answer is None:
                 await asyncio.Event().wait()  # never answer
                 return
-            method, path, _ = request_line.split(" ", 2)
+            keep = self.drop_kept and not self._kept
+            self._kept = self._kept or keep
+            connection = b"keep-alive" if keep else b"close"
             if method == "GET" and path.endswith("/models"):
                 data = json.dumps({"object": "list", "data": [{"id": MODEL, "object": "model"}]}).encode()
-                writer.write(b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\n")
+                writer.write(b"HTTP/1.1 200 OK\r\nconnection: " + connection + b"\r\n")
+                writer.write(b"content-type: application/json\r\n")
                 writer.write(f"content-length: {len(data)}\r\n\r\n".encode() + data)
             else:
                 request = json.loads(body)
                 self.requests.append(request)
                 events = b"".join(f"data: {json.dumps(chunk)}\n\n".encode() for chunk in answer(request))
                 events += b"data: [DONE]\n\n"
-                writer.write(b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: text/event-stream\r\n")
+                writer.write(b"HTTP/1.1 200 OK\r\nconnection: " + connection + b"\r\n")
+                writer.write(b"content-type: text/event-stream\r\n")
                 writer.write(f"content-length: {len(events)}\r\n\r\n".encode() + events)
             await writer.drain()
+            if keep:
+                await self._request(reader)
+                self.dropped += 1
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
             writer.close()
             self._handlers.discard(task)
+
+    async def _request(self, reader: asyncio.StreamReader) -> tuple[str, str, bytes]:
+        """Read one request: its method, path and body (its ``Authorization`` header is kept)."""
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        request_line, *header_lines = head.split("\r\n")
+        pairs = [line.split(": ", 1) for line in header_lines if ": " in line]
+        headers = {name.lower(): value for name, value in pairs}
+        body = await reader.readexactly(int(headers.get("content-length", "0")))
+        self.authorizations.append(headers.get("authorization"))
+        method, path, _ = request_line.split(" ", 2)
+        return method, path, body
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[ScriptedModelServer]:

@@ -230,3 +230,20 @@ def test_a_brain_url_that_cannot_be_used_is_one_line_without_its_password(url: s
     with pytest.raises(StartupError) as error:
         check_url(url)
     assert "secret" not in str(error.value) and "\n" not in str(error.value)
+
+
+def says_hello(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """A model that greets."""
+    return [delta(content="Hello "), delta(content="there.")]
+
+
+async def test_a_request_on_a_connection_the_server_just_closed_is_sent_again(
+    start_live_server: ServerStarter,
+) -> None:
+    async with ScriptedModelServer(says_hello, drop_kept=True).running() as model:
+        server = await bridged(start_live_server, BridgeTarget(model.url))
+        async with session(server) as ws:
+            await send(ws, user_turn("Hello?"))
+            assert model_text(await wire.read_turn(ws)) == "Hello there."
+    assert model.dropped == 1, "the chat request went on the kept connection first, and was dropped"
+    assert [request["messages"][-1]["content"] for request in model.requests] == ["Hello?"]

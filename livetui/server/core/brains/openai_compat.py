@@ -311,8 +311,11 @@ class OpenAICompatBrain(Brain):
             raise RuntimeError("the openai-compat brain is not loaded")
         target = self.target
         try:
-            async with self._client.stream(method, target.url + path, json=body) as response:
+            response = await self._send(self._client.build_request(method, target.url + path, json=body))
+            try:
                 yield response
+            finally:
+                await response.aclose()
         except httpx2.ConnectError as error:
             why = "connection refused" if _refused(error) else _plain(error)
             raise BrainError(f"cannot reach the model server at {target.shown_url}: {why}") from None
@@ -324,6 +327,21 @@ class OpenAICompatBrain(Brain):
             raise BrainError(
                 f"cannot talk to the model server at {target.shown_url}: {_plain(error)}"
             ) from None
+
+    async def _send(self, request: httpx2.Request) -> httpx2.Response:
+        """Send `request`, streaming its response; once more if the connection closed before any answer.
+
+        A kept-alive connection the model server closed (its idle timeout) just as the request went on it
+        gives no answer at all; the request is sent again, on a new connection, as clients of such servers
+        do. Anything that failed after an answer began is not.
+        """
+        import httpx2
+
+        assert self._client is not None
+        try:
+            return await self._client.send(request, stream=True)
+        except httpx2.RemoteProtocolError:
+            return await self._client.send(request, stream=True)
 
     async def _check(self, response: httpx2.Response) -> None:
         """Raise the `BrainError` for an error status."""
