@@ -7,8 +7,8 @@ exactly how much audio it holds, at most one chunk short of what reached the dis
 be rewritten in place (a pipe) gets the header once, counting nothing, then the audio as a stream.
 
 Two system calls a chunk, where Python's `wave` makes seven (it seeks to each of the header's sizes and
-back, and every seek flushes its buffer): the speaker file and the microphone track each write 25 chunks
-a second while a voice session runs.
+back, and every seek flushes its buffer): the speaker file writes 25 chunks a second while a voice session
+runs, and the journal's tracks a few.
 """
 
 from __future__ import annotations

@@ -71,9 +71,7 @@ class JournalKeeper:
 
     def flush(self) -> None:
         """Write what the journal holds now (the keeper's timer does, when nothing else has)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._stop_timer()
         if self._journal is not None:
             try:
                 self._journal.write_held()
@@ -84,16 +82,20 @@ class JournalKeeper:
         """Have what the journal holds written within :data:`WRITE_HELD_WITHIN`, or stop waiting when it
         has been (a cancelled timer never wakes the loop)."""
         holding = self._journal is not None and self._journal.holding
-        if not holding and self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        elif holding and self._timer is None:
+        if not holding:
+            self._stop_timer()
+        elif self._timer is None:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 self.flush()
                 return
             self._timer = loop.call_later(WRITE_HELD_WITHIN, self.flush)
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def _fail(self, error: JournalError) -> None:
         journal, self._journal = self._journal, None
@@ -103,9 +105,7 @@ class JournalKeeper:
 
     def close(self) -> None:
         """Finish the journal (the directory stays known, for exports)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._stop_timer()
         journal, self._journal = self._journal, None
         if journal is not None:
             try:
