@@ -206,6 +206,44 @@ async def test_a_burst_of_buffered_frames_is_read_in_slices_that_let_the_loop_ru
     assert len(set(Ticks.seen)) == count  # another task ran between every two frames
 
 
+async def test_frames_that_each_arrive_after_a_wait_are_read_without_pausing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pause is for a burst already in the buffer: a frame the reader had to wait for starts a new slice
+    (the loop ran while it waited), so a paced stream costs no extra turn of the loop per frame."""
+    monkeypatch.setattr(engine, "READ_SLICE", 0.05)
+    pace = 0.1  # twice the slice: a slice that outlived its wait would pause before every frame
+    pauses = 0
+    pause = engine.let_the_loop_run
+
+    async def counted() -> None:
+        nonlocal pauses
+        pauses += 1
+        await pause()
+
+    monkeypatch.setattr(engine, "let_the_loop_run", counted)
+
+    async def handler(ws: ServerConnection) -> None:
+        async for raw in ws:
+            if "setup" in json.loads(raw):
+                await ws.send(json.dumps({"setupComplete": {}}))
+                continue
+            await asyncio.sleep(pace)  # each reply only after the client asked, and a while later
+            await ws.send(json.dumps({"serverContent": {"modelTurn": {"parts": [{"text": "ok "}]}}}))
+            await ws.send(json.dumps({"serverContent": {"turnComplete": True}}))
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        session = LiveSession(local_endpoint(f"ws://127.0.0.1:{port}"), provider("gemini"), TEXT_CONFIG)
+        async with running(session) as recorder:
+            await recorder.first(ev.SetupComplete)
+            for turn in range(5):
+                session.send_text(f"question {turn}")
+                await recorder.wait_for(lambda: len(recorder.of(ev.TurnComplete)) == turn + 1)
+    assert len(recorder.of(ev.TextDelta)) == 5
+    assert pauses == 0
+
+
 COMPLETING = {"gemini": '"turnComplete":true', "openai": '"type":"response.done"'}
 """What the frame that completes a reply holds, in each dialect."""
 
