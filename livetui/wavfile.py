@@ -7,14 +7,15 @@ exactly how much audio it holds, at most one chunk short of what reached the dis
 be rewritten in place (a pipe) gets the header once, counting nothing, then the audio as a stream.
 
 Two system calls a chunk, where Python's `wave` makes seven (it seeks to each of the header's sizes and
-back, and every seek flushes its buffer): the speaker file writes 25 chunks a second while a voice session
-runs, and the journal's tracks a few.
+back, and every seek flushes its buffer): the speaker file and the journal's tracks each write a few
+chunks a second while a voice session runs.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import struct
 from pathlib import Path
 
@@ -51,6 +52,8 @@ class GrowingWav:
         self.frames = 0
         """Frames written so far."""
         self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        self.regular = stat.S_ISREG(os.fstat(self._fd).st_mode)
+        """True for a regular file (False: a pipe or a device, read as it is written)."""
         self._seekable = True
         try:
             self._write(wav_header(0, rate))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import wave
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from livetui.media.audio.devices import AudioUnavailable
-from livetui.media.audio.sink import FakeSink, WavSink
+from livetui.media.audio.sink import FILE_WRITE_BLOCKS, FakeSink, WavSink
 from livetui.media.audio.source import FileSource
 
 
@@ -92,6 +93,33 @@ async def test_a_wav_sink_is_written_in_real_time_silences_included(tmp_path: Pa
     assert np.all(frames[:2880] == 1000) and not np.any(frames[2880:])
     assert len(clock.sleeps) <= sink.blocks + 1, "one wake-up per block written"
     assert all(seconds == pytest.approx(0.04) for seconds in clock.sleeps[1:-1])
+
+
+async def test_a_wav_sink_writes_a_file_a_few_blocks_at_a_time_and_a_pipe_every_block(tmp_path: Path) -> None:
+    def tone(frames: int) -> bytes:
+        return np.full(frames, 700, dtype=np.int16).tobytes()
+
+    path = tmp_path / "out.wav"
+    sink = WavSink(path, realtime=False)
+    await sink.open(tone)
+    sink.tick(FILE_WRITE_BLOCKS - 1)
+    assert path.stat().st_size == 44, "held: not written yet"
+    sink.tick(1)
+    with wave.open(str(path), "rb") as wav:
+        assert wav.getnframes() == FILE_WRITE_BLOCKS * 960, "written in one go, and counted"
+    sink.tick(2)
+    await sink.close()
+    with wave.open(str(path), "rb") as wav:
+        assert wav.getnframes() == (FILE_WRITE_BLOCKS + 2) * 960, "closing writes what was held"
+
+    read, write = os.pipe()
+    pipe = WavSink(Path(f"/dev/fd/{write}"), realtime=False)
+    await pipe.open(tone)
+    pipe.tick(1)
+    assert len(os.read(read, 1 << 16)) == 44 + 960 * 2, "a pipe gets each block as it plays"
+    await pipe.close()
+    os.close(write)
+    os.close(read)
 
 
 async def test_a_file_mic_and_a_file_speaker_opened_apart_wake_on_the_same_beat(tmp_path: Path) -> None:

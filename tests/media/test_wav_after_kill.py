@@ -15,8 +15,12 @@ from pathlib import Path
 import pytest
 import soundfile
 
+from livetui.media.audio.sink import FILE_WRITE_BLOCKS
+
 BLOCKS = 37
-"""40 ms blocks the killed process writes to its speaker file (an odd number, unlike any default)."""
+"""40 ms blocks the killed process plays into its speaker file (an odd number, unlike any default)."""
+WRITTEN = BLOCKS // FILE_WRITE_BLOCKS * FILE_WRITE_BLOCKS
+"""Of those, the blocks handed to the file: the sink holds the rest until it has a write's worth."""
 
 CHUNKS = 5
 """Chunks of 0.1 s it appends to each journal track."""
@@ -79,7 +83,7 @@ def killed_writer(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("reader", list(READERS))
 @pytest.mark.parametrize(
     ("name", "frames"),
-    [("out.wav", BLOCKS * 960), ("model.wav", CHUNKS * 2400), ("mic.wav", CHUNKS * 1600)],
+    [("out.wav", WRITTEN * 960), ("model.wav", CHUNKS * 2400), ("mic.wav", CHUNKS * 1600)],
 )
 def test_a_killed_session_leaves_wav_files_of_their_true_length(
     killed_writer: Path, reader: str, name: str, frames: int

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from livetui.media.audio.pcm import SPEAKER_RATE, frames_in
+from livetui.media.audio.sink import FILE_BLOCK_SECONDS, FILE_WRITE_BLOCKS
 from tests.e2e.test_kill_export import app_pid, wait_until
 from tests.terminal import Terminal, livetui_command
 from tests.voice.conftest import GRAMMAR, SCRIPT, Speech
@@ -23,8 +25,8 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
 ]
 
-SPEAKER_BLOCK = 480
-"""Frames the speaker file grows by at a time (20 ms at 24 kHz)."""
+SPEAKER_BLOCK = FILE_WRITE_BLOCKS * frames_in(FILE_BLOCK_SECONDS, SPEAKER_RATE)
+"""Frames the speaker file grows by at a time (a fifth of a second at 24 kHz)."""
 
 
 def header_and_data_frames(path: Path) -> tuple[int, int]:
