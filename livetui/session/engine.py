@@ -75,7 +75,8 @@ WAITED = 0.0005
 """A `recv` that took this long waited for its frame (one already buffered is handed over in microseconds):
 the rest of the loop ran meanwhile, so a new slice starts with it. Without this, a frame arriving after a
 wait would pause the reader once more for nothing, an extra turn of the loop for most frames of a voice
-session."""
+session. (A buffered frame so large that `recv` takes this long to decode it takes longer than a whole
+slice to handle, so the reader still pauses after it.)"""
 
 
 async def let_the_loop_run() -> None:
