@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -206,6 +207,11 @@ async def test_a_burst_of_buffered_frames_is_read_in_slices_that_let_the_loop_ru
     assert len(set(Ticks.seen)) == count  # another task ran between every two frames
 
 
+def completed(recorder: Recorder, turns: int) -> bool:
+    """True once `turns` turns are complete."""
+    return len(recorder.of(ev.TurnComplete)) >= turns
+
+
 async def test_frames_that_each_arrive_after_a_wait_are_read_without_pausing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -237,9 +243,9 @@ async def test_frames_that_each_arrive_after_a_wait_are_read_without_pausing(
         session = LiveSession(local_endpoint(f"ws://127.0.0.1:{port}"), provider("gemini"), TEXT_CONFIG)
         async with running(session) as recorder:
             await recorder.first(ev.SetupComplete)
-            for turn in range(5):
+            for turn in range(1, 6):
                 session.send_text(f"question {turn}")
-                await recorder.wait_for(lambda: len(recorder.of(ev.TurnComplete)) == turn + 1)
+                await recorder.wait_for(partial(completed, recorder, turn))
     assert len(recorder.of(ev.TextDelta)) == 5
     assert pauses == 0
 
