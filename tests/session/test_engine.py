@@ -218,7 +218,7 @@ async def test_frames_that_each_arrive_after_a_wait_are_read_without_pausing(
     """A pause is for a burst already in the buffer: a frame the reader had to wait for starts a new slice
     (the loop ran while it waited), so a paced stream costs no extra turn of the loop per frame."""
     monkeypatch.setattr(engine, "READ_SLICE", 0.05)
-    pace = 0.1  # twice the slice: a slice that outlived its wait would pause before every frame
+    pace = 0.1  # twice the slice: a slice that outlived its wait would pause after every reply frame
     pauses = 0
     pause = engine.let_the_loop_run
 
