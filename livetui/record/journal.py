@@ -117,8 +117,12 @@ class Journal:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
         except OSError as error:
-            raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
+            raise self._cannot_write(error) from None
         self._file = os.fdopen(fd, "w", encoding="utf-8", buffering=1 << 16)
+
+    def _cannot_write(self, error: OSError) -> JournalError:
+        """The one-line error for a journal that `error` kept from being written."""
+        return JournalError(f"cannot write the journal {self.path}: {error.strerror}")
 
     @classmethod
     def start(cls, root: Path | None = None, *, now: datetime | None = None) -> Journal:
@@ -165,7 +169,7 @@ class Journal:
             self._file.write(f'{{"t":{t!r},"m":{m!r},"event":{body}{extra}}}\n')
             self._file.flush()
         except OSError as error:
-            raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
+            raise self._cannot_write(error) from None
         except LimitError as error:
             raise UnrecordableEvent(f"could not journal an {event.kind} event: {error}") from None
         self.lines += 1
@@ -202,7 +206,7 @@ class Journal:
                 self._write_held()
                 self._file.flush()
             except OSError as error:
-                raise JournalError(f"cannot write the journal {self.path}: {error.strerror}") from None
+                raise self._cannot_write(error) from None
 
     def _write_held(self) -> None:
         """Hand what is held to the journal's buffer (the mic blocks to their track in one write)."""
