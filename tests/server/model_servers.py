@@ -87,17 +87,17 @@ class ScriptedModelServer:
             connection = b"keep-alive" if keep else b"close"
             if method == "GET" and path.endswith("/models"):
                 data = json.dumps({"object": "list", "data": [{"id": MODEL, "object": "model"}]}).encode()
-                writer.write(b"HTTP/1.1 200 OK\r\nconnection: " + connection + b"\r\n")
-                writer.write(b"content-type: application/json\r\n")
-                writer.write(f"content-length: {len(data)}\r\n\r\n".encode() + data)
+                kind = b"application/json"
             else:
                 request = json.loads(body)
                 self.requests.append(request)
-                events = b"".join(f"data: {json.dumps(chunk)}\n\n".encode() for chunk in answer(request))
-                events += b"data: [DONE]\n\n"
-                writer.write(b"HTTP/1.1 200 OK\r\nconnection: " + connection + b"\r\n")
-                writer.write(b"content-type: text/event-stream\r\n")
-                writer.write(f"content-length: {len(events)}\r\n\r\n".encode() + events)
+                data = b"".join(f"data: {json.dumps(chunk)}\n\n".encode() for chunk in answer(request))
+                data += b"data: [DONE]\n\n"
+                kind = b"text/event-stream"
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nconnection: " + connection + b"\r\ncontent-type: " + kind + b"\r\n"
+            )
+            writer.write(f"content-length: {len(data)}\r\n\r\n".encode() + data)
             await writer.drain()
             if keep:
                 await self._request(reader)
